@@ -1,0 +1,105 @@
+"""Fault injection and counters of the simulated target, for tests and benchmarks.
+
+Counters hold what the server saw, stdin included (it is how a test proves a secret arrived on
+stdin and nowhere else); their repr shows only numbers so a failing assert never prints a secret.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+FaultKind = Literal["drop", "500", "401"]
+
+
+@dataclass
+class StartedCommand:
+    command_id: str
+    shell_id: str
+    command_line: str
+    user: str
+
+
+@dataclass
+class _Rule:
+    kind: FaultKind
+    action: str | None
+    command_id: str | None
+    countdown: int
+
+
+class Faults:
+    """Failures to inject; each rule fires once. `delay` slows every WS-Man answer."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[_Rule] = []
+        self.delay: float = 0.0
+
+    def _add(self, kind: FaultKind, action: str | None, command_id: str | None, nth: int) -> None:
+        if nth < 1:
+            raise ValueError("nth counts from 1")
+        with self._lock:
+            self._rules.append(_Rule(kind, action, command_id, nth))
+
+    def drop_request(self, nth: int = 1, action: str | None = None) -> None:
+        """Close the connection without answering the nth (matching) request from now."""
+        self._add("drop", action, None, nth)
+
+    def drop_next_receive(self, command_id: str | None = None) -> None:
+        self._add("drop", "Receive", command_id, 1)
+
+    def fail_once(self, action: str | None = None, nth: int = 1) -> None:
+        """Answer HTTP 500 with a generic WS-Man fault (w:InternalError)."""
+        self._add("500", action, None, nth)
+
+    def reject_once(self, action: str | None = None, nth: int = 1) -> None:
+        """Answer HTTP 401 and close the connection, as if the logon had expired."""
+        self._add("401", action, None, nth)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+            self.delay = 0.0
+
+    def take(self, action: str, command_id: str | None) -> FaultKind | None:
+        with self._lock:
+            fired: _Rule | None = None
+            for rule in list(self._rules):
+                if rule.action not in (None, action):
+                    continue
+                if rule.command_id not in (None, command_id):
+                    continue
+                rule.countdown -= 1
+                if rule.countdown == 0:
+                    self._rules.remove(rule)
+                    fired = fired or rule
+            return fired.kind if fired else None
+
+
+@dataclass
+class Counters:
+    requests: Counter[str] = field(default_factory=Counter)  # WS-Man requests by action
+    http_requests: int = 0
+    connections: int = 0
+    ntlm_handshakes: int = 0
+    auth_failures: int = 0
+    receive_bytes: int = 0
+    faults_fired: Counter[str] = field(default_factory=Counter)
+    commands: list[StartedCommand] = field(default_factory=list, repr=False)
+    stdin: dict[str, bytes] = field(default_factory=dict, repr=False)  # by command id
+    terminated: list[str] = field(default_factory=list)  # command ids signalled to stop
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, name: str, amount: int = 1) -> None:
+        with self.lock:
+            setattr(self, name, getattr(self, name) + amount)
+
+    @property
+    def commands_started(self) -> int:
+        return len(self.commands)
+
+    def command_lines(self) -> list[str]:
+        return [c.command_line for c in self.commands]
