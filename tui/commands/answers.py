@@ -1,0 +1,134 @@
+"""Subcommands on answer files alone: validate, schema, plan, import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.model.tomlio import Loaded, read_file
+
+
+def _err(message: str) -> None:
+    print(f"mimsetup: {message}", file=sys.stderr)
+
+
+def _print_problems(loaded: Loaded, stream=sys.stderr) -> None:
+    for p in loaded.problems:
+        print(p.format(), file=stream)
+
+
+def validate(args: argparse.Namespace) -> int:
+    worst = EXIT_OK
+    report = []
+    for name in args.files:
+        loaded = read_file(name)
+        code = EXIT_USAGE if loaded.unreadable else (EXIT_FAIL if loaded.errors else EXIT_OK)
+        worst = max(worst, code)
+        if args.json:
+            report.append({"file": name, "valid": code == EXIT_OK,
+                           "problems": [p.to_json() for p in loaded.problems]})
+            continue
+        _print_problems(loaded, sys.stdout)
+        errors = len(loaded.errors)
+        warnings = len(loaded.problems) - errors
+        state = "valid" if code == EXIT_OK else ("unreadable" if loaded.unreadable else "invalid")
+        counts = ", ".join(
+            f"{n} {w}{'s' if n != 1 else ''}" for n, w in ((errors, "error"), (warnings, "warning")) if n
+        )
+        print(f"{name}: {state}" + (f" ({counts})" if counts else ""))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    return worst
+
+
+def schema(args: argparse.Namespace) -> int:
+    from tui.model.schema import schema_text
+
+    if args.output:
+        from tui.model.atomic import atomic_write
+
+        atomic_write(args.output, schema_text(), 0o644)
+    else:
+        sys.stdout.write(schema_text())
+    return EXIT_OK
+
+
+def plan(args: argparse.Namespace) -> int:
+    from tui.model.msi import build_plan
+
+    loaded = read_file(args.file)
+    if loaded.unreadable or loaded.errors or loaded.answers is None:
+        _print_problems(loaded)
+        return EXIT_USAGE if loaded.unreadable else EXIT_FAIL
+    _print_problems(loaded)  # warnings
+    p = build_plan(loaded.answers)
+    if args.format == "json":
+        print(json.dumps({"msi": p.msi_path, "log": p.log_path, "options": p.options(),
+                          "properties": p.property_map()}, indent=2, ensure_ascii=False))
+    else:
+        print(p.command_line())
+    return EXIT_OK
+
+
+def import_(args: argparse.Namespace) -> int:
+    from tui.model.atomic import atomic_write
+    from tui.model.importer import ImportProblem, from_command_line
+    from tui.model.tomlio import dump_data, validate_data
+
+    if args.from_file:
+        source = Path(args.from_file)
+        try:
+            raw = source.read_bytes()
+        except OSError as exc:
+            _err(f"{source}: cannot be read ({exc.strerror or exc}); check the path")
+            return EXIT_USAGE
+        text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode(
+            "utf-8-sig", errors="replace")
+        name = str(source)
+    elif args.command_line:
+        text, name = args.command_line, "command line"
+    elif not sys.stdin.isatty():
+        text, name = sys.stdin.read(), "stdin"
+    else:
+        _err("give the msiexec command line as an argument, with --from-file, or on stdin")
+        return EXIT_USAGE
+    try:
+        imported = from_command_line(text)
+    except ImportProblem as exc:
+        _err(f"{name}: {exc}; give a line such as msiexec /i \"Service and Portal.msi\" ...")
+        return EXIT_FAIL
+    out = Path(args.output) if args.output else None
+    if imported.secrets and out is None:
+        _err(f"{name} holds passwords ({', '.join(imported.secrets)}); give -o FILE so they "
+             "can be moved to a secrets file beside it instead of being printed")
+        return EXIT_USAGE
+    secrets_path = out.with_name(out.stem + ".secrets.toml") if out else None
+    for path in (out, secrets_path if imported.secrets else None):
+        if path is not None and path.exists() and not args.force:
+            _err(f"{path} exists; pass --force to overwrite it")
+            return EXIT_USAGE
+    if imported.secrets and secrets_path is not None:
+        import tomli_w
+
+        atomic_write(secrets_path, "# Passwords imported by mimsetup; keep this file private "
+                     "(mode 0600).\n" + tomli_w.dumps(imported.secrets), 0o600)
+        for table in imported.data.values():
+            if isinstance(table, dict):
+                for value in table.values():
+                    if isinstance(value, dict) and value.get("file") == "":
+                        value["file"] = secrets_path.name
+    text_out = dump_data(imported.data)
+    if out is None:
+        sys.stdout.write(text_out)
+    else:
+        atomic_write(out, text_out, 0o600)
+        print(f"wrote {out}" + (f" and {secrets_path} (passwords, mode 0600)"
+                                if imported.secrets else ""), file=sys.stderr)
+    for note in imported.notes:
+        print(f"note: {note}", file=sys.stderr)
+    loaded = validate_data(imported.data, str(out or "imported"), text_out)
+    _print_problems(loaded)
+    return EXIT_OK

@@ -1,0 +1,56 @@
+"""Which features of the Service and Portal package are installed (ADDLOCAL)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tui.model.meta import Section, field
+
+
+class Components(Section):
+    title: ClassVar[str] = "Components"
+    required_by: ClassVar[tuple[str, ...]] = ()
+
+    service: bool = field(
+        "MIM Service",
+        "The MIM Service: the web service, its database and its workflows.",
+        feature="CommonServices",
+        default=True,
+    )
+    portal: bool = field(
+        "MIM Portal",
+        "The MIM Portal, installed into an existing SharePoint site collection.",
+        feature="WebPortals",
+        default=True,
+    )
+    registration_portal: bool = field(
+        "Password Registration portal",
+        "The self-service password registration site, on IIS.",
+        feature="RegistrationPortal",
+        default=False,
+    )
+    reset_portal: bool = field(
+        "Password Reset portal",
+        "The self-service password reset site, on IIS.",
+        feature="ResetPortal",
+        default=False,
+    )
+    reporting: bool = field(
+        "MIM Reporting",
+        "Reporting to System Center Service Manager; outside the walkthrough, which leaves it "
+        "out.",
+        feature="FIMReporting",
+        default=False,
+    )
+    pam: bool = field(
+        "Privileged Access Management",
+        "PAM components; outside the walkthrough.",
+        feature="PAMServices",
+        default=False,
+    )
+
+    def features(self) -> list[str]:
+        return [m.feature for m in self.fields() if m.feature and getattr(self, m.name)]
+
+    def selected(self) -> list[str]:
+        return [m.name for m in self.fields() if getattr(self, m.name)]

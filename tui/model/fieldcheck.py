@@ -1,0 +1,35 @@
+"""Checking one field's value on its own, with the model's own rules: what a form calls while the
+user types."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from tui.model.answers import section_types
+
+
+@cache
+def _adapter(section: str, name: str) -> TypeAdapter:
+    fi = section_types()[section].model_fields[name]
+    return TypeAdapter(Annotated[fi.annotation, *fi.metadata])
+
+
+def check_value(section: str, name: str, value: Any) -> str | None:
+    """None when `value` is acceptable for `section.name`, else the message to show. Pass None
+    for an empty optional field. The value itself never appears for secret fields."""
+    try:
+        _adapter(section, name).validate_python(value)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False, include_input=False)[0]
+        msg = err["msg"].removeprefix("Value error, ")
+        return msg[0].upper() + msg[1:] if msg else msg
+    return None
+
+
+def coerce(section: str, name: str, value: Any) -> Any:
+    """The value as the model stores it (e.g. a thumbprint without spaces), or raise
+    ValidationError."""
+    return _adapter(section, name).validate_python(value)

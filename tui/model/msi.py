@@ -1,0 +1,113 @@
+"""The msiexec command line an answer file stands for: `mimsetup plan`, the install, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from tui.model.answers import AnswerFile, section_types
+from tui.model.secrets import MASK, SecretRef
+
+# Passed on every install: reboots are the admin's decision (/norestart alone does not stop a
+# custom action from asking for one).
+FIXED_PROPERTIES = (("REBOOT", "ReallySuppress"),)
+
+
+@dataclass(frozen=True)
+class MsiProperty:
+    name: str
+    value: str
+    secret: SecretRef | None = None
+    source: str = ""
+
+    def shown(self, mask: bool = True) -> str:
+        return MASK if (self.secret is not None and mask) else self.value
+
+
+@dataclass(frozen=True)
+class Plan:
+    msi_path: str
+    log_path: str
+    properties: tuple[MsiProperty, ...]
+
+    def options(self) -> list[str]:
+        return ["/i", self.msi_path, "/qn", "/norestart", "/l*v!", self.log_path]
+
+    def command_line(self, mask: bool = True) -> str:
+        """The msiexec command line, quoted as msiexec parses it; secrets masked unless asked."""
+        opts = self.options()
+        parts = ["msiexec.exe", opts[0], quote(opts[1]), *opts[2:5], quote(opts[5])]
+        parts += [f"{p.name}={quote(p.shown(mask))}" for p in self.properties]
+        return " ".join(parts)
+
+    def property_map(self, mask: bool = True) -> dict[str, str]:
+        return {p.name: p.shown(mask) for p in self.properties}
+
+    def secret_properties(self) -> dict[str, SecretRef]:
+        return {p.name: p.secret for p in self.properties if p.secret is not None}
+
+
+def quote(value: str) -> str:
+    """msiexec quoting: a value with spaces (or empty, or with a quote) is wrapped in double
+    quotes and an embedded double quote is written twice. Non-ASCII is kept as it is."""
+    if value and not any(c in value for c in ' \t"'):
+        return value
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
+    for meta in section.fields():
+        if not meta.msi or getattr(section, "msi_skip", lambda _n: False)(meta.name):
+            continue
+        value = getattr(section, meta.name)
+        if value is None:
+            continue
+        custom = getattr(section, "msi_value", lambda _n: None)(meta.name)
+        if isinstance(value, SecretRef):
+            values, secret = [""], value
+        elif custom is not None:
+            values, secret = custom, None
+        else:
+            values, secret = [("1" if value else "0") if isinstance(value, bool) else str(value)], None
+        if len(values) == 1:
+            values = values * len(meta.msi)
+        for prop, v in zip(meta.msi, values, strict=True):
+            yield MsiProperty(prop, v, secret, f"{name}.{meta.name}")
+    for prop, v in getattr(section, "fixed_properties", ()):
+        yield MsiProperty(prop, v, None, name)
+
+
+def build_plan(a: AnswerFile) -> Plan:
+    """The plan of a valid answer file (sections of unselected components are left out)."""
+    from tui.model.answers import section_needed
+
+    props = [MsiProperty("ADDLOCAL", ",".join(a.components.features()), None, "components")]
+    for name in section_types():
+        section = getattr(a, name)
+        if section is None or name == "components":
+            continue
+        if section.required_by and not section_needed(name, a.components):
+            continue
+        props.extend(_section_properties(name, section))
+    props += [MsiProperty(k, v, None, "msi.extra_properties") for k, v in
+              a.msi.extra_properties.items()]
+    given = {p.name for p in props}
+    props += [MsiProperty(k, v, None, "") for k, v in FIXED_PROPERTIES if k not in given]
+    install = a.install
+    if install is None:
+        raise ValueError("the answer file has no [install] section")
+    return Plan(install.msi_path, install.log_path, tuple(props))
+
+
+@cache
+def owned_properties() -> dict[str, str]:
+    """MSI property -> the field that sets it."""
+    out: dict[str, str] = {"ADDLOCAL": "components"}
+    for name, model in section_types().items():
+        for meta in model.fields():
+            for prop in meta.msi:
+                out[prop] = f"{name}.{meta.name}"
+        for prop, _ in getattr(model, "fixed_properties", ()):
+            out[prop] = name
+    return out

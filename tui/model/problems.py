@@ -1,0 +1,46 @@
+"""A problem found in an answer file: where it is, what is wrong, how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    loc: Loc
+    message: str
+    fix: str = ""
+    severity: Literal["error", "warning"] = "error"
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def path(self) -> str:
+        return ".".join(str(p) for p in self.loc) or "(file)"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def at(self, file: str | None, line: int | None) -> Problem:
+        return replace(self, file=file, line=line)
+
+    def format(self) -> str:
+        where = ":".join(str(p) for p in (self.file, self.line) if p is not None)
+        head = f"{where}: " if where else ""
+        kind = "warning" if self.severity == "warning" else "error"
+        fix = f" Fix: {self.fix}" if self.fix else ""
+        return f"{head}{kind}: {self.path}: {self.message}.{fix}".replace("..", ".")
+
+    def to_json(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "path": self.path,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+        }

@@ -1,0 +1,344 @@
+"""Answer files as TOML: reading with every problem located (file, line, TOML path, fix), and
+writing with each field's help and MSI property as comments."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import textwrap
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import ValidationError
+
+from tui.model.answers import SCHEMA_VERSION, AnswerFile, section_types
+from tui.model.atomic import atomic_write
+from tui.model.meta import FieldMeta
+from tui.model.problems import Problem
+from tui.model.secrets import PROMPT, SecretRef
+
+MAX_BYTES = 1024 * 1024
+SCHEMA_NAME = "mimsetup.schema.json"
+SECRETS_HEADER = (
+    "# This file holds passwords in clear text: keep it private (saved with mode 0600)."
+)
+
+
+@dataclass
+class Loaded:
+    """What reading an answer file gave: the data as far as it parsed, the model when it is
+    valid, and every problem. `unreadable` means the file could not be read as text at all."""
+
+    name: str
+    data: dict[str, Any] | None = None
+    answers: AnswerFile | None = None
+    problems: list[Problem] = field(default_factory=list)
+    unreadable: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unreadable and not self.errors
+
+
+def read_file(path: Path | str) -> Loaded:
+    path = Path(path)
+    name = str(path)
+    try:
+        if path.is_dir():
+            return _unreadable(name, "is a directory, not an answer file", "give a .toml file")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return _unreadable(
+                name,
+                f"is {size // 1024} KiB; an answer file is a few KiB",
+                "check that this is the right file",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return _unreadable(name, "does not exist", "check the path")
+    except OSError as exc:
+        return _unreadable(name, f"cannot be read ({exc.strerror or exc})", "check permissions")
+    return load_bytes(raw, name)
+
+
+def _unreadable(name: str, message: str, fix: str, line: int | None = None) -> Loaded:
+    return Loaded(name, problems=[Problem((), message, fix, file=name, line=line)], unreadable=True)
+
+
+def load_bytes(raw: bytes, name: str = "<answers>") -> Loaded:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _unreadable(
+            name,
+            "is UTF-16 text (as PowerShell 5's Out-File writes it)",
+            "save it as UTF-8, e.g. Get-Content f.toml | Set-Content -Encoding utf8 f.toml",
+        )
+    if b"\x00" in raw:
+        return _unreadable(name, "is a binary file, not TOML text", "give the .toml answer file")
+    if raw.startswith(b"\xef\xbb\xbf"):  # Notepad's BOM is harmless
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _unreadable(
+            name,
+            f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at line {line})",
+            "save the file as UTF-8",
+            line,
+        )
+    return load_text(text, name)
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def load_text(text: str, name: str = "<answers>") -> Loaded:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = _TOML_POS.search(msg)
+        line = int(m.group(1)) if m else None
+        msg = _TOML_POS.sub("", msg).strip().rstrip(".")
+        fix = "correct the TOML syntax at that line"
+        if "escape" in msg.lower() or "\\" in msg:
+            fix = "write Windows paths in single quotes ('C:\\Install\\x.msi') or double each \\"
+        return Loaded(name, problems=[Problem((), f"TOML syntax: {msg}", fix, file=name, line=line)])
+    except RecursionError:
+        return Loaded(
+            name,
+            problems=[Problem((), "the file nests too deeply to be an answer file",
+                              "check that this is the right file", file=name)],
+        )
+    return validate_data(data, name, text)
+
+
+def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | None = None) -> Loaded:
+    """Validate parsed data: field rules (pydantic) and, when those pass, cross-field rules."""
+    from tui.model.checks import check
+
+    lines = Locator(text) if text is not None else None
+    out = Loaded(name, data=data)
+    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+        out.problems.append(
+            Problem(
+                ("schema_version",),
+                f"schema_version {data['schema_version']!r} is not one this mimsetup reads",
+                f"set schema_version = {SCHEMA_VERSION}",
+            )
+        )
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    try:
+        out.answers = AnswerFile.model_validate(data)
+    except ValidationError as exc:
+        out.problems.extend(problems_from(exc, data))
+    except RecursionError:
+        out.problems.append(Problem((), "the file nests too deeply to be an answer file"))
+    if out.answers is not None:
+        out.problems.extend(check(out.answers))
+    out.problems = [
+        p.at(name, lines.line(p.loc) if lines else None) for p in out.problems
+    ]
+    return out
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    model: Any = AnswerFile
+    for part in loc:
+        fi = getattr(model, "model_fields", {}).get(part)
+        if fi is None:
+            return []
+        ann = fi.annotation
+        model = next(
+            (c for c in getattr(ann, "__args__", (ann,)) if hasattr(c, "model_fields")), None
+        )
+    return list(getattr(model, "model_fields", {}))
+
+
+def _field_meta(loc: tuple) -> FieldMeta | None:
+    types = section_types()
+    if len(loc) >= 2 and loc[0] in types:
+        for meta in types[loc[0]].fields():
+            if meta.name == loc[1]:
+                return meta
+    return None
+
+
+def problems_from(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
+    """Pydantic errors as problems. The input values are never shown: some are passwords."""
+    out: list[Problem] = []
+    seen: set[tuple] = set()
+    for err in exc.errors(include_url=False, include_input=False, include_context=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        kind, msg = err["type"], err["msg"]
+        meta = _field_meta(loc)
+        example = (
+            f"for example {loc[-1]} = {_fmt_value(meta.example)}"
+            if meta and meta.example is not None and not meta.secret
+            else ""
+        )
+        if kind == "extra_forbidden":
+            parent, key = loc[:-1], str(loc[-1])
+            allowed = _allowed_keys(parent)
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            where = f"[{'.'.join(map(str, parent))}]" if parent else "the top level"
+            message = f"unknown key '{key}' in {where}"
+            fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
+        elif kind == "missing":
+            message = "is required"
+            fix = f"add {example.removeprefix('for example ')}" if example else "add it"
+        elif kind in ("value_error", "assertion_error"):
+            message = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            fix = example
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            message = f"has the wrong type: {msg[0].lower() + msg[1:]}"
+            fix = example or "see `mimsetup schema`"
+        else:
+            message = msg[0].lower() + msg[1:]
+            fix = example
+        key = (loc, message)
+        if key not in seen:
+            seen.add(key)
+            out.append(Problem(loc, message, fix))
+    return out
+
+
+class Locator:
+    """Line numbers of TOML keys and tables, for messages; tomllib gives none."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+    _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str, ...], int] = {}
+        table: tuple[str, ...] = ()
+        for number, line in enumerate(text.splitlines(), 1):
+            if m := self._HEADER.match(line):
+                table = self._split(m.group(1))
+                self.lines.setdefault(table, number)
+            elif m := self._KEY.match(line):
+                self.lines.setdefault(table + self._split(m.group(1)), number)
+
+    @staticmethod
+    def _split(dotted: str) -> tuple[str, ...]:
+        return tuple(p.strip().strip("\"'") for p in re.findall(r"""[^."']+|"[^"]*"|'[^']*'""", dotted) if p.strip())
+
+    def line(self, loc: tuple) -> int | None:
+        parts = tuple(str(p) for p in loc)
+        while parts:
+            if parts in self.lines:
+                return self.lines[parts]
+            parts = parts[:-1]
+        return None
+
+
+# --- writing -------------------------------------------------------------------------------
+
+def _fmt_value(value: Any) -> str:
+    if isinstance(value, str) and "\\" in value and "'" not in value and value.isprintable():
+        return f"'{value}'"  # literal string: Windows paths stay readable
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_key(k)} = {_fmt_value(v)}" for k, v in value.items()) + " }"
+    return tomli_w.dumps({"v": value}).strip()[4:]
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else tomli_w.dumps({name: 0}).split(" =")[0]
+
+
+def _comment(meta: FieldMeta) -> list[str]:
+    text = meta.title + (f": {meta.help}" if meta.help else "")
+    if meta.msi:
+        text += f" [MSI: {', '.join(meta.msi)}]"
+    return ["# " + line for line in textwrap.wrap(text, 96)]
+
+
+def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
+    """The answer file as TOML data. A literal password is kept only with include_secrets;
+    otherwise it becomes { prompt = true }."""
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    for name in section_types():
+        section = getattr(a, name)
+        if section is None:
+            continue
+        table: dict[str, Any] = {}
+        for meta in section.fields():
+            value = getattr(section, meta.name)
+            if value is None or getattr(section, "toml_skip", lambda _n: False)(meta.name):
+                continue
+            if isinstance(value, SecretRef):
+                value = value.to_toml(include_secrets)
+                if value is None:
+                    value = PROMPT.to_toml(False)
+            if value == {} and meta.name == "extra_properties":
+                continue
+            table[meta.name] = value
+        if table or name != "msi":
+            data[name] = table
+    return data
+
+
+def has_literal_secrets(data: dict[str, Any]) -> bool:
+    types = section_types()
+    for name, table in data.items():
+        if name in types and isinstance(table, dict):
+            for meta in types[name].fields():
+                if meta.secret and isinstance(table.get(meta.name), str):
+                    return True
+    return False
+
+
+def dump_data(data: dict[str, Any]) -> str:
+    """TOML text for answer data, commented from the model. Keys the model does not know are
+    kept at the end of their table, so that nothing the user wrote is lost."""
+    out: list[str] = []
+    if has_literal_secrets(data):
+        out.append(SECRETS_HEADER)
+    out += [
+        f"#:schema {SCHEMA_NAME}",
+        "# mimsetup answer file for MIM 2016 Service and Portal.",
+        "# Check it with `mimsetup validate FILE`; see the msiexec command with `mimsetup plan FILE`.",
+        "",
+        f"schema_version = {_fmt_value(data.get('schema_version', SCHEMA_VERSION))}",
+    ]
+    types = section_types()
+    for key, value in data.items():
+        if key != "schema_version" and key not in types:
+            out.append(f"{_key(key)} = {_fmt_value(value)}")
+    for name, model in types.items():
+        table = data.get(name)
+        if not isinstance(table, dict):
+            continue
+        out += ["", f"# {model.title}" if hasattr(model, "title") else f"# {name}", f"[{name}]"]
+        subtables: list[tuple[str, dict]] = []
+        known = {m.name: m for m in model.fields()}
+        for meta in model.fields():
+            if meta.name not in table:
+                continue
+            value = table[meta.name]
+            if isinstance(value, dict) and not meta.secret:
+                subtables.append((meta.name, value))
+                continue
+            out += [*_comment(meta), f"{meta.name} = {_fmt_value(value)}"]
+        for k, v in table.items():
+            if k not in known:
+                out.append(f"{_key(k)} = {_fmt_value(v)}")
+        for sub, value in subtables:
+            out += ["", *_comment(known[sub]), f"[{name}.{sub}]"]
+            out += [f"{_key(k)} = {_fmt_value(v)}" for k, v in value.items()]
+    return "\n".join(out) + "\n"
+
+
+def dump(a: AnswerFile, include_secrets: bool = False) -> str:
+    return dump_data(to_data(a, include_secrets))
+
+
+def save(a: AnswerFile, path: Path | str, include_secrets: bool = False) -> Path:
+    return atomic_write(path, dump(a, include_secrets), 0o600)
