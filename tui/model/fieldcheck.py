@@ -14,6 +14,8 @@ from tui.model.answers import section_types
 @cache
 def _adapter(section: str, name: str) -> TypeAdapter:
     fi = section_types()[section].model_fields[name]
+    if not fi.metadata:
+        return TypeAdapter(fi.annotation)
     return TypeAdapter(Annotated[fi.annotation, *fi.metadata])
 
 
