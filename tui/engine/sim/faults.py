@@ -73,9 +73,15 @@ class Faults:
                 if rule.command_id not in (None, command_id):
                     continue
                 rule.countdown -= 1
-                if rule.countdown == 0:
+                if rule.countdown > 0:
+                    continue
+                if fired is None:
                     self._rules.remove(rule)
-                    fired = fired or rule
+                    fired = rule
+                else:
+                    # One fault per request: a rule due at the same time waits for the next one,
+                    # so rules added one after another fire one after another.
+                    rule.countdown = 1
             return fired.kind if fired else None
 
 

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.engine.endpoint import Endpoint
 from tui.engine.sim.echo import EchoMachine
 from tui.engine.sim.faults import Counters, Faults
 from tui.engine.sim.ntlm import write_user_file
@@ -37,6 +38,20 @@ class SimEndpoint:
     @property
     def url(self) -> str:
         return f"{self.scheme}://{self.host}:{self.port}/wsman"
+
+    def client_endpoint(self, **overrides: object) -> Endpoint:
+        """The client's Endpoint for this target, validating TLS through the generated CA."""
+        values: dict[str, object] = dict(
+            host=self.host,
+            port=self.port,
+            https=self.https,
+            ca_bundle=self.ca_path,
+            transport="ntlm",
+            user=self.user,
+            password=self.password,
+        )
+        values.update(overrides)
+        return Endpoint(**values)  # type: ignore[arg-type]
 
 
 @dataclass
