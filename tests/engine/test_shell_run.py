@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import pytest
 
+from tui.engine.errors import ConnectionProblem
 from tui.engine.shell import RemoteShell
 from tui.engine.sim.target import SimTarget
 
@@ -88,3 +90,17 @@ def test_large_output_is_split_under_max_envelope(target):
     c = target.counters
     assert c.requests["Receive"] >= 4
     assert c.receive_bytes / c.requests["Receive"] < 153600
+
+
+def test_no_secret_in_any_log_record(target, caplog):
+    caplog.set_level(logging.DEBUG)
+    target.faults.drop_next_receive()
+    with shell_for(target) as sh:
+        assert sh.run_script("bootstrap", {"password": SECRET}).exit_code == 0
+    bad = target.endpoint.client_endpoint(password=SECRET)
+    with pytest.raises(ConnectionProblem), RemoteShell(bad):
+        pass
+    assert caplog.records
+    for record in caplog.records:
+        assert SECRET not in record.getMessage()
+        assert target.endpoint.password not in record.getMessage()

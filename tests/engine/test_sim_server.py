@@ -161,3 +161,16 @@ def test_thread_process_terminate_ends_a_sleeping_program():
     proc = ThreadProcess(fn)
     proc.terminate()
     assert proc.wait(2) == 0xC000013A
+
+
+def test_delay_slows_every_answer():
+    with SimTarget() as t:
+        p = protocol(t)
+        shell = p.open_shell()
+        t.faults.delay = 0.2
+        started = time.monotonic()
+        cmd = p.run_command(shell, "echo", ["slow"])
+        assert p.get_command_output(shell, cmd)[0] == b"slow\r\n"
+        assert time.monotonic() - started >= 0.4
+        t.faults.clear()
+        p.close_shell(shell)
