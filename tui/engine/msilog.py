@@ -208,7 +208,7 @@ _ERROR = re.compile(r"^(?:DEBUG: )?Error (\d+)[.:]")
 _CA_ERROR = re.compile(r"^CustomAction (\S+) returned actual error code (-?\d+)")
 _INSTALLER_ERROR = re.compile(r"The error code is (\d+)\.")
 _PRODUCT_ERROR = re.compile(r"^Product: .*? -- Error (\d+)[.:]")
-_PRODUCT_DONE = re.compile(r"^Product: .*? -- Installation (completed successfully|operation failed)")
+_PRODUCT_DONE = re.compile(r"^Product: .*? -- Installation (completed successfully|operation fail)")
 _STATUS = re.compile(r"^Windows Installer \w+ the product\..*? success or error status: (-?\d+)\.")
 _MAIN_ENGINE = re.compile(r"^MainEngineThread is returning (-?\d+)")
 _RESTART = re.compile(r"^Windows Installer requires a system restart\.")
@@ -225,9 +225,7 @@ def classify(line: str) -> LogLine:
         if m := _ACTION_START.match(line):
             return LogLine(line, LineKind.ACTION_START, _seconds(*m.group(1, 2, 3)), m[4])
         if m := _ACTION_END.match(line):
-            return LogLine(
-                line, LineKind.ACTION_END, _seconds(*m.group(1, 2, 3)), m[4], int(m[5])
-            )
+            return LogLine(line, LineKind.ACTION_END, _seconds(*m.group(1, 2, 3)), m[4], int(m[5]))
         if m := _ACTION.match(line):
             detail = (m[5] or "").strip() or None
             seconds = _seconds(*m.group(1, 2, 3))
@@ -358,7 +356,8 @@ def failure_context(
 
     begin = _action_start(log, action, stop) if action else max(0, stop - context_lines)
     context = [ln.text for ln in log[begin : stop + 1] if ln.text.strip()]
-    errors = list(dict.fromkeys(ln.text for ln in log if ln.kind is LineKind.ERROR and not ln.benign))
+    errors = [ln.text for ln in log if ln.kind is LineKind.ERROR and not ln.benign]
+    errors = list(dict.fromkeys(errors))
     anchor = log[end] if end is not None else (log[ca] if ca is not None else None)
     clock = anchor.clock if anchor and anchor.seconds is not None else _last_clock(log[:stop])
     return Failure(
@@ -400,11 +399,16 @@ class LogFilter:
 
     include: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
+    context_triggers: tuple[re.Pattern[str], ...]
 
     def matters(self, line: str) -> bool:
         return any(p.search(line) for p in self.include) and not any(
             p.search(line) for p in self.exclude
         )
+
+    def triggers_context(self, line: str) -> bool:
+        """Does this line show a failure, so the lines before it are worth sending too?"""
+        return any(p.search(line) for p in self.context_triggers)
 
 
 def _filter_resource():
@@ -412,18 +416,22 @@ def _filter_resource():
 
 
 @cache
+def filter_rules() -> dict[str, tuple[str, ...]]:
+    """The raw patterns (include, exclude, context_triggers), as the tail script receives them."""
+    doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
+    keys = ("include", "exclude", "context_triggers")
+    return {key: tuple(doc.get(key, ())) for key in keys}
+
+
+@cache
 def log_filter() -> LogFilter:
-    doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
+    rules = filter_rules()
     return LogFilter(
-        include=tuple(re.compile(p) for p in doc["include"]),
-        exclude=tuple(re.compile(p) for p in doc["exclude"]),
+        *(
+            tuple(re.compile(p) for p in rules[k])
+            for k in ("include", "exclude", "context_triggers")
+        )
     )
-
-
-def filter_patterns() -> dict[str, list[str]]:
-    """The raw include/exclude patterns, as the PowerShell tail script receives them."""
-    doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
-    return {"include": list(doc["include"]), "exclude": list(doc["exclude"])}
 
 
 def matters(line: str | LogLine) -> bool:
