@@ -1,0 +1,322 @@
+"""The pre-flight: everything that would make the MIM installer fail, checked on the target in one
+round trip (`scripts/preflight.ps1`), returned as typed checks.
+
+`preflight_params(answers)` is exactly what the script receives as `$Params` (never a secret);
+`run_preflight(shell, answers)` runs it and parses its JSON. A script that fails or prints
+something unreadable gives a report with one failed check saying so, never a traceback; losing the
+connection raises the shell's `ConnectionProblem`, which the caller reports.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+from tui.engine.errors import EngineError
+from tui.model import rules
+from tui.model.answers import AnswerFile
+
+Status = Literal["pass", "warn", "fail", "skip"]
+STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")
+
+SCRIPT = "preflight"
+
+# What the target is compared with. Evidence levels as in the reference (section 6 and the log).
+PRODUCT_CODE = "{0782FB14-023A-430F-B0D5-4AE1D1CCFCAA}"  # MIM 2016 Service and Portal
+PRODUCT_NAME = "Microsoft Identity Manager Service and Portal"
+LEGACY_PRODUCT_CODES = ("{8EB24D93-91BA-435D-BF88-9339C1C46362}",)  # FIM 2010 R2 S&P
+KNOWN_PRODUCTS = (
+    ("{5A7CB0A3-7AA2-4F40-8899-02B83694085F}", "the MIM Synchronization Service package"),
+    ("{8EB24D93-91BA-435D-BF88-9339C1C46362}", "FIM 2010 R2 Service and Portal"),
+)
+SERVICE_PORTS = (5725, 5726)
+MIN_SQL_VERSION = "10.0.2531.0"  # MIN_SQLSERVER_VERSION in the installer's log
+RECOMMENDED_SQL_VERSION = "13.0"  # SQL Server 2016: what MIM 2016 SP2 supports
+MIN_DOTNET_RELEASE = 393295  # .NET Framework 4.6
+MIN_FREE_MB = 1024
+RECOMMENDED_FREE_MB = 4096
+
+# Every check the script reports, in its order, with the title shown in tables.
+CHECKS: dict[str, str] = {
+    "elevated": "Administrator rights",
+    "os-version": "Windows version",
+    "domain-member": "Domain membership",
+    "network-profile": "Network profile",
+    "msi-file": "Installer package",
+    "msi-product": "Package is MIM Service and Portal",
+    "install-running": "No other installation running",
+    "pending-reboot": "No restart pending",
+    "disk-space": "Free disk space",
+    "mim-installed": "MIM not installed yet",
+    "dotnet": ".NET Framework 4.6+",
+    "dotnet35": ".NET Framework 3.5",
+    "sql-reachable": "SQL Server reachable",
+    "sql-version": "SQL Server logon and version",
+    "sql-sysadmin": "SQL Server sysadmin",
+    "sql-agent": "SQL Server Agent",
+    "sql-fulltext": "SQL Full-Text Search",
+    "sql-database": "MIM Service database",
+    "mail-server": "Mail server",
+    "service-account": "MIM Service account",
+    "ma-account": "Management Agent account",
+    "accounts-differ": "Service and MA accounts differ",
+    "sspr-accounts": "Password portal accounts",
+    "sync-service": "Synchronization Service",
+    "service-address": "MIM Service address",
+    "firewall-service": "Windows Firewall service",
+    "service-ports": "MIM Service ports free",
+    "sharepoint": "SharePoint installed",
+    "sharepoint-admin-service": "SharePoint Administration service",
+    "sharepoint-timer-service": "SharePoint Timer service",
+    "sharepoint-site": "SharePoint site collection",
+    "sharepoint-farm": "SharePoint farm access",
+    "iis": "IIS",
+    "sspr-ports": "Password portal ports free",
+}
+PREFLIGHT_ID = "preflight"  # the id of a check about the pre-flight itself (it did not run)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    status: Status
+    message: str
+    remedy: str = ""
+
+    @property
+    def title(self) -> str:
+        return CHECKS.get(self.id, "Pre-flight" if self.id == PREFLIGHT_ID else self.id)
+
+
+@dataclass
+class PreflightReport:
+    checks: list[Check]
+    computer: str = ""
+    seconds: float = 0.0
+    requests: int | None = None  # WS-Man round trips, when the shell counts them
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> Status:
+        """fail if any check failed, else warn if any warned, else pass."""
+        states = {c.status for c in self.checks}
+        if "fail" in states:
+            return "fail"
+        if "warn" in states:
+            return "warn"
+        return "pass"
+
+    @property
+    def ok(self) -> bool:
+        """Nothing would stop the installer (warnings allowed)."""
+        return self.status != "fail"
+
+    def by_status(self, status: Status) -> list[Check]:
+        return [c for c in self.checks if c.status == status]
+
+    def get(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "computer": self.computer,
+            "seconds": round(self.seconds, 3),
+            "checks": [asdict(c) | {"title": c.title} for c in self.checks],
+            "notes": self.notes,
+        }
+
+
+def preflight_params(a: AnswerFile) -> dict:
+    """What preflight.ps1 receives as $Params: names, paths and choices, never a secret."""
+    comps = a.components
+    svc = comps.service
+    params: dict = {
+        "components": {
+            "service": comps.service,
+            "portal": comps.portal,
+            "registration_portal": comps.registration_portal,
+            "reset_portal": comps.reset_portal,
+        },
+        "msi_path": a.install.msi_path if a.install else "",
+        "install_dir": (a.install.install_dir or "") if a.install else "",
+        "product_code": PRODUCT_CODE,
+        "legacy_product_codes": list(LEGACY_PRODUCT_CODES),
+        "known_products": [{"code": c, "name": n} for c, n in KNOWN_PRODUCTS],
+        "min_free_mb": MIN_FREE_MB,
+        "recommended_free_mb": RECOMMENDED_FREE_MB,
+        "min_dotnet_release": MIN_DOTNET_RELEASE,
+        "min_sql_version": MIN_SQL_VERSION,
+        "recommended_sql_version": RECOMMENDED_SQL_VERSION,
+        "service_ports": list(SERVICE_PORTS),
+        "database": None,
+        "mail": None,
+        "service_account": None,
+        "synchronization": None,
+        "portal": None,
+        "sspr": [],
+        "firewall": False,
+    }
+    if svc and a.database:
+        params["database"] = {
+            "server": a.database.server,
+            "name": a.database.name,
+            "existing": a.database.existing,
+        }
+    if svc and a.mail:
+        params["mail"] = {"server": a.mail.server}
+    if svc and a.service_account:
+        sa = a.service_account
+        params["service_account"] = {
+            "name": sa.name,
+            "domain": sa.domain,
+            "email": sa.email,
+            "managed": sa.managed,
+        }
+    if svc and a.synchronization:
+        params["synchronization"] = {
+            "server": a.synchronization.server,
+            "ma_account": a.synchronization.ma_account,
+        }
+    firewall = False
+    if (svc or comps.portal) and a.portal:
+        params["portal"] = {
+            "service_address": a.portal.service_address or "",
+            "sharepoint_url": a.portal.sharepoint_url or "",
+        }
+        firewall = svc and a.portal.open_firewall
+    for key, title in (
+        ("registration_portal", "Password Registration portal"),
+        ("reset_portal", "Password Reset portal"),
+    ):
+        section = getattr(a, key)
+        if getattr(comps, key) and section is not None:
+            params["sspr"].append(
+                {
+                    "portal": key,
+                    "title": title,
+                    "account": section.account,
+                    "host_name": section.host_name,
+                    "port": section.port,
+                    "service_address": section.service_address,
+                }
+            )
+            firewall = firewall or section.open_firewall
+    params["firewall"] = firewall
+    return params
+
+
+def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> PreflightReport:
+    """The report in the script's output; a failed check about the pre-flight when unreadable."""
+    doc = _find_document(stdout)
+    if doc is None:
+        why = _first_line(stderr) or _first_line(stdout) or "it printed nothing"
+        message = f"The pre-flight script did not report its checks (exit code {exit_code}): {why}"
+        remedy = (
+            "Run it again; if it keeps failing, check that PowerShell 5.1 works on the target "
+            "(powershell -NoProfile -Command $PSVersionTable) and report it with this message."
+        )
+        return PreflightReport([_broken(message, remedy)])
+    checks: list[Check] = []
+    notes: list[str] = []
+    for i, raw in enumerate(doc.get("checks") or []):
+        if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+            notes.append(f"entry {i} of the pre-flight's output is not a check and was ignored")
+            continue
+        status = str(raw.get("status", "")).lower()
+        message = str(raw.get("message") or "")
+        if status not in STATUSES:
+            notes.append(f"check {raw['id']} had the unknown status {raw.get('status')!r}")
+            message = f"{message} (reported with the unknown status {raw.get('status')!r})"
+            status = "warn"
+        checks.append(Check(raw["id"], status, message, str(raw.get("remedy") or "")))  # type: ignore[arg-type]
+    seen = {c.id for c in checks}
+    missing = [cid for cid in CHECKS if cid not in seen]
+    if missing:
+        checks.append(
+            Check(
+                PREFLIGHT_ID,
+                "warn",
+                f"The pre-flight did not report {len(missing)} check(s): {', '.join(missing)}.",
+                "Check those by hand, and report it: the script may have stopped early.",
+            )
+        )
+    if exit_code != 0:
+        notes.append(f"the pre-flight script exited with {exit_code}: {_first_line(stderr)}")
+    return PreflightReport(checks, computer=str(doc.get("computer") or ""), notes=notes)
+
+
+def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> PreflightReport:
+    """Run the pre-flight through `shell` (a RemoteShell): one command, one JSON answer.
+
+    Raises the shell's ConnectionProblem when the target cannot be reached; everything else
+    (a script error, unreadable output, a timeout) comes back as a failed check.
+    """
+    from tui.engine.errors import CommandTimeout, ConnectionProblem
+
+    params = preflight_params(answers)
+    before = getattr(shell, "requests", None)
+    started = time.monotonic()
+    try:
+        result = shell.run_script(SCRIPT, params, deadline=started + timeout)
+    except ConnectionProblem:
+        raise
+    except CommandTimeout as exc:
+        return _report_error(exc, started)
+    except EngineError as exc:
+        return _report_error(exc, started)
+    report = parse_output(result.stdout, result.stderr, result.exit_code)
+    report.seconds = time.monotonic() - started
+    after = getattr(shell, "requests", None)
+    if isinstance(before, int) and isinstance(after, int):
+        report.requests = after - before
+    return report
+
+
+def _report_error(exc: EngineError, started: float) -> PreflightReport:
+    report = PreflightReport([_broken(exc.message, exc.remedy)])
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _broken(message: str, remedy: str) -> Check:
+    return Check(PREFLIGHT_ID, "fail", message, remedy)
+
+
+def _find_document(stdout: str) -> dict | None:
+    """The JSON document: the whole output, or else the last line that is one."""
+    text = (stdout or "").strip().lstrip("\ufeff")
+    candidates = [text] + [line.strip() for line in reversed(text.splitlines())]
+    for candidate in candidates:
+        if not candidate.startswith("{"):
+            continue
+        try:
+            doc = json.loads(candidate)
+        except ValueError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("checks"), list):
+            return doc
+    return None
+
+
+def _first_line(text: str) -> str:
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#< CLIXML"):
+            return line[:300]
+    return ""
+
+
+def split_sql_server(server: str) -> tuple[str, str | None, int | None]:
+    """(host, instance, port) of `host`, `host\\instance` or `host,port`, as the script does."""
+    rest, _, port = server.partition(",")
+    host, _, instance = rest.partition("\\")
+    if host in (".", "(local)"):
+        host = "localhost"
+    return host, instance or None, int(port) if port.isdigit() else None
+
+
+def split_account(account: str) -> tuple[str, str]:
+    return rules.split_account(account)
