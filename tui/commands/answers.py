@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.model.fleet import read_any  # validate takes answer files and fleet files alike
 from tui.model.tomlio import Loaded, read_file
 
 
@@ -24,7 +25,7 @@ def validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     report = []
     for name in args.files:
-        loaded = read_file(name)
+        loaded = read_any(name)
         code = EXIT_USAGE if loaded.unreadable else (EXIT_FAIL if loaded.errors else EXIT_OK)
         worst = max(worst, code)
         if args.json:
