@@ -1,0 +1,159 @@
+"""The Review page: every value (passwords only say how they are kept), every remaining problem
+(Enter jumps to its field), the msiexec plan as `mimsetup plan` prints it, and the actions.
+
+Adding an action (the Install action will be one): append a `ReviewAction` to
+`ReviewPage.ACTIONS` and give the app the action method it names, e.g.
+
+    ReviewPage.ACTIONS.append(ReviewAction("Install", "app.install", "install", needs_valid=True))
+
+and `async def action_install(self) -> None` on the App (or a subclass). Actions with
+`needs_valid` are disabled while the answers have errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.model.problems import Problem
+from tui.widgets import formstate
+from tui.widgets.page import WizardPage
+
+
+@dataclass(frozen=True)
+class ReviewAction:
+    label: str
+    action: str  # an action string run when the button is pressed, e.g. "app.save"
+    id: str
+    needs_valid: bool = False  # disabled while the answers have errors
+
+
+class ProblemList(OptionList):
+    DEFAULT_CSS = """
+    ProblemList { height: auto; max-height: 8; border: none; padding: 0; margin-bottom: 1; }
+    """
+
+
+class ReviewPage(WizardPage):
+    PAGE_ID = "review"
+    TITLE = "Review"
+
+    ACTIONS: ClassVar[list[ReviewAction]] = [
+        ReviewAction("Save", "app.save", "save"),
+        ReviewAction("Save as", "app.save_as", "save-as"),
+        # The Install action goes here (see the module docstring).
+    ]
+
+    DEFAULT_CSS = """
+    ReviewPage .review-summary { margin-bottom: 1; }
+    ReviewPage .review-summary.-error { color: $text-error; }
+    ReviewPage .review-summary.-ok { color: $text-success; }
+    ReviewPage .review-actions { height: auto; margin-bottom: 1; }
+    ReviewPage .review-actions Button { margin-right: 1; }
+    ReviewPage .review-heading { text-style: bold underline; }
+    ReviewPage .review-values { margin-bottom: 1; }
+    ReviewPage .review-plan { margin-bottom: 1; }
+    ReviewPage #install-slot { color: $text-muted; padding: 0 1; }
+    """
+
+    class JumpToProblem(Message):
+        def __init__(self, problem: Problem) -> None:
+            super().__init__()
+            self.problem = problem
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._problems: list[Problem] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.TITLE, classes="page-title")
+        yield Static("", classes="review-summary")
+        yield ProblemList(id="review-problems")
+        with Horizontal(classes="review-actions"):
+            for a in self.ACTIONS:
+                yield Button(a.label, id=f"action-{a.id}", action=a.action, compact=True)
+            if not any(a.id == "install" for a in self.ACTIONS):
+                yield Static("Install: offered here once the install engine is in.",
+                             id="install-slot")
+        yield Static("Values", classes="review-heading")
+        yield Static("", classes="review-values")
+        yield Static("msiexec plan", classes="review-heading")
+        yield Static("", classes="review-plan")
+
+    def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
+        errors = [p for p in found if p.is_error]
+        warnings = [p for p in found if not p.is_error]
+        summary = self.query_one(".review-summary", Static)
+        summary.set_class(bool(errors), "-error")
+        summary.set_class(not errors, "-ok")
+        if found:
+            counts = " and ".join(
+                f"{n} {w}{'s' if n != 1 else ''}"
+                for n, w in ((len(errors), "error"), (len(warnings), "warning")) if n
+            )
+            summary.update(
+                f"{'✗' if errors else '!'} {counts}. Enter on one jumps to its field."
+            )
+        else:
+            summary.update("✓ No problems: the answer file is complete.")
+        self._problems = list(found)
+        problems = self.query_one(ProblemList)
+        problems.display = bool(found)
+        problems.set_options(
+            Option(self._problem_text(p), id=str(i)) for i, p in enumerate(found)
+        )
+        for a in self.ACTIONS:
+            if a.needs_valid:
+                self.query_one(f"#action-{a.id}", Button).disabled = bool(errors)
+        self.query_one(".review-values", Static).update(self._values(data))
+        self.query_one(".review-plan", Static).update(self._plan(data, errors))
+
+    @staticmethod
+    def _where(p: Problem) -> str:
+        if len(p.loc) >= 2 and p.loc[0] in formstate.section_types_names():
+            section = formstate.model_section(str(p.loc[0]))
+            names = {m.name: m.title for m in section.fields()}
+            return f"{section.title} › {names.get(str(p.loc[1]), str(p.loc[1]))}"
+        if len(p.loc) == 1 and p.loc[0] in formstate.section_types_names():
+            return formstate.model_section(str(p.loc[0])).title
+        return p.path
+
+    def _problem_text(self, p: Problem) -> Text:
+        glyph, style = ("✗", "red") if p.is_error else ("!", "yellow")
+        fix = f". Fix: {p.fix}" if p.fix else ""
+        return Text.assemble((glyph + " ", style), (self._where(p), "bold"), f": {p.message}{fix}")
+
+    @staticmethod
+    def _values(data: dict[str, Any]) -> Text:
+        eff = formstate.effective_data(data)
+        out = Text()
+        for name in formstate.section_types_names():
+            table = eff.get(name)
+            if not isinstance(table, dict):
+                continue
+            shown = formstate.shown_values(name, table)
+            if not shown:
+                continue
+            out.append(formstate.model_section(name).title + "\n", style="bold")
+            for v in shown:
+                out.append(f"  {v.title}: ", style="dim")
+                out.append(v.text + "\n")
+        return out.rstrip() or Text("(nothing yet)")
+
+    @staticmethod
+    def _plan(data: dict[str, Any], errors: list[Problem]) -> Text:
+        if errors:
+            return Text("The plan is shown once the answers have no errors.", style="dim")
+        text = formstate.plan_text(data)
+        return Text(text) if text else Text("(no plan)", style="dim")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.JumpToProblem(self._problems[int(event.option.id)]))

@@ -1,0 +1,572 @@
+"""The wizard: a Textual app that edits an answer file as a plain dict of TOML data, checks it with
+the model on every change, and routes between the pages in `screens/`.
+
+Public hooks:
+- `PAGES`: the page classes in order (a `WizardPage` subclass each; `SectionPage` for a page
+  of answer-file sections). A new page is a module in `screens/` plus an entry here.
+- `screens.review.ReviewPage.ACTIONS`: the buttons of the Review page (Save, Save as; the
+  Install action is added there), each naming an action on this app.
+- `WizardApp.data` (the raw data), `WizardApp.answers()` (the AnswerFile, or None while there
+  are errors), `WizardApp.found` (every problem), `WizardApp.show_page(page_id, field)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import os
+import signal
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Header
+
+from screens.certificate import CertificatePage
+from screens.components import ComponentsPage
+from screens.database import DatabasePage
+from screens.help import HelpScreen
+from screens.mail import MailPage
+from screens.portal import PortalPage
+from screens.prompts import Choice, PathPrompt, TextScreen
+from screens.registration_portal import RegistrationPortalPage
+from screens.reset_portal import ResetPortalPage
+from screens.review import ReviewPage
+from screens.service_account import ServiceAccountPage
+from screens.synchronization import SynchronizationPage
+from screens.target import TargetPage
+from tui import drafts
+from tui.model.answers import AnswerFile, section_needed, section_types
+from tui.model.atomic import atomic_write
+from tui.model.problems import Problem
+from tui.model.tomlio import dump_data, has_literal_secrets, read_file
+from tui.widgets import formstate
+from tui.widgets.field import FieldRow
+from tui.widgets.page import SectionPage, WizardPage
+from tui.widgets.sections import SectionList
+
+PAGES: list[type[WizardPage]] = [
+    ComponentsPage,
+    DatabasePage,
+    MailPage,
+    CertificatePage,
+    ServiceAccountPage,
+    SynchronizationPage,
+    PortalPage,
+    RegistrationPortalPage,
+    ResetPortalPage,
+    TargetPage,
+    ReviewPage,
+]
+
+THEME_ENV = "MIMSETUP_THEME"
+EXIT_HANGUP = 129
+
+
+def page_of(section: str) -> str | None:
+    for page in PAGES:
+        if section in getattr(page, "SECTIONS", ()):
+            return page.PAGE_ID
+    return None
+
+
+def prepare(data: dict[str, Any]) -> dict[str, Any]:
+    """Data read from a file (or a draft), ready for the form: the tables that the selected
+    components need are there, with the model's defaults, so that the form shows them."""
+    out = copy.deepcopy(data)
+    out.setdefault("schema_version", 1)
+    if not isinstance(out.get("components"), dict):
+        out["components"] = formstate.default_table("components")
+    components = formstate.components_of(out)
+    for name in section_types():
+        if name in ("components", "msi") or name in out:
+            continue
+        if section_needed(name, components):
+            out[name] = formstate.default_table(name)
+    return out
+
+
+class WizardApp(App[int]):
+    """The answer-file wizard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "mimsetup"
+    SUB_TITLE = "MIM 2016 Service and Portal"
+
+    BINDINGS = [
+        Binding("ctrl+n", "next", "Next", priority=True),
+        Binding("ctrl+b", "back", "Back", priority=True),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("f2", "sections", "Pages"),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        path: str | Path | None = None,
+        data: dict[str, Any] | None = None,
+        from_file: bool = False,
+        dirty: bool = False,
+        start_page: str | None = None,
+        started: Iterable[str] | None = None,
+        notice: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.path: Path | None = Path(path) if path is not None else None
+        self.data: dict[str, Any] = prepare(data) if data is not None else formstate.new_data()
+        self.found: list[Problem] = []
+        self.dirty = dirty
+        self.current: str = PAGES[0].PAGE_ID
+        self.started: set[str] = set()
+        self.revealed: set[str] = set()
+        self._start_page = start_page
+        self._notice = notice
+        self._draft_timer: Timer | None = None
+        self._draft_key: Path | None = self.path
+        if started is not None:  # a restored draft: the pages the user had been on
+            self.started = set(started)
+            self.revealed = set(started)
+        elif from_file:
+            # what came from a file is judged at once: its problems show at the fields
+            for page in PAGES:
+                if any(s in self.data for s in getattr(page, "SECTIONS", ())):
+                    self.started.add(page.PAGE_ID)
+                    self.revealed.add(page.PAGE_ID)
+        theme = os.environ.get(THEME_ENV)
+        if theme and theme in self.available_themes:
+            self.theme = theme
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="body"):
+            yield SectionList([(p.PAGE_ID, p.title()) for p in PAGES], id="sections")
+            yield ContentSwitcher(id="pages")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self._update_title()
+        self.revalidate()
+        start = self._start_page or self._first_incomplete_page()
+        await self.show_page(start)
+        if self._notice:
+            self.notify(self._notice, timeout=8)
+        self._install_hangup_handler()
+
+    def _first_incomplete_page(self) -> str:
+        if self.started:
+            for page in PAGES:
+                if self._page_state(page) in ("errors", "not-started") and page is not ReviewPage:
+                    return page.PAGE_ID
+        return PAGES[0].PAGE_ID
+
+    # --- pages --------------------------------------------------------------------------------
+
+    def _page_class(self, page_id: str) -> type[WizardPage]:
+        return next(p for p in PAGES if p.PAGE_ID == page_id)
+
+    def page(self, page_id: str | None = None) -> WizardPage | None:
+        page_id = page_id or self.current
+        found = self.query_one("#pages", ContentSwitcher).query_children(f"#{page_id}")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    async def show_page(self, page_id: str, field: tuple[str, str] | None = None) -> None:
+        """Switch to a page (building it the first time) and focus `field` or its first field."""
+        switcher = self.query_one("#pages", ContentSwitcher)
+        self.screen.set_focus(None)  # never switch while a field of the old page has focus
+        page = self.page(page_id)
+        if page is None:
+            page = self._page_class(page_id)()
+            await switcher.mount(page)
+        if self.current != page_id and self.current != ReviewPage.PAGE_ID:
+            self.started.add(self.current)  # a page that was visited and left
+        switcher.current = page_id
+        self.current = page_id
+        page.refresh_page(self.data, self.found, page_id in self.revealed)
+        sections = self.query_one(SectionList)
+        self._update_states()
+        sections.show_current(page_id)
+        self.refresh_bindings()
+        target: Widget | None = None
+        if field is not None and isinstance(page, SectionPage):
+            row = page.row(*field)
+            if row is not None:
+                target = row.control
+        if target is None:
+            chain = self._page_focus_chain(page)
+            target = chain[0] if chain else None
+        if target is not None:
+            target.focus()
+            self.call_after_refresh(target.scroll_visible, animate=False)
+        else:
+            page.scroll_home(animate=False)
+
+    def _page_focus_chain(self, page: Widget) -> list[Widget]:
+        return [w for w in self.screen.focus_chain if page in w.ancestors]
+
+    def _navigable(self) -> list[str]:
+        return [
+            p.PAGE_ID for p in PAGES
+            if not (isinstance(p, type) and issubclass(p, SectionPage)
+                    and all(formstate.section_skipped(s, self.data) for s in p.SECTIONS))
+        ]
+
+    def _neighbour(self, step: int) -> str | None:
+        order = [p.PAGE_ID for p in PAGES]
+        navigable = self._navigable()
+        i = order.index(self.current) + step
+        while 0 <= i < len(order):
+            if order[i] in navigable:
+                return order[i]
+            i += step
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return True if self._neighbour(1) else None
+        if action == "back":
+            return True if self._neighbour(-1) else None
+        return True
+
+    async def action_next(self) -> None:
+        """Validate the page explicitly, then go on; stay (showing why) when it has errors."""
+        page = self.page()
+        self.revealed.add(self.current)
+        if self.current != ReviewPage.PAGE_ID:
+            self.started.add(self.current)
+        self.revalidate()
+        if isinstance(page, SectionPage):
+            errors = [
+                p for p in self.found if p.is_error and p.loc[:1] and p.loc[0] in page.SECTIONS
+            ]
+            if errors:
+                n = len(errors)
+                self.notify(
+                    f"{n} error{'s' if n != 1 else ''} on this page: fix "
+                    f"{'them' if n != 1 else 'it'} to go on (F2 jumps to any page).",
+                    severity="error",
+                )
+                first = next((r for r in page.rows if r.message and r.message[0] == "error"),
+                             None)
+                if first is not None:
+                    first.focus_control()
+                return
+        target = self._neighbour(1)
+        if target:
+            await self.show_page(target)
+
+    async def action_back(self) -> None:
+        target = self._neighbour(-1)
+        if target:
+            await self.show_page(target)
+
+    async def action_next_field(self) -> None:
+        """Enter: the next field of the page; after its last field, the next page."""
+        page = self.page()
+        if page is None:
+            return
+        chain = self._page_focus_chain(page)
+        focused = self.focused
+        owner = next((w for w in chain if focused is w or (focused and w in focused.ancestors)),
+                     None)
+        if owner is not None and chain.index(owner) < len(chain) - 1:
+            chain[chain.index(owner) + 1].focus()
+        elif owner is not None:
+            await self.action_next()
+        else:
+            self.screen.focus_next()
+
+    def action_sections(self) -> None:
+        sections = self.query_one(SectionList)
+        sections.show_current(self.current)
+        sections.focus()
+
+    @on(SectionList.Jump)
+    async def _jump(self, event: SectionList.Jump) -> None:
+        await self.show_page(event.page)
+
+    @on(ReviewPage.JumpToProblem)
+    async def _jump_to_problem(self, event: ReviewPage.JumpToProblem) -> None:
+        loc = event.problem.loc
+        page = page_of(str(loc[0])) if loc else None
+        if page is None:
+            self.notify(f"{event.problem.path} is not on a page: fix it in the file.",
+                        severity="warning")
+            return
+        self.revealed.add(page)
+        field = (str(loc[0]), str(loc[1])) if len(loc) >= 2 else None
+        await self.show_page(page, field)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- editing and checking -----------------------------------------------------------------
+
+    @on(FieldRow.Edited)
+    def _edited(self, event: FieldRow.Edited) -> None:
+        event.stop()
+        row = event.row
+        table = self.data.get(row.section)
+        if not isinstance(table, dict):
+            table = self.data[row.section] = {}
+        if event.value is None:
+            table.pop(row.meta.name, None)
+        else:
+            table[row.meta.name] = copy.deepcopy(event.value)
+        if self.current != ReviewPage.PAGE_ID:
+            self.started.add(self.current)
+        if not self.dirty:
+            self.dirty = True
+            self._update_title()
+        self.revalidate()
+        if row.section == "components":
+            self.refresh_bindings()
+        self._schedule_draft()
+
+    @on(FieldRow.Left)
+    def _left(self, event: FieldRow.Left) -> None:
+        event.stop()
+
+    def revalidate(self) -> None:
+        """Check the whole data with the model; show the result on the current page and in the
+        page list."""
+        self.found = formstate.problems(self.data)
+        page = self.page()
+        if page is not None:
+            page.refresh_page(self.data, self.found, self.current in self.revealed)
+        self._update_states()
+
+    def _page_state(self, page: type[WizardPage]) -> str:
+        if page is ReviewPage:
+            if ReviewPage.PAGE_ID not in self.started and self.current != ReviewPage.PAGE_ID:
+                return "not-started"
+            if any(p.is_error for p in self.found):
+                return "errors"
+            return "warnings" if self.found else "complete"
+        return formstate.page_state(
+            page.SECTIONS, self.data, self.found, page.PAGE_ID in self.started  # type: ignore
+        )
+
+    def _update_states(self) -> None:
+        sections = self.query(SectionList)
+        if not sections:
+            return
+        for page in PAGES:
+            sections.first().set_state(page.PAGE_ID, self._page_state(page))  # type: ignore
+
+    def answers(self) -> AnswerFile | None:
+        """The answers as the model has them, or None while there are errors."""
+        from tui.model.tomlio import validate_data
+
+        loaded = validate_data(formstate.effective_data(self.data))
+        return loaded.answers if not loaded.errors else None
+
+    def _update_title(self) -> None:
+        name = str(self.path) if self.path else "new answer file"
+        self.sub_title = name + (" (unsaved)" if self.dirty else "")
+
+    # --- drafts -------------------------------------------------------------------------------
+
+    def _schedule_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.3, self.save_draft)
+
+    def save_draft(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            drafts.save(drafts.Draft(
+                data=self.data,
+                file=str(self._draft_key) if self._draft_key else None,
+                page=self.current,
+                started=sorted(self.started),
+            ))
+        except OSError as exc:
+            self.notify(f"Could not save the draft: {exc.strerror or exc}", severity="warning")
+
+    def _install_hangup_handler(self) -> None:
+        if not hasattr(signal, "SIGHUP"):
+            return
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
+
+    def _hangup(self) -> None:
+        """The terminal went away (SSH hang-up): keep the draft and leave cleanly."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.save_draft()
+        self.exit(return_code=EXIT_HANGUP)
+
+    async def on_unmount(self) -> None:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError, AttributeError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+
+    # --- save, open, quit ---------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save_flow(save_as=False)
+
+    def action_save_as(self) -> None:
+        self._save_flow(save_as=True)
+
+    @work(exclusive=True, group="file")
+    async def _save_flow(self, save_as: bool = False, then_exit: bool = False) -> None:
+        if await self.save(save_as=save_as) and then_exit:
+            self.exit(0)
+
+    async def save(self, save_as: bool = False) -> bool:
+        """Save (asking for a path when there is none, or for Save as). Must run in a worker."""
+        path = self.path
+        if path is None or save_as:
+            default = str(self.path) if self.path else str(Path.cwd() / "answers.toml")
+            answer = await self.push_screen_wait(
+                PathPrompt("Save as", "Save the answer file to:", default)
+            )
+            if answer is None:
+                return False
+            path = Path(answer).expanduser()
+            if path.is_dir():
+                self.notify(f"{path} is a directory: give a file name.", severity="error")
+                return False
+            if path.exists() and path != self.path:
+                choice = await self.push_screen_wait(Choice(
+                    "Overwrite?", f"{path} exists. Replace it?",
+                    [("overwrite", "Replace", "r"), ("cancel", "Cancel", "c")],
+                ))
+                if choice != "overwrite":
+                    return False
+        assert path is not None
+        eff = formstate.effective_data(self.data)
+        try:
+            atomic_write(path, dump_data(eff), 0o600)
+        except OSError as exc:
+            self.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error")
+            return False
+        drafts.discard(self._draft_key)
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self.path = self._draft_key = path
+        self.dirty = False
+        self._update_title()
+        errors = sum(p.is_error for p in self.found)
+        note = f" ({errors} error{'s' if errors != 1 else ''} left)" if errors else ""
+        if has_literal_secrets(eff):
+            note += "; it holds passwords in clear text (mode 0600)"
+        self.notify(f"Saved {path}{note}.", severity="warning" if note else "information")
+        return True
+
+    def action_open(self) -> None:
+        self._open_flow()
+
+    @work(exclusive=True, group="file")
+    async def _open_flow(self) -> None:
+        if self.dirty and not await self._settle_unsaved("Open another file"):
+            return
+        answer = await self.push_screen_wait(PathPrompt("Open", "Open the answer file:"))
+        if answer is None:
+            return
+        await self.open_file(Path(answer).expanduser())
+
+    async def open_file(self, path: Path) -> bool:
+        loaded = read_file(path)
+        if loaded.unreadable or loaded.data is None:
+            first = loaded.problems[0].format() if loaded.problems else f"{path}: unreadable"
+            self.notify(first, severity="error", timeout=10)
+            return False
+        self.path = self._draft_key = path
+        self.data = prepare(loaded.data)
+        self.dirty = False
+        self.started = set()
+        self.revealed = set()
+        for page in PAGES:
+            if any(s in loaded.data for s in getattr(page, "SECTIONS", ())):
+                self.started.add(page.PAGE_ID)
+                self.revealed.add(page.PAGE_ID)
+        switcher = self.query_one("#pages", ContentSwitcher)
+        self.screen.set_focus(None)
+        await switcher.remove_children()
+        self._update_title()
+        self.revalidate()
+        await self.show_page(self._first_incomplete_page())
+        return True
+
+    async def _settle_unsaved(self, what: str) -> bool:
+        """Ask what to do with unsaved changes; True when it is fine to go on."""
+        choice = await self.push_screen_wait(Choice(
+            "Unsaved changes",
+            f"The answers have unsaved changes. {what}:",
+            [("save", "Save", "s"), ("discard", "Discard", "d"), ("cancel", "Cancel", "c")],
+        ))
+        if choice == "save":
+            return await self.save()
+        if choice == "discard":
+            drafts.discard(self._draft_key)
+            if self._draft_timer is not None:
+                self._draft_timer.stop()
+            self.dirty = False
+            return True
+        return False
+
+    async def action_quit(self) -> None:
+        if not self.dirty:
+            drafts.discard(self._draft_key)
+            self.exit(0)
+            return
+        self._quit_flow()
+
+    @work(exclusive=True, group="file")
+    async def _quit_flow(self) -> None:
+        if await self._settle_unsaved("Quit"):
+            self.exit(0)
+
+    # --- commands -----------------------------------------------------------------------------
+
+    def action_validate(self) -> None:
+        for page in PAGES:
+            self.started.add(page.PAGE_ID)
+            self.revealed.add(page.PAGE_ID)
+        self.revalidate()
+        errors = sum(p.is_error for p in self.found)
+        warnings = len(self.found) - errors
+        if not self.found:
+            self.notify("The answers are valid.")
+        else:
+            self.notify(f"{errors} error(s), {warnings} warning(s): see Review.",
+                        severity="error" if errors else "warning")
+        self.call_later(self.show_page, ReviewPage.PAGE_ID)
+
+    def action_show_plan(self) -> None:
+        text = formstate.plan_text(self.data)
+        if text is None:
+            errors = [p.format() for p in self.found if p.is_error]
+            text = "The plan needs answers without errors:\n\n" + "\n".join(errors)
+        self.push_screen(TextScreen("msiexec plan", text))
+
+    def action_use_theme(self, theme: str) -> None:
+        self.theme = theme
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("Save", "Save the answer file (Ctrl+S)", self.action_save)
+        yield SystemCommand("Save as", "Save the answer file under another name",
+                            self.action_save_as)
+        yield SystemCommand("Open", "Open another answer file", self.action_open)
+        yield SystemCommand("Validate", "Check every page and list the problems",
+                            self.action_validate)
+        yield SystemCommand("Show plan", "The msiexec command line, as `mimsetup plan`",
+                            self.action_show_plan)
+        yield SystemCommand("Theme: ansi-dark", "Colours for terminals with few colours",
+                            lambda: self.action_use_theme("ansi-dark"))
+        yield from super().get_system_commands(screen)

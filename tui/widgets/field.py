@@ -1,0 +1,373 @@
+"""One field of a page: its label, its input, its help and MSI property, and a message line.
+
+Everything shown comes from the field's declaration in the model (`FieldMeta`); the value is
+checked with the model's own rule (`check_value`) while the user types and when the field is left.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Select, Static
+
+from tui.model.fieldcheck import check_value
+from tui.model.meta import FieldMeta
+from tui.model.problems import Problem
+from tui.widgets import formstate
+
+MISSING = None  # an empty field: the key is left out of the answer file
+
+
+class SecretInput(Input):
+    """A password input: masked, and its text can be neither copied nor cut out of it."""
+
+    def action_copy(self) -> None:
+        self.app.bell()
+
+    def action_cut(self) -> None:
+        self.app.bell()
+
+
+class FieldCheckbox(Checkbox):
+    """A checkbox that toggles with space; Enter moves on like in every other field. It shows
+    [x] or [ ], readable without colour (NO_COLOR)."""
+
+    BINDINGS = [
+        Binding("space", "toggle_button", "Toggle", show=False),
+        Binding("enter", "app.next_field", "Next field", show=False),
+    ]
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble("[", ("x" if self.value else " ", style), "]")
+
+
+def _input_value(meta: FieldMeta, kind: str, text: str) -> Any:
+    if text == "":
+        return MISSING
+    if kind == "int":
+        try:
+            return int(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _placeholder(meta: FieldMeta, kind: str) -> str:
+    default = formstate.default_value(meta)
+    if default is not None and kind in ("str", "int"):
+        return f"default: {default}"
+    if meta.example is not None:
+        return f"e.g. {meta.example}"
+    return "optional" if not meta.required else ""
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class FieldRow(Vertical, can_focus=False):
+    """A labelled input for one field of one section."""
+
+    DEFAULT_CSS = """
+    FieldRow {
+        height: auto;
+        margin: 0 0 1 0;
+    }
+    FieldRow .field-label { text-style: bold; }
+    FieldRow .field-help {
+        color: $text-muted;
+        height: 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    FieldRow:focus-within .field-help { height: auto; text-wrap: wrap; }
+    FieldRow .field-message { display: none; }
+    FieldRow .field-message.-error { display: block; color: $text-error; }
+    FieldRow .field-message.-warning { display: block; color: $text-warning; }
+    FieldRow Input { width: 1fr; }
+    FieldRow Input.-textual-compact { background: $boost; }
+    FieldRow Input.-textual-compact:focus { background: $surface-lighten-1; }
+    FieldRow Checkbox {
+        border: none;
+        padding: 0;
+        height: 1;
+        background: transparent;
+    }
+    FieldRow Checkbox:focus { background: $boost; }
+    FieldRow Select { width: 1fr; }
+    FieldRow .secret-row { height: auto; }
+    FieldRow .secret-row Select { width: 26; margin-right: 1; }
+    FieldRow .secret-row Input.-hidden { display: none; }
+    """
+
+    class Edited(Message):
+        """The user changed the field's value (None: left empty). Never logged: it may be a
+        password."""
+
+        def __init__(self, row: FieldRow, value: Any) -> None:
+            super().__init__()
+            self.row = row
+            self.value = value
+
+        def __rich_repr__(self):  # the value stays out of logs
+            yield "field", f"{self.row.section}.{self.row.meta.name}"
+
+    class Left(Message):
+        """Focus left the field."""
+
+        def __init__(self, row: FieldRow) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, section: str, meta: FieldMeta, value: Any) -> None:
+        super().__init__(id=f"field-{section}-{meta.name}", classes="field-row")
+        self.section = section
+        self.meta = meta
+        self.kind = formstate.field_kind(section, meta.name)
+        self._value = value
+        self.touched = False
+        self._live: str | None = None
+        self._problem: Problem | None = None
+        self._note: str | None = None
+        self._shown: tuple[str, str] | None = None
+        self._secret_key: str | None = value.get("key") if isinstance(value, dict) else None
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def _help(self) -> Text:
+        text = Text()
+        if self.meta.msi:
+            text.append(f"[{', '.join(self.meta.msi)}] ", style="italic")
+        text.append(self.meta.help)
+        return text
+
+    def compose(self) -> ComposeResult:
+        m, kind, value = self.meta, self.kind, self._value
+        if kind == "bool":
+            yield FieldCheckbox(m.title, bool(value) if value is not None else bool(m.default),
+                                id="control", compact=True)
+        else:
+            yield Static(m.title + ("" if m.required else ""), classes="field-label")
+            if kind == "choice":
+                options = [(c, c) for c in formstate.choices(self.section, m.name)]
+                yield Select(options, value=value if value is not None else options[0][1],
+                             allow_blank=False, id="control", compact=True)
+            elif kind == "secret":
+                with Horizontal(classes="secret-row"):
+                    secret_kind = formstate.secret_kind(value)
+                    yield Select([(label, k) for k, label in formstate.secret_kinds(m)],
+                                 value=secret_kind, allow_blank=False, id="control",
+                                 compact=True)
+                    yield self._secret_input(secret_kind, value)
+            else:
+                yield Input(_text(value), placeholder=_placeholder(m, kind), id="control",
+                            type="integer" if kind == "int" else "text", compact=True,
+                            select_on_focus=False)
+        yield Static(self._help(), classes="field-help")
+        yield Static("", classes="field-message")
+
+    def _secret_input(self, kind: str, value: Any) -> Input:
+        text = ""
+        if kind in ("env", "file") and isinstance(value, dict):
+            text = _text(value.get(kind))
+        elif kind == "value" and isinstance(value, str):
+            text = value
+        widget = SecretInput(
+            text,
+            password=kind == "value",
+            placeholder=self._secret_placeholder(kind),
+            id="secret-text",
+            compact=True,
+            select_on_focus=False,
+        )
+        widget.set_class(kind not in ("env", "file", "value"), "-hidden")
+        return widget
+
+    @staticmethod
+    def _secret_placeholder(kind: str) -> str:
+        return {
+            "env": "variable name, e.g. MIM_SERVICE_PASSWORD",
+            "file": "path of the file holding it",
+            "value": "the password (kept in clear text)",
+        }.get(kind, "")
+
+    # --- value --------------------------------------------------------------------------------
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @property
+    def control(self):
+        return self.query_one("#control")
+
+    def focus_control(self) -> None:
+        self.control.focus()
+
+    def fill(self, value: Any) -> None:
+        """Show `value` (from a file or a draft) without it counting as an edit."""
+        self._value = value
+        control = self.control
+        with self.prevent(Input.Changed, Checkbox.Changed, Select.Changed):
+            if self.kind == "bool":
+                control.value = bool(value) if value is not None else bool(self.meta.default)
+            elif self.kind == "choice":
+                if value is not None:
+                    control.value = value
+            elif self.kind == "secret":
+                kind = formstate.secret_kind(value)
+                control.value = kind
+                self._secret_key = value.get("key") if isinstance(value, dict) else None
+                text = self.query_one("#secret-text", SecretInput)
+                text.password = kind == "value"
+                text.value = (
+                    _text(value.get(kind)) if isinstance(value, dict) and kind in ("env", "file")
+                    else value if isinstance(value, str) else ""
+                )
+                text.placeholder = self._secret_placeholder(kind)
+                text.set_class(kind not in ("env", "file", "value"), "-hidden")
+            else:
+                control.value = _text(value)
+        self._live = None
+        self._update_note()
+        self._render_message()
+
+    def _secret_value(self, kind: str, text: str) -> Any:
+        if kind == "prompt":
+            return {"prompt": True}
+        if kind in ("env", "file"):
+            out: dict[str, Any] = {kind: text}
+            if kind == "file" and self._secret_key:
+                out["key"] = self._secret_key
+            return out
+        if kind == "value":
+            return text
+        return MISSING
+
+    def _set(self, value: Any) -> None:
+        if value == self._value:
+            return
+        self._value = value
+        self.touched = True
+        self._check_live()
+        self._update_note()
+        self._render_message()
+        self.post_message(self.Edited(self, value))
+
+    @on(Input.Changed, "#control")
+    def _input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._set(_input_value(self.meta, self.kind, event.value))
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self._set(event.value)
+
+    @on(Select.Changed, "#control")
+    def _select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        if self.kind == "choice":
+            self._set(event.value)
+            return
+        kind = str(event.value)
+        text = self.query_one("#secret-text", SecretInput)
+        was_value = formstate.secret_kind(self._value) == "value"
+        with self.prevent(Input.Changed):
+            if was_value or kind == "value":
+                text.value = ""  # a password never moves into a visible field, nor back
+            text.password = kind == "value"
+            text.placeholder = self._secret_placeholder(kind)
+        text.set_class(kind not in ("env", "file", "value"), "-hidden")
+        self._set(self._secret_value(kind, text.value))
+
+    @on(Input.Changed, "#secret-text")
+    def _secret_text_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        kind = str(self.query_one("#control", Select).value)
+        self._set(self._secret_value(kind, event.value))
+
+    @on(Input.Submitted)
+    async def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.app.run_action("app.next_field")
+
+    def on_descendant_blur(self) -> None:
+        if self.has_focus_within:
+            return
+        self.touched = True
+        self._check_live()
+        self._render_message()
+        self.post_message(self.Left(self))
+
+    # --- messages -----------------------------------------------------------------------------
+
+    def _check_live(self) -> None:
+        """The model's rule for this one field, on the value as typed."""
+        if self._value is MISSING:
+            self._live = None
+            return
+        if self.kind == "secret" and isinstance(self._value, dict):
+            kind = formstate.secret_kind(self._value)
+            if kind in ("env", "file") and not self._value.get(kind):
+                self._live = (
+                    "Write the environment variable's name" if kind == "env"
+                    else "Write the path of the file"
+                )
+                return
+        self._live = check_value(self.section, self.meta.name, self._value)
+
+    def _update_note(self) -> None:
+        self._note = None
+        if self.kind == "secret" and formstate.secret_kind(self._value) == "value":
+            self._note = (
+                "This password will be written in clear text in the answer file (saved 0600); "
+                "asking at install time is safer"
+            )
+
+    def show_problem(self, problem: Problem | None, reveal: bool) -> None:
+        """The problem the whole-file check found at this field; shown once the field has been
+        left or its page validated (`reveal`)."""
+        if reveal:
+            self.touched = True
+        if self._problem != problem or reveal:
+            self._problem = problem
+            self._render_message()
+
+    def _render_message(self) -> None:
+        shown: tuple[str, str] | None = None
+        if self.touched and self._live:
+            shown = ("error", self._live)
+        elif self._problem is not None and (self.touched or self._value not in (None, "")):
+            p = self._problem
+            msg = p.message[0].upper() + p.message[1:] if p.message else p.message
+            if p.fix:
+                msg += f". Fix: {p.fix}"
+            shown = (p.severity, msg)
+        elif self._note:
+            shown = ("warning", self._note)
+        if shown == self._shown:
+            return
+        self._shown = shown
+        label = self.query_one(".field-message", Static)
+        label.remove_class("-error", "-warning")
+        if shown is None:
+            label.update("")
+            return
+        severity, text = shown
+        label.add_class(f"-{severity}")
+        label.update(Text(("✗ " if severity == "error" else "! ") + text))
+
+    @property
+    def message(self) -> tuple[str, str] | None:
+        """(severity, text) as shown, or None."""
+        return self._shown

@@ -1,0 +1,128 @@
+"""A wizard page: the fields of one or more answer-file sections, built from the model.
+
+A page module in `screens/` subclasses `SectionPage` and names its sections; titles, fields,
+help and rules all come from the model."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.model.problems import Problem
+from tui.widgets import formstate
+from tui.widgets.field import FieldRow
+
+
+class WizardPage(VerticalScroll, can_focus=False):
+    """Base of every page in the wizard's ContentSwitcher."""
+
+    PAGE_ID: ClassVar[str] = ""
+    TITLE: ClassVar[str] = ""
+    SECTIONS: ClassVar[tuple[str, ...]] = ()
+
+    DEFAULT_CSS = """
+    WizardPage { padding: 0 1; height: 1fr; }
+    WizardPage .page-title { text-style: bold; color: $accent; margin-bottom: 1; }
+    WizardPage .page-intro { color: $text-muted; margin-bottom: 1; }
+    WizardPage .section-title { text-style: bold underline; margin-bottom: 1; }
+    WizardPage .page-banner { display: none; }
+    WizardPage .page-banner.-shown { display: block; color: $text-warning; margin-bottom: 1; }
+    WizardPage .page-problems { display: none; }
+    WizardPage .page-problems.-error { display: block; color: $text-error; margin-bottom: 1; }
+    WizardPage .page-problems.-warning { display: block; color: $text-warning; margin-bottom: 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id=self.PAGE_ID, classes="wizard-page")
+
+    @classmethod
+    def title(cls) -> str:
+        return cls.TITLE
+
+    def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
+        """Show the current data's state; `reveal`: show every problem, not only those of
+        fields the user has left."""
+
+
+class SectionPage(WizardPage):
+    """A page of fields: one block per section in SECTIONS."""
+
+    INTRO: ClassVar[str] = ""
+
+    @classmethod
+    def title(cls) -> str:
+        return cls.TITLE or formstate.model_section(cls.SECTIONS[0]).title
+
+    def compose(self) -> ComposeResult:
+        data: dict[str, Any] = self.app.data  # type: ignore[attr-defined]
+        yield Static(self.title(), classes="page-title")
+        if self.INTRO:
+            yield Static(self.INTRO, classes="page-intro")
+        yield Static("", classes="page-banner")
+        yield Static("", classes="page-problems")
+        for section in self.SECTIONS:
+            if len(self.SECTIONS) > 1:
+                yield Static(formstate.model_section(section).title, classes="section-title")
+            table = data.get(section)
+            table = table if isinstance(table, dict) else {}
+            for meta in formstate.form_fields(section):
+                value = table.get(meta.name, formstate.default_value(meta))
+                yield FieldRow(section, meta, value)
+
+    @property
+    def rows(self) -> list[FieldRow]:
+        return list(self.query(FieldRow))
+
+    def row(self, section: str, name: str) -> FieldRow | None:
+        for r in self.query(FieldRow):
+            if r.section == section and r.meta.name == name:
+                return r
+        return None
+
+    def fill(self, data: dict[str, Any]) -> None:
+        """Show `data` in the fields, without it counting as edits."""
+        for r in self.rows:
+            table = data.get(r.section)
+            table = table if isinstance(table, dict) else {}
+            r.fill(table.get(r.meta.name, formstate.default_value(r.meta)))
+
+    def skipped(self, data: dict[str, Any]) -> bool:
+        return all(formstate.section_skipped(s, data) for s in self.SECTIONS)
+
+    def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
+        skipped = self.skipped(data)
+        banner = self.query_one(".page-banner", Static)
+        banner.set_class(skipped, "-shown")
+        if skipped:
+            needs = ", ".join(
+                c for s in self.SECTIONS for c in formstate.model_section(s).required_by
+            )
+            banner.update(
+                f"Skipped: none of the components that need this page ({needs}) is selected "
+                "on the Components page. What is here is not saved."
+            )
+        for r in self.rows:
+            r.disabled = skipped
+            hits = formstate.problems_at(found, r.section, r.meta.name)
+            r.show_problem(hits[0] if hits else None, reveal)
+        # problems of the page that no field shows: a missing section, an unknown key
+        names = {(r.section, r.meta.name) for r in self.rows}
+        other = [
+            p for p in found
+            if p.loc[:1] and p.loc[0] in self.SECTIONS and tuple(p.loc[:2]) not in names
+        ]
+        box = self.query_one(".page-problems", Static)
+        box.remove_class("-error", "-warning")
+        if other and not skipped:
+            box.add_class("-error" if any(p.is_error for p in other) else "-warning")
+            box.update(Text("\n".join(
+                ("✗ " if p.is_error else "! ") + f"{p.path}: {p.message}"
+                + (f". Fix: {p.fix}" if p.fix else "")
+                for p in other
+            )))
+        else:
+            box.update("")
