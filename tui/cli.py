@@ -50,6 +50,36 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--force", action="store_true", help="overwrite existing files")
     s.set_defaults(run=_lazy("tui.commands.answers", "import_"))
 
+    s = sub.add_parser("preflight", help="check the target over WinRM for everything that would "
+                       "make the installer fail (exit 0 ok, 1 a check failed, 2 usage/connection)")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--json", action="store_true", help="print the checks as JSON")
+    s.add_argument("--yes", action="store_true",
+                   help="never ask: fail at once if a password is set to be asked")
+    g = s.add_argument_group("target (overrides the answer file's [target])")
+    g.add_argument("--host", help="the Windows server to connect to")
+    g.add_argument("--port", type=int, help="WinRM port (default 5986 with HTTPS, 5985 without)")
+    g.add_argument("--http", action="store_true", help="plain HTTP (NTLM/Kerberos/CredSSP "
+                   "encrypt the messages; Basic is refused)")
+    g.add_argument("--user", help="account to log on with, DOMAIN\\name")
+    g.add_argument("--transport", choices=("ntlm", "kerberos", "credssp", "basic"))
+    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificate(s) to validate HTTPS with")
+    g.add_argument("--no-verify", action="store_true",
+                   help="do not validate the HTTPS certificate (lab only)")
+    g.add_argument("--insecure", action="store_true",
+                   help="allow Basic authentication over plain HTTP (isolated lab only)")
+    s.set_defaults(run=_lazy("tui.commands.remote", "preflight"))
+
+    s = sub.add_parser("demo", help="run against a simulated Windows server on this machine")
+    s.add_argument("file", nargs="?", metavar="FILE", help="answer file (default: contoso.toml)")
+    s.add_argument("--headless", action="store_true", help="no wizard: print the steps' results")
+    s.add_argument("--scenario", default="healthy", metavar="NAME",
+                   help="healthy, no-sharepoint, sql-unreachable, install-running, "
+                   "pending-reboot, mim-installed, wrong-msi")
+    s.add_argument("--http", action="store_true", help="sealed HTTP instead of HTTPS")
+    s.add_argument("--json", action="store_true", help="print the results as JSON")
+    s.set_defaults(run=_lazy("tui.commands.remote", "demo"))
+
     s = sub.add_parser("edit", help="open the wizard on an answer file")
     s.add_argument("file", nargs="?", metavar="FILE")
     s.set_defaults(run=_lazy("tui.commands.wizard", "edit"))

@@ -801,7 +801,7 @@ if (-not $components.portal) {
     }
 
     $spMissing = 'SharePoint is not installed; see sharepoint.'
-    foreach ($pair in @(@('sharepoint-admin-service', 'SPAdminV4', 'SharePoint Administration', 'CheckSharepointAdminServiceRunning'), @('sharepoint-timer-service', 'SPTimerV4', 'SharePoint Timer Service', 'CheckSharepointTimerServiceRunning'))) {
+    foreach ($pair in @(@('sharepoint-admin-service', 'SPAdminV4', 'SharePoint Administration', 'CheckSharepointAdminServiceRunning'), @('sharepoint-timer-service', 'SPTimerV4', 'SharePoint Timer', 'CheckSharepointTimerServiceRunning'))) {
         $id = $pair[0]
         Test-Step $id {
             if (-not $facts.sharepoint) {

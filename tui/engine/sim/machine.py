@@ -12,8 +12,9 @@ It implements the `Machine` protocol of `process.py`. What it understands:
   * a few cmd commands: hostname, whoami, ipconfig, echo, exit N.
 Anything else fails the way Windows says "not recognized".
 
-Handlers for later scripts (install, tail, checklist) plug in with `@script("name")` in their own
-module, listed in `BUILTIN_MODULES`, or per machine through `WindowsMachine(scripts={...})`.
+Handlers for later scripts (install, tail, checklist) plug in with `@script("name")` in a module
+of this package named `<something>_script.py` (found and imported on first use), or per machine
+through `WindowsMachine(scripts={...})`.
 """
 
 from __future__ import annotations
@@ -56,10 +57,11 @@ class ScriptRun:
 ScriptHandler = Callable[[ScriptRun], int]
 
 _REGISTRY: dict[str, ScriptHandler] = {}
-# Modules whose import registers handlers; a colleague's emulation adds its module here.
-BUILTIN_MODULES = ("tui.engine.sim.preflight_script",)
-_loaded = threading.Lock()
-_loaded_done = False
+# Every module of this package named `*_script` is imported before the first script runs, so
+# that its `@script(...)` handlers are registered: an emulation plugs in by existing.
+SCRIPT_MODULE_SUFFIX = "_script"
+_loading = threading.Lock()
+_loaded_modules: list[str] = []
 
 
 def script(name: str) -> Callable[[ScriptHandler], ScriptHandler]:
@@ -72,13 +74,24 @@ def script(name: str) -> Callable[[ScriptHandler], ScriptHandler]:
     return register
 
 
+def script_modules() -> list[str]:
+    import pkgutil
+
+    from tui.engine import sim
+
+    return sorted(
+        f"{sim.__name__}.{m.name}"
+        for m in pkgutil.iter_modules(sim.__path__)
+        if m.name.endswith(SCRIPT_MODULE_SUFFIX)
+    )
+
+
 def registered_scripts() -> dict[str, ScriptHandler]:
-    global _loaded_done
-    with _loaded:
-        if not _loaded_done:
-            for module in BUILTIN_MODULES:
+    with _loading:
+        if not _loaded_modules:
+            for module in script_modules():
                 importlib.import_module(module)
-            _loaded_done = True
+                _loaded_modules.append(module)
     return dict(_REGISTRY)
 
 

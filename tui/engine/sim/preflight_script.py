@@ -801,7 +801,7 @@ def _sharepoint(c: Checks, state: MachineState, params: dict, user: str) -> None
         (
             "sharepoint-timer-service",
             "SPTimerV4",
-            "SharePoint Timer Service",
+            "SharePoint Timer",
             "CheckSharepointTimerServiceRunning",
         ),
     ):

@@ -1,0 +1,284 @@
+"""Subcommands that talk to a target over WinRM: `preflight`, and `demo` (the same against the
+simulated Windows server).
+
+Exit codes: 0 nothing would stop the installer (warnings allowed), 1 a check failed, 2 a usage
+problem (unreadable answer file, missing target or secret) or a connection problem, told as one
+sentence and a remedy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.model.answers import AnswerFile
+from tui.model.secrets import SecretRef, SecretUnavailable, resolve
+from tui.model.tomlio import read_file
+
+CONTOSO = Path(__file__).resolve().parents[2] / "answers" / "contoso.toml"
+
+
+class UsageProblem(Exception):
+    """Something the user must change before anything can be run (exit 2)."""
+
+    def __init__(self, message: str, remedy: str = "") -> None:
+        super().__init__(message)
+        self.message, self.remedy = message, remedy
+
+
+# --- answers, secrets and the endpoint --------------------------------------------------------
+
+
+def load_answers(path: str | Path) -> AnswerFile:
+    loaded = read_file(path)
+    if loaded.answers is None or loaded.unreadable or loaded.errors:
+        lines = "\n".join(p.format() for p in loaded.problems)
+        raise UsageProblem(
+            f"{path} is not a valid answer file:\n{lines}",
+            f"Fix it (mimsetup validate {path} lists the problems) and run again.",
+        )
+    return loaded.answers
+
+
+def asker(yes: bool) -> Callable[[str], str] | None:
+    """How to ask for a secret: getpass on a terminal; nobody with --yes or without a terminal
+    (stdin is then never read)."""
+    if yes or not sys.stdin.isatty():
+        return None
+
+    def ask(what: str) -> str:
+        import getpass
+
+        return getpass.getpass(f"{what}: ")
+
+    return ask
+
+
+def resolve_secrets(
+    needed: list[tuple[str, SecretRef]], base_dir: Path, yes: bool
+) -> dict[str, str]:
+    """Every secret in `needed` (name, reference); all that cannot be had are named at once,
+    before anything is asked or connected."""
+    ask = asker(yes)
+    missing: list[str] = []
+    for what, ref in needed:
+        try:
+            if ref.kind != "prompt":
+                resolve(ref, what, base_dir=base_dir, ask=None)
+            elif ask is None:
+                missing.append(f"{what} is set to be asked ({{ prompt = true }})")
+        except SecretUnavailable as exc:
+            missing.append(str(exc))
+    if missing:
+        why = "--yes was given" if yes else "there is no terminal to ask on"
+        raise UsageProblem(
+            f"{len(missing)} password(s) cannot be had without asking, and {why}:\n  "
+            + "\n  ".join(missing),
+            'Give them with { env = "NAME" } or { file = "path" } in the answer file, or run '
+            "without --yes on a terminal.",
+        )
+    out: dict[str, str] = {}
+    for what, ref in needed:
+        try:
+            out[what] = resolve(ref, what, base_dir=base_dir, ask=ask).get_secret_value()
+        except (EOFError, SecretUnavailable) as exc:
+            raise UsageProblem(f"{what} could not be read ({exc or 'end of input'}).") from None
+    return out
+
+
+TARGET_SECRET = "target.password (Install account password)"  # noqa: S105  (a field name)
+
+
+def target_endpoint(a: AnswerFile, args: argparse.Namespace, base_dir: Path, password: str):
+    """The WinRM Endpoint: the answer file's [target], overridden by the flags."""
+    from tui.engine.endpoint import Endpoint
+
+    t = a.target
+    host = args.host or (t.host if t else None)
+    user = args.user or (t.user if t else None)
+    if not host:
+        raise UsageProblem(
+            "No target server: the answer file has no [target] host and --host was not given.",
+            "Add a [target] section (host, user) or pass --host and --user.",
+        )
+    if not user:
+        raise UsageProblem("No account to log on with.", "Set target.user or pass --user.")
+    https = (t.https if t else True) and not args.http
+    ca = args.ca_bundle or (t.ca_bundle if t else None)
+    if ca and not Path(ca).is_absolute() and not args.ca_bundle:
+        ca = str(base_dir / ca)
+    if ca and not Path(ca).is_file():
+        raise UsageProblem(f"The CA bundle {ca} does not exist.", "Check the path.")
+    port = args.port or (t.port if t else None)
+    return Endpoint(
+        host=host,
+        port=port,
+        https=https,
+        cert_validation=(t.validate_certificate if t else True) and not args.no_verify,
+        ca_bundle=ca,
+        transport=args.transport or (t.transport if t else "ntlm"),
+        user=user,
+        password=password,
+        allow_insecure=args.insecure,
+    )
+
+
+def needed_for_connection(a: AnswerFile) -> list[tuple[str, SecretRef]]:
+    from tui.model.secrets import PROMPT
+
+    return [(TARGET_SECRET, a.target.password if a.target else PROMPT)]
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+MARK = {"pass": "pass", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
+
+
+def print_report(report, where: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+    title_w = max(len(c.id) for c in report.checks) if report.checks else 10
+    title_w = min(title_w, 34)
+    indent = 7 + title_w + 2
+    text_w = max(30, width - indent)
+    rounds = f", {report.requests} round trips" if report.requests is not None else ""
+    computer = f" on {report.computer}" if report.computer else ""
+    print(f"Pre-flight{computer} ({where}): {len(report.checks)} checks in "
+          f"{report.seconds:.2f} s{rounds}", file=stream)
+    print(f"{'STATUS':<7}{'CHECK':<{title_w + 2}}MESSAGE / REMEDY", file=stream)
+    for c in report.checks:
+        lines = textwrap.wrap(c.message, text_w) or [""]
+        if c.remedy and c.status in ("fail", "warn"):
+            lines += textwrap.wrap("remedy: " + c.remedy, text_w, subsequent_indent="  ")
+        title = c.id if len(c.id) <= title_w else c.id[: title_w - 1] + "…"
+        print(f"{MARK.get(c.status, c.status):<7}{title:<{title_w + 2}}{lines[0]}", file=stream)
+        for line in lines[1:]:
+            print(" " * indent + line, file=stream)
+    counts = {s: len(report.by_status(s)) for s in ("pass", "warn", "fail", "skip")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    verdict = {
+        "pass": "nothing stands in the installer's way.",
+        "warn": "the installer should succeed; read the warnings.",
+        "fail": "the installer would fail: fix the FAIL lines and run the pre-flight again.",
+    }[report.status]
+    print(f"\n{summary}: {verdict}", file=stream)
+    for note in report.notes:
+        print(f"note: {note}", file=stream)
+
+
+def _problem(exc, as_json: bool) -> int:
+    message = getattr(exc, "message", str(exc))
+    remedy = getattr(exc, "remedy", "")
+    print(f"mimsetup: {message}" + (f"\n  {remedy}" if remedy else ""), file=sys.stderr)
+    if as_json:
+        print(json.dumps({"status": "error", "message": message, "remedy": remedy}, indent=2))
+    return EXIT_USAGE
+
+
+# --- the steps -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """What every remote step needs: the answers, where to connect, how to print."""
+
+    answers: AnswerFile
+    endpoint: object
+    as_json: bool
+    label: str
+
+
+def step_preflight(session: Session) -> int:
+    from tui.engine.preflight import run_preflight
+    from tui.engine.shell import RemoteShell
+
+    with RemoteShell(session.endpoint) as shell:
+        report = run_preflight(shell, session.answers)
+    if session.as_json:
+        print(json.dumps(report.to_json() | {"target": session.label}, indent=2,
+                         ensure_ascii=False))
+    else:
+        print_report(report, session.label)
+    return EXIT_OK if report.ok else EXIT_FAIL
+
+
+def run_steps(session: Session, steps: list[Callable[[Session], int]]) -> int:
+    """Run the steps in order; stop at the first that does not succeed. Engine errors (the
+    connection, the remote service) become one sentence and a remedy, exit 2."""
+    from tui.engine.errors import EngineError
+
+    for step in steps:
+        try:
+            code = step(session)
+        except EngineError as exc:
+            return _problem(exc, session.as_json)
+        if code != EXIT_OK:
+            return code
+    return EXIT_OK
+
+
+# --- the subcommands ------------------------------------------------------------------------
+
+
+def preflight(args: argparse.Namespace) -> int:
+    from tui.engine.errors import EngineError
+
+    try:
+        answers = load_answers(args.file)
+        base = Path(args.file).resolve().parent
+        secrets = resolve_secrets(needed_for_connection(answers), base, args.yes)
+        endpoint = target_endpoint(answers, args, base, secrets[TARGET_SECRET])
+        endpoint.check()
+    except (UsageProblem, EngineError) as exc:
+        return _problem(exc, args.json)
+    session = Session(answers, endpoint, args.json, endpoint.url)
+    return run_steps(session, [step_preflight])
+
+
+DEMO_STEPS: list[Callable[[Session], int]] = [step_preflight]  # the install and checklist follow
+
+
+def demo(args: argparse.Namespace) -> int:
+    from tui.engine.sim import scenarios
+    from tui.engine.sim.machine import WindowsMachine
+    from tui.engine.sim.target import SimTarget
+    from tui.model.target import Target
+
+    if not args.headless:
+        print("mimsetup: the wizard demo is not there yet; running the headless demo.",
+              file=sys.stderr)
+    try:
+        scenarios.scenario_named(args.scenario)
+        path = Path(args.file) if args.file else CONTOSO
+        if not path.is_file():
+            raise UsageProblem(f"The answer file {path} does not exist.",
+                               "Give an answer file: mimsetup demo --headless FILE.")
+        answers = load_answers(path)
+    except (UsageProblem, ValueError) as exc:
+        return _problem(exc, args.json)
+    with WindowsMachine(args.scenario, answers=answers) as machine, SimTarget(
+        machine=machine, https=not args.http
+    ) as target:
+        ep = target.endpoint
+        # The answers, pointed at the simulated server; its password comes from the simulation.
+        answers = answers.model_copy(deep=True)
+        answers.target = Target(
+            host=ep.host, port=ep.port, https=ep.https,
+            ca_bundle=str(ep.ca_path) if ep.ca_path else None, transport="ntlm", user=ep.user,
+            password=SecretRef(value=ep.password),
+        )
+        endpoint = ep.client_endpoint()
+        label = f"simulated, scenario {machine.scenario}, {ep.url}"
+        if not args.json:
+            scenario = scenarios.scenario_named(machine.scenario)
+            print(f"Demo: a simulated Windows server answers WinRM at {ep.url} (scenario "
+                  f"{scenario.name}: {scenario.title}); {path.name} is pointed at it.\n")
+        return run_steps(Session(answers, endpoint, args.json, label), DEMO_STEPS)
