@@ -144,7 +144,8 @@ class ReviewPage(WizardPage):
             for v in shown:
                 out.append(f"  {v.title}: ", style="dim")
                 out.append(v.text + "\n")
-        return out.rstrip() or Text("(nothing yet)")
+        out.rstrip()
+        return out if out.plain else Text("(nothing yet)")
 
     @staticmethod
     def _plan(data: dict[str, Any], errors: list[Problem]) -> Text:
