@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from tui.engine.errors import EngineError
-from tui.model import rules
 from tui.model.answers import AnswerFile
 
 Status = Literal["pass", "warn", "fail", "skip"]
@@ -316,7 +315,3 @@ def split_sql_server(server: str) -> tuple[str, str | None, int | None]:
     if host in (".", "(local)"):
         host = "localhost"
     return host, instance or None, int(port) if port.isdigit() else None
-
-
-def split_account(account: str) -> tuple[str, str]:
-    return rules.split_account(account)

@@ -852,7 +852,9 @@ if (-not $components.portal) {
             return
         }
         try {
-            Add-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction Stop
+            if (-not (Get-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction SilentlyContinue)) {
+                Add-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction Stop
+            }
             $farm = Get-SPFarm -ErrorAction Stop
         } catch {
             $why = $_.Exception.Message -replace '\s+', ' '
