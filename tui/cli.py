@@ -80,6 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.set_defaults(run=_lazy("tui.commands.remote", "demo"))
 
+    s = sub.add_parser("export", help="turn an answer or fleet file into an Ansible project or "
+                       "a standalone PowerShell script")
+    ex = s.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    e = ex.add_parser("ansible", help="a ready-to-run Ansible project (inventory, playbook, "
+                      "Vault variables)")
+    e.add_argument("file", metavar="FLEET_OR_ANSWER_FILE")
+    e.add_argument("-o", "--output", metavar="DIR", required=True, help="directory to write")
+    e.add_argument("--serial", type=int, default=4, metavar="N",
+                   help="hosts installed at a time after the database-creating one (default 4)")
+    e.add_argument("--force", action="store_true", help="write into a non-empty directory")
+    e.set_defaults(run=_lazy("tui.commands.export", "ansible"))
+    e = ex.add_parser("powershell", help="one script to run by hand on the target")
+    e.add_argument("file", metavar="FILE")
+    e.add_argument("-o", "--output", metavar="FILE", help="script to write (default: stdout)")
+    e.add_argument("--host", metavar="NAME", help="the host of a fleet file to write it for")
+    e.add_argument("--force", action="store_true", help="overwrite an existing file")
+    e.set_defaults(run=_lazy("tui.commands.export", "powershell"))
+
     s = sub.add_parser("edit", help="open the wizard on an answer file")
     s.add_argument("file", nargs="?", metavar="FILE")
     s.set_defaults(run=_lazy("tui.commands.wizard", "edit"))
