@@ -34,12 +34,23 @@ class Plan:
     def options(self) -> list[str]:
         return ["/i", self.msi_path, "/qn", "/norestart", "/l*v!", self.log_path]
 
+    def _arguments(self, mask: bool, with_secrets: bool) -> list[str]:
+        opts = self.options()
+        parts = [opts[0], quote(opts[1]), *opts[2:5], quote(opts[5])]
+        return parts + [
+            f"{p.name}={quote(p.shown(mask))}"
+            for p in self.properties
+            if with_secrets or p.secret is None
+        ]
+
     def command_line(self, mask: bool = True) -> str:
         """The msiexec command line, quoted as msiexec parses it; secrets masked unless asked."""
-        opts = self.options()
-        parts = ["msiexec.exe", opts[0], quote(opts[1]), *opts[2:5], quote(opts[5])]
-        parts += [f"{p.name}={quote(p.shown(mask))}" for p in self.properties]
-        return " ".join(parts)
+        return " ".join(["msiexec.exe", *self._arguments(mask, with_secrets=True)])
+
+    def argument_line(self) -> str:
+        """The msiexec arguments without the secret properties, which the install adds on the
+        target from values that never travel in a script's text."""
+        return " ".join(self._arguments(mask=False, with_secrets=False))
 
     def property_map(self, mask: bool = True) -> dict[str, str]:
         return {p.name: p.shown(mask) for p in self.properties}

@@ -1,0 +1,110 @@
+"""The walkthrough's post-install checklist (reference section 6): which items apply to an
+answer file, how the target checks them (checklist.ps1, one round trip) and which can be fixed
+remotely."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from tui.engine.errors import EngineError
+from tui.model.answers import AnswerFile
+
+MPR_OWN_ATTRIBUTES = "User management: Users can read attributes of their own"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    status: str  # pass | fail | unknown | manual
+    message: str = ""
+    evidence: str = ""
+    remedy: str = ""
+    fixable: bool = False
+    fixed: bool = False
+
+    def to_json(self) -> dict:
+        return self.__dict__.copy()
+
+
+# id -> (title, fixable remotely); the order is the walkthrough's.
+ITEMS: dict[str, tuple[str, bool]] = {
+    "portal": ("MIM Portal answers at /identitymanagement", False),
+    "intranet-zone": ("Portal site in the Local intranet zone", True),
+    "mpr-own-attributes": (f"MPR \"{MPR_OWN_ATTRIBUTES}\" enabled", True),
+    "firewall": ("Inbound firewall rules for TCP 5725 and 5726", False),
+    "domain-network": ("The network is a Domain network", False),
+    "fimservice": ("FIMService running", True),
+    "sspr-registration": ("Password Registration portal answers", False),
+    "sspr-reset": ("Password Reset portal answers", False),
+    "addins": ("Optional: MIM add-ins and extensions installed", False),
+}
+MANUAL = {"addins"}
+
+
+def _portal_host(a: AnswerFile) -> tuple[str, str, str]:
+    parts = urlsplit(a.portal.sharepoint_url or "")
+    host = parts.hostname or ""
+    return host, ".".join(host.split(".")[1:]) or host, parts.scheme or "http"
+
+
+def script_items(a: AnswerFile) -> list[dict]:
+    """The items the target checks for this answer file, with what each needs to know."""
+    items: list[dict] = []
+    c = a.components
+    if c.portal and a.portal and a.portal.sharepoint_url:
+        host, domain, scheme = _portal_host(a)
+        url = a.portal.sharepoint_url.rstrip("/") + "/identitymanagement"
+        items.append({"id": "portal", "kind": "portal", "url": url})
+        items.append({"id": "intranet-zone", "kind": "intranet-zone", "host": host.split(".")[0]
+                      if domain != host else host, "domain": domain, "scheme": scheme})
+    if c.service:
+        service = (a.portal.service_address if a.portal and a.portal.service_address
+                   else "localhost")
+        items.append({"id": "mpr-own-attributes", "kind": "mpr-own-attributes",
+                      "mpr": MPR_OWN_ATTRIBUTES,
+                      "uri": f"http://{service}:5725/resourcemanagementservice"})
+        items.append({"id": "firewall", "kind": "firewall"})
+    items.append({"id": "domain-network", "kind": "domain-network"})
+    if c.service:
+        items.append({"id": "fimservice", "kind": "fimservice"})
+    for name, item_id in (("registration_portal", "sspr-registration"),
+                          ("reset_portal", "sspr-reset")):
+        section = getattr(a, name)
+        if getattr(c, name) and section is not None:
+            items.append({"id": item_id, "kind": "sspr", "title": ITEMS[item_id][0].rsplit(
+                " answers", 1)[0], "url": f"http://{section.host_name}:{section.port}/"})
+    return items
+
+
+def checklist_params(a: AnswerFile, fix: tuple[str, ...] = ()) -> dict:
+    items = script_items(a)
+    known = {i["id"] for i in items}
+    return {"items": items, "fix": [f for f in fix if f in known and ITEMS[f][1]]}
+
+
+def parse(stdout: str, a: AnswerFile) -> list[Item]:
+    try:
+        data = json.loads(stdout.strip().splitlines()[-1])
+        raw = data["items"]
+        raw = raw if isinstance(raw, list) else [raw]
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise EngineError(
+            "The checklist script's answer could not be read.",
+            "Run `mimsetup check` again; if it persists, check the items by hand.",
+        ) from None
+    out = []
+    for r in raw:
+        title, fixable = ITEMS.get(r.get("id", ""), (r.get("id", "?"), False))
+        out.append(Item(r.get("id", "?"), title, r.get("status", "unknown"), r.get("message", ""),
+                        r.get("evidence", "") or "", r.get("remedy", "") or "",
+                        fixable and r.get("status") != "pass", bool(r.get("fixed"))))
+    out += [Item(m, ITEMS[m][0], "manual", "Tick it when done.") for m in MANUAL]
+    return out
+
+
+def run_checklist(shell, a: AnswerFile, fix: tuple[str, ...] = ()) -> list[Item]:
+    result = shell.run_script("checklist", checklist_params(a, fix))
+    return parse(result.stdout, a)

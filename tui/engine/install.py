@@ -1,0 +1,303 @@
+"""Installing MIM Service and Portal on the target: msiexec is started outside the WinRM shell,
+its log is followed by byte offset, and the result is reported in plain words.
+
+`install()` starts and follows; `attach()` follows an install started earlier (from its local
+state file). Both emit typed events and return a `Finished` event; neither raises for what can
+go wrong on the target or the network."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+
+from tui.engine import msilog
+from tui.engine.errors import EngineError
+from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
+from tui.engine.progress import Phase, ProgressEstimator
+from tui.engine.results import interpret
+from tui.engine.state import InstallState
+from tui.model.msi import Plan
+
+Emit = Callable[[Event], None]
+ShellFactory = Callable[[], AbstractContextManager]
+
+TAIL_SECONDS = 45  # one tail command's life; the client runs it again from the last offset
+POLL_MS = 250  # how often the tail looks at the log: a line reaches the client within ~0.5 s
+CHECKPOINT_SECONDS = 2.0  # an offset is sent at least this often, lines or not
+CONTEXT_LINES = 40  # lines kept before "Return value 3" for the failure report
+KEEP_LINES = 5000  # lines kept for the failure context; the log on the target has the rest
+
+
+class Detached(Exception):
+    """The admin asked to stop following; the install goes on."""
+
+
+@dataclass
+class InstallRequest:
+    plan: Plan
+    secrets: dict[str, str] = field(repr=False)  # MSI property -> value; never printed
+    run_as_user: str = ""
+    run_as_password: str = field(default="", repr=False)
+    target: dict = field(default_factory=dict)
+    phases: list[str] = field(default_factory=list)
+    answers_file: str | None = None
+
+
+def tail_params(state: InstallState) -> dict:
+    rules = msilog.filter_rules()
+    return {
+        "log_path": state.log_path,
+        "status_path": state.status_path,
+        "offset": state.offset,
+        "include": rules["include"],
+        "exclude": rules["exclude"],
+        "context_patterns": rules["context_triggers"],
+        "context_lines": CONTEXT_LINES,
+        "poll_ms": POLL_MS,
+        "checkpoint_seconds": CHECKPOINT_SECONDS,
+        "max_seconds": TAIL_SECONDS,
+    }
+
+
+class Follower:
+    """Turns the tail script's batches into events and keeps the offset checkpoint."""
+
+    def __init__(
+        self,
+        state: InstallState,
+        emit: Emit,
+        stop: threading.Event | None = None,
+        time_scale: float = 1.0,
+    ) -> None:
+        self.state = state
+        self.emit = emit
+        self.stop = stop or threading.Event()
+        phases = [Phase(p) for p in state.phases] or None
+        self.estimator = ProgressEstimator(*([phases] if phases else []), time_scale=time_scale)
+        self.lines: list[str] = []
+        self.exit_code: int | None = None
+        self.done = False
+        self._buffer = ""
+        self._phase: Phase | None = None
+        self._saved_at = 0.0
+
+    def run(self, shell) -> None:
+        """Follow until the install ends; raises Detached when asked to stop."""
+        while not self.done:
+            if self.stop.is_set():
+                raise Detached
+            self._buffer = ""
+            shell.run_script("install-tail", tail_params(self.state), on_stdout=self._on_output)
+
+    def _on_output(self, chunk: str) -> None:
+        self._buffer += chunk
+        *complete, self._buffer = self._buffer.split("\n")
+        for text in complete:
+            if text.strip():
+                self._batch(json.loads(text))
+        if self.stop.is_set():
+            raise Detached
+
+    def _batch(self, batch: dict) -> None:
+        lines = tuple(batch.get("lines") or ())
+        now = time.monotonic()
+        for line in lines:
+            self.estimator.feed(line, wall=now)
+        self.lines.extend(lines)
+        del self.lines[:-KEEP_LINES]
+        self.state.offset = int(batch.get("offset", self.state.offset))
+        if lines:
+            self.emit(LogLines(lines, self.state.offset))
+        report = self.estimator.report(wall=now)
+        if report.phase is not None and report.phase != self._phase:
+            self._phase = report.phase
+            self.emit(PhaseStarted(str(report.phase), report.title))
+        self.emit(Progress(report.percent, str(report.phase or ""), report.eta_seconds,
+                           time.time() - self.state.started_at))
+        if batch.get("done"):
+            self.done = True
+            code = batch.get("exit_code")
+            self.exit_code = int(code) if code is not None else None
+        if self.done or now - self._saved_at > CHECKPOINT_SECONDS:
+            self.state.save()
+            self._saved_at = now
+
+
+def _finished(state: InstallState, follower: Follower) -> Finished:
+    outcome = interpret(follower.exit_code)
+    failure = msilog.failure_context(follower.lines) if outcome.outcome == "failed" else None
+    state.finished, state.exit_code = True, follower.exit_code
+    state.save()
+    return Finished(
+        outcome=outcome.outcome if outcome.outcome != "busy" else "failed",
+        exit_code=follower.exit_code,
+        message=failure.summary if failure and failure.action else outcome.message,
+        next_steps=outcome.next_steps,
+        failing_action=failure.action if failure else None,
+        error_lines=(failure.errors + failure.context)[:60] if failure else (),
+        log_path=state.log_path,
+        duration_seconds=round(time.time() - state.started_at, 1),
+    )
+
+
+def start(shell, request: InstallRequest) -> InstallState:
+    """Start msiexec on the target as a scheduled task; returns the state to follow it by."""
+    install_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
+    params = {
+        "install_id": install_id,
+        "task_name": f"mimsetup-install-{install_id}",
+        "arguments": request.plan.argument_line(),
+        "secret_properties": request.secrets,
+        "run_as_user": request.run_as_user,
+        "run_as_password": request.run_as_password,
+        "log_path": request.plan.log_path,
+    }
+    result = shell.run_script("install-start", params)
+    try:
+        started = json.loads(result.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        raise EngineError(
+            "The install could not be started on the target.",
+            "Check that the install account may register scheduled tasks; the target said: "
+            + (result.stderr.strip()[:300] or "nothing"),
+        ) from None
+    state = InstallState(
+        install_id=install_id,
+        target=request.target,
+        task_name=started["task_name"],
+        work_dir=started["work_dir"],
+        status_path=started["status_path"],
+        log_path=started["log_path"],
+        started_at=time.time(),
+        phases=request.phases,
+        answers_file=request.answers_file,
+    )
+    state.save()
+    return state
+
+
+def cleanup(shell, state: InstallState) -> None:
+    shell.run_script("install-cleanup", {"task_name": state.task_name, "work_dir": state.work_dir})
+
+
+def cancel(shell, state: InstallState) -> None:
+    shell.run_script("install-cancel", {"task_name": state.task_name,
+                                        "status_path": state.status_path})
+
+
+def follow(
+    open_shell: ShellFactory,
+    state: InstallState,
+    emit: Emit,
+    *,
+    shell=None,
+    stop: threading.Event | None = None,
+    time_scale: float = 1.0,
+    reconnect_for: float = 300.0,
+) -> Finished:
+    """Follow an install to its end, reconnecting (from the last offset) when the connection
+    drops; after `reconnect_for` seconds without a connection, detach."""
+    follower = Follower(state, emit, stop, time_scale)
+    lost_since: float | None = None
+    while True:
+        try:
+            if shell is not None:
+                follower.run(shell)
+            else:
+                with open_shell() as fresh:
+                    follower.run(fresh)
+                    cleanup(fresh, state)
+                    return _finished(state, follower)
+            cleanup(shell, state)
+            return _finished(state, follower)
+        except Detached:
+            state.save()
+            return _detached(state, "You stopped following; the install goes on on the target.")
+        except EngineError as exc:
+            shell = None
+            now = time.monotonic()
+            lost_since = lost_since or now
+            if now - lost_since > reconnect_for:
+                state.save()
+                return _detached(state, f"The connection was lost: {exc.message}")
+            emit(Notice(f"{exc.message} Reconnecting and resuming the log at byte "
+                        f"{state.offset}.", "warning"))
+            if (stop or threading.Event()).wait(min(10.0, 1.0 + (now - lost_since) / 4)):
+                state.save()
+                return _detached(state, "You stopped following; the install goes on.")
+
+
+def _detached(state: InstallState, why: str) -> Finished:
+    return Finished(
+        outcome="detached",
+        exit_code=None,
+        message=f"{why} The install goes on on the target.",
+        next_steps=f"Follow it again with: mimsetup attach {state.install_id}",
+        log_path=state.log_path,
+    )
+
+
+def install(
+    open_shell: ShellFactory,
+    request: InstallRequest,
+    emit: Emit,
+    **options: object,
+) -> Finished:
+    """Start the install and follow it to the end; emits every event, the Finished one last."""
+    result = _install(open_shell, request, emit, **options)
+    emit(result)
+    return result
+
+
+def _install(
+    open_shell: ShellFactory,
+    request: InstallRequest,
+    emit: Emit,
+    *,
+    stop: threading.Event | None = None,
+    time_scale: float = 1.0,
+    busy_retries: int = 3,
+    busy_wait: float = 30.0,
+    reconnect_for: float = 300.0,
+) -> Finished:
+    """Start the install and follow it to the end; another install running (1618) is waited
+    for and retried `busy_retries` times."""
+    attempt = 0
+    while True:
+        try:
+            with open_shell() as shell:
+                state = start(shell, request)
+                result = follow(open_shell, state, emit, shell=shell, stop=stop,
+                                time_scale=time_scale, reconnect_for=reconnect_for)
+        except EngineError as exc:
+            return Finished("failed", None, exc.message, exc.remedy)
+        if result.exit_code != 1618 or attempt >= busy_retries:
+            return result
+        attempt += 1
+        emit(Notice(f"Another installation is running on the target (1618); waiting "
+                    f"{busy_wait:.0f} s before try {attempt + 1} of {busy_retries + 1}."))
+        if (stop or threading.Event()).wait(busy_wait):
+            return Finished("cancelled", 1618, "Stopped while waiting for the other install.")
+
+
+def attach(
+    open_shell: ShellFactory,
+    state: InstallState,
+    emit: Emit,
+    *,
+    stop: threading.Event | None = None,
+    time_scale: float = 1.0,
+    reconnect_for: float = 300.0,
+) -> Finished:
+    """Follow again an install started earlier, from the offset its state file remembers."""
+    emit(Notice(f"Following install {state.install_id} on {state.target.get('host', '?')} "
+                f"from byte {state.offset} of {state.log_path}."))
+    result = follow(open_shell, state, emit, stop=stop, time_scale=time_scale,
+                    reconnect_for=reconnect_for)
+    emit(result)
+    return result
