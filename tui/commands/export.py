@@ -82,6 +82,7 @@ def powershell(args: argparse.Namespace) -> int:
     if out.exists() and not args.force:
         _err(f"{out} exists; pass --force to overwrite it")
         return EXIT_USAGE
+    out.parent.mkdir(parents=True, exist_ok=True)
     # UTF-8 with a BOM: Windows PowerShell 5.1 reads a .ps1 without one in the ANSI code page.
     atomic_write(out, "\ufeff" + text.replace("\n", "\r\n"), 0o644)
     where = host.answers.target.host if host.answers.target else "the target"
