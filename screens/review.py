@@ -36,7 +36,13 @@ class ReviewAction:
 
 class ProblemList(OptionList):
     DEFAULT_CSS = """
-    ProblemList { height: auto; max-height: 8; border: none; padding: 0; margin-bottom: 1; }
+    ProblemList, ProblemList:focus {
+        height: auto;
+        border: none;
+        padding: 0;
+        margin-bottom: 1;
+        background: $surface;
+    }
     """
 
 
@@ -55,11 +61,11 @@ class ReviewPage(WizardPage):
     ReviewPage .review-summary.-error { color: $text-error; }
     ReviewPage .review-summary.-ok { color: $text-success; }
     ReviewPage .review-actions { height: auto; margin-bottom: 1; }
-    ReviewPage .review-actions Button { margin-right: 1; }
+    ReviewPage .review-actions Button { margin-right: 2; width: auto; min-width: 8; }
     ReviewPage .review-heading { text-style: bold underline; }
     ReviewPage .review-values { margin-bottom: 1; }
     ReviewPage .review-plan { margin-bottom: 1; }
-    ReviewPage #install-slot { color: $text-muted; padding: 0 1; }
+    ReviewPage #install-slot { color: $text-muted; width: 1fr; }
     """
 
     class JumpToProblem(Message):
@@ -79,7 +85,7 @@ class ReviewPage(WizardPage):
             for a in self.ACTIONS:
                 yield Button(a.label, id=f"action-{a.id}", action=a.action, compact=True)
             if not any(a.id == "install" for a in self.ACTIONS):
-                yield Static("Install: offered here once the install engine is in.",
+                yield Static("(Install: comes with the install engine)",
                              id="install-slot")
         yield Static("Values", classes="review-heading")
         yield Static("", classes="review-values")

@@ -89,7 +89,7 @@ class FieldRow(Vertical, can_focus=False):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    FieldRow:focus-within .field-help { height: auto; text-wrap: wrap; }
+    FieldRow.-focused .field-help { height: auto; text-wrap: wrap; }
     FieldRow .field-message { display: none; }
     FieldRow .field-message.-error { display: block; color: $text-error; }
     FieldRow .field-message.-warning { display: block; color: $text-warning; }
@@ -301,9 +301,13 @@ class FieldRow(Vertical, can_focus=False):
         event.stop()
         await self.app.run_action("app.next_field")
 
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
     def on_descendant_blur(self) -> None:
         if self.has_focus_within:
             return
+        self.remove_class("-focused")
         self.touched = True
         self._check_live()
         self._render_message()

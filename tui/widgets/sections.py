@@ -24,14 +24,7 @@ class SectionList(OptionList):
     """One line per page: its state glyph and title. Enter jumps to the page."""
 
     DEFAULT_CSS = """
-    SectionList {
-        width: 31;
-        height: 1fr;
-        border: none;
-        padding: 0;
-        background: $panel;
-    }
-    SectionList:focus { background-tint: $foreground 5%; }
+    SectionList > .option-list--option { padding: 0; }
     """
 
     class Jump(Message):
