@@ -149,17 +149,22 @@ class WizardApp(App[int]):
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The first page is composed with the rest, so that the first frame shows it.
+        self.found = formstate.problems(self.data)
+        start = self._start_page or self._first_incomplete_page()
+        if start not in {p.PAGE_ID for p in PAGES}:
+            start = PAGES[0].PAGE_ID
+        self.current = start
         yield Header(icon="≡")
         with Horizontal(id="body"):
             yield SectionList([(p.PAGE_ID, p.title()) for p in PAGES], id="sections")
-            yield ContentSwitcher(id="pages")
+            with ContentSwitcher(id="pages", initial=start):
+                yield self._page_class(start)()
         yield Footer()
 
     async def on_mount(self) -> None:
         self._update_title()
-        self.revalidate()
-        start = self._start_page or self._first_incomplete_page()
-        await self.show_page(start)
+        await self.show_page(self.current)
         if self._notice:
             self.notify(self._notice, timeout=8)
         self._install_hangup_handler()
