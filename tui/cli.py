@@ -20,6 +20,26 @@ def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
     return run
 
 
+def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = True) -> None:
+    s.add_argument("--json", action="store_true", help=json_help)
+    s.add_argument("--yes", action="store_true",
+                   help="never ask: fail at once if a password is set to be asked, accept warnings")
+    if not target:
+        return
+    g = s.add_argument_group("target (overrides the answer file's [target])")
+    g.add_argument("--host", help="the Windows server to connect to")
+    g.add_argument("--port", type=int, help="WinRM port (default 5986 with HTTPS, 5985 without)")
+    g.add_argument("--http", action="store_true", help="plain HTTP (NTLM/Kerberos/CredSSP "
+                   "encrypt the messages; Basic is refused)")
+    g.add_argument("--user", help="account to log on with, DOMAIN\\name")
+    g.add_argument("--transport", choices=("ntlm", "kerberos", "credssp", "basic"))
+    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificate(s) to validate HTTPS with")
+    g.add_argument("--no-verify", action="store_true",
+                   help="do not validate the HTTPS certificate (lab only)")
+    g.add_argument("--insecure", action="store_true",
+                   help="allow Basic authentication over plain HTTP (isolated lab only)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mimsetup",
@@ -53,29 +73,40 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("preflight", help="check the target over WinRM for everything that would "
                        "make the installer fail (exit 0 ok, 1 a check failed, 2 usage/connection)")
     s.add_argument("file", metavar="FILE")
-    s.add_argument("--json", action="store_true", help="print the checks as JSON")
-    s.add_argument("--yes", action="store_true",
-                   help="never ask: fail at once if a password is set to be asked")
-    g = s.add_argument_group("target (overrides the answer file's [target])")
-    g.add_argument("--host", help="the Windows server to connect to")
-    g.add_argument("--port", type=int, help="WinRM port (default 5986 with HTTPS, 5985 without)")
-    g.add_argument("--http", action="store_true", help="plain HTTP (NTLM/Kerberos/CredSSP "
-                   "encrypt the messages; Basic is refused)")
-    g.add_argument("--user", help="account to log on with, DOMAIN\\name")
-    g.add_argument("--transport", choices=("ntlm", "kerberos", "credssp", "basic"))
-    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificate(s) to validate HTTPS with")
-    g.add_argument("--no-verify", action="store_true",
-                   help="do not validate the HTTPS certificate (lab only)")
-    g.add_argument("--insecure", action="store_true",
-                   help="allow Basic authentication over plain HTTP (isolated lab only)")
+    _remote_options(s, "print the checks as JSON")
     s.set_defaults(run=_lazy("tui.commands.remote", "preflight"))
+
+    s = sub.add_parser("apply", help="pre-flight, install and follow it (exit 0 success, 1 "
+                       "failure, 3010 success with restart needed, 2 usage/connection)")
+    s.add_argument("file", metavar="FILE")
+    _remote_options(s, "print the events as JSON lines")
+    s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.set_defaults(run=_lazy("tui.commands.install", "apply"))
+
+    s = sub.add_parser("attach", help="follow again an install started from this machine")
+    s.add_argument("install_id", nargs="?", metavar="INSTALL_ID",
+                   help="the id `apply` printed (default: the newest unfinished install)")
+    _remote_options(s, "print the events as JSON lines", target=False)
+    s.set_defaults(run=_lazy("tui.commands.install", "attach"))
+
+    s = sub.add_parser("check", help="the post-install checklist on the target (exit 0 all "
+                       "pass, 1 an item failed, 2 usage/connection)")
+    s.add_argument("file", metavar="FILE")
+    _remote_options(s, "print the items as JSON")
+    s.add_argument("--fix", action="append", default=[], metavar="ITEM",
+                   help="fix this item (intranet-zone, mpr-own-attributes, fimservice), then "
+                   "check again; repeatable")
+    s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")
+    s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.set_defaults(run=_lazy("tui.commands.install", "check"))
 
     s = sub.add_parser("demo", help="run against a simulated Windows server on this machine")
     s.add_argument("file", nargs="?", metavar="FILE", help="answer file (default: contoso.toml)")
     s.add_argument("--headless", action="store_true", help="no wizard: print the steps' results")
     s.add_argument("--scenario", default="healthy", metavar="NAME",
                    help="healthy, no-sharepoint, sql-unreachable, install-running, "
-                   "pending-reboot, mim-installed, wrong-msi")
+                   "pending-reboot, mim-installed, wrong-msi, reboot-required, install-fails")
+    s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.add_argument("--http", action="store_true", help="sealed HTTP instead of HTTPS")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.set_defaults(run=_lazy("tui.commands.remote", "demo"))

@@ -37,7 +37,9 @@ def validate(args: argparse.Namespace) -> int:
         warnings = len(loaded.problems) - errors
         state = "valid" if code == EXIT_OK else ("unreadable" if loaded.unreadable else "invalid")
         counts = ", ".join(
-            f"{n} {w}{'s' if n != 1 else ''}" for n, w in ((errors, "error"), (warnings, "warning")) if n
+            f"{n} {w}{'s' if n != 1 else ''}"
+            for n, w in ((errors, "error"), (warnings, "warning"))
+            if n
         )
         print(f"{name}: {state}" + (f" ({counts})" if counts else ""))
     if args.json:

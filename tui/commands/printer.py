@@ -54,7 +54,8 @@ class EventPrinter:
             case StepStarted(message=m):
                 return f"== {m}"
             case CheckResult(id=i, status=s, message=m, remedy=r):
-                return f"  [{_MARK.get(s, s)}] {i}: {m}" + (f"\n         -> {r}" if r and s in ("warn", "fail") else "")
+                remedy = f"\n         -> {r}" if r and s in ("warn", "fail") else ""
+                return f"  [{_MARK.get(s, s)}] {i}: {m}{remedy}"
             case PhaseStarted(title=t):
                 return f"-- {t}"
             case LogLines(lines=lines):

@@ -14,7 +14,7 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
@@ -188,12 +188,19 @@ def _problem(exc, as_json: bool) -> int:
 
 @dataclass
 class Session:
-    """What every remote step needs: the answers, where to connect, how to print."""
+    """What every remote step needs: the answers, where to connect, how to print; and what the
+    steps hand on to each other (the report)."""
 
     answers: AnswerFile
     endpoint: object
     as_json: bool
     label: str
+    secrets: dict[str, str] = field(default_factory=dict, repr=False)  # MSI property -> value
+    yes: bool = False
+    time_scale: float = 1.0  # the simulated target replays the log faster than real time
+    answers_file: str | None = None
+    fix: tuple[str, ...] = ()
+    report: object = None  # tui.engine.report.Report, filled step by step
 
 
 def step_preflight(session: Session) -> int:
@@ -243,7 +250,11 @@ def preflight(args: argparse.Namespace) -> int:
     return run_steps(session, [step_preflight])
 
 
-DEMO_STEPS: list[Callable[[Session], int]] = [step_preflight]  # the install and checklist follow
+def demo_steps() -> list[Callable[[Session], int]]:
+    """Pre-flight, install, checklist: the walkthrough from start to end."""
+    from tui.commands import install
+
+    return [install.step_preflight, install.step_install, install.step_checklist]
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -281,4 +292,35 @@ def demo(args: argparse.Namespace) -> int:
             scenario = scenarios.scenario_named(machine.scenario)
             print(f"Demo: a simulated Windows server answers WinRM at {ep.url} (scenario "
                   f"{scenario.name}: {scenario.title}); {path.name} is pointed at it.\n")
-        return run_steps(Session(answers, endpoint, args.json, label), DEMO_STEPS)
+        try:
+            secrets = demo_secrets(answers, path.resolve().parent)
+        except UsageProblem as exc:
+            return _problem(exc, args.json)
+        from tui.engine.sim.install_script import installer_of
+
+        from tui.engine.checklist import ITEMS
+
+        # The demo fixes what the checklist can fix, so a newcomer sees the fixes at work.
+        session = Session(answers, endpoint, args.json, label, secrets, yes=True,
+                          time_scale=installer_of(machine).speed,
+                          answers_file=str(path.resolve()),
+                          fix=tuple(i for i, (_, fixable) in ITEMS.items() if fixable))
+        code = run_steps(session, demo_steps())
+        if getattr(args, "report", None) and session.report is not None:
+            print(f"report: {', '.join(map(str, session.report.save(args.report)))}",
+                  file=sys.stderr)
+        return code
+
+
+def demo_secrets(answers: AnswerFile, base: Path) -> dict[str, str]:
+    """The install's passwords for the simulated server: those the file keeps in the
+    environment or a file are read as usual; those to be asked get a throwaway value, since the
+    simulated server accepts any."""
+    import secrets as random
+
+    from tui.commands.install import install_secrets
+
+    needed = install_secrets(answers)
+    out = resolve_secrets([(w, r) for w, r in needed if r.kind != "prompt"], base, True)
+    out |= {w: "demo-" + random.token_urlsafe(12) for w, r in needed if r.kind == "prompt"}
+    return {w.rsplit("(", 1)[1].rstrip(")"): v for w, v in out.items()}

@@ -139,10 +139,17 @@ def _finished(state: InstallState, follower: Follower) -> Finished:
         message=failure.summary if failure and failure.action else outcome.message,
         next_steps=outcome.next_steps,
         failing_action=failure.action if failure else None,
-        error_lines=(failure.errors + failure.context)[:60] if failure else (),
+        error_lines=_error_lines(failure),
         log_path=state.log_path,
         duration_seconds=round(time.time() - state.started_at, 1),
     )
+
+
+def _error_lines(failure: msilog.Failure | None) -> tuple[str, ...]:
+    """The error lines first, then the failing action's lines around them, each once."""
+    if failure is None:
+        return ()
+    return tuple(dict.fromkeys(failure.errors + failure.context))[:60]
 
 
 def start(shell, request: InstallRequest) -> InstallState:

@@ -9,7 +9,7 @@ from tui.engine.sim.install_script import FIREWALL_KEY, MPR_KEY
 from tui.engine.sim.machine import ScriptRun, script
 from tui.engine.sim.state import MachineState
 
-ZONE_MAP = "HKCU:\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap\\Domains"
+ZONE_MAP = "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap\\Domains"
 
 
 def _item(item: dict, status: str, message: str, evidence: str = "", remedy: str = "",
@@ -33,11 +33,13 @@ def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
                 _item(item, "fail", "The MIM Portal does not answer.", ev,
                       "Check the SharePoint site and the MIM Portal solution."))
     if kind == "intranet-zone":
-        key = f"{ZONE_MAP}\\{item['domain']}\\{item['host']}\\{user.lower()}"
+        # HKCU is the install account's own hive: keep one per user.
+        shown = f"{ZONE_MAP}\\{item['domain']}\\{item['host']}"
+        key = f"HKU:\\{user.lower()}\\{shown}"
         if fix:
             state.reg_set(key, item["scheme"], 1)
         ok = state.reg_get(key, item["scheme"]) == 1
-        ev = f"{key.rsplit(chr(92), 1)[0]} {item['scheme']}={'1' if ok else '(none)'}"
+        ev = f"HKCU:\\{shown} {item['scheme']}={'1' if ok else '(none)'}"
         return (_item(item, "pass", f"{item['host']} is in the Local intranet zone.", ev, "", fix)
                 if ok else _item(item, "fail", f"{item['host']} is not in the Local intranet zone.",
                                  ev, "Fix adds the zone entry for the install account.", fix))

@@ -130,6 +130,10 @@ SCENARIOS: dict[str, Scenario] = {
             lambda s: mark_mim_installed(s),
         ),
         Scenario("wrong-msi", "The MSI path holds the Synchronization Service package", _wrong_msi),
+        # The install's outcome: the machine is healthy, msiexec ends as named
+        # (install_script.SCENARIO_OUTCOMES).
+        Scenario("reboot-required", "The install succeeds and asks for a restart (3010)", _healthy),
+        Scenario("install-fails", "The install fails in DeployAndPopulateDatabase (1603)", _healthy),
     )
 }
 
