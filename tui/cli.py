@@ -76,11 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     _remote_options(s, "print the checks as JSON")
     s.set_defaults(run=_lazy("tui.commands.remote", "preflight"))
 
-    s = sub.add_parser("apply", help="pre-flight, install and follow it (exit 0 success, 1 "
+    s = sub.add_parser("apply", help="pre-flight, install and follow it, on one server or a "
+                       "fleet file's servers (exit 0 success, 1 "
                        "failure, 3010 success with restart needed, 2 usage/connection)")
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the events as JSON lines")
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.add_argument("--parallel", type=int, default=4, metavar="N",
+                   help="fleet files: hosts installed at once after the database creator")
     s.set_defaults(run=_lazy("tui.commands.install", "apply"))
 
     s = sub.add_parser("attach", help="follow again an install started from this machine")

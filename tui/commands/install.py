@@ -205,8 +205,8 @@ def print_checklist(items, stream=None) -> None:
 # --- subcommands ------------------------------------------------------------------------------
 
 
-def _session(args: argparse.Namespace, with_install_secrets: bool) -> Session:
-    answers = load_answers(args.file)
+def _session(args: argparse.Namespace, with_install_secrets: bool, loaded=None) -> Session:
+    answers = load_answers(args.file, loaded)
     base = Path(args.file).resolve().parent
     needed = needed_for_connection(answers)
     if with_install_secrets:
@@ -228,9 +228,15 @@ def _save_report(session: Session, path: str | None) -> None:
 
 def apply(args: argparse.Namespace) -> int:
     from tui.engine.errors import EngineError
+    from tui.model.fleet import Fleet, read_any
 
+    loaded = read_any(args.file)
+    if isinstance(loaded, Fleet):
+        from tui.commands.fleet import apply_fleet
+
+        return apply_fleet(args, loaded)
     try:
-        session = _session(args, with_install_secrets=True)
+        session = _session(args, with_install_secrets=True, loaded=loaded)
     except (UsageProblem, EngineError) as exc:
         return _problem(exc, args.json)
     code = run_steps(session, [step_preflight, step_install])

@@ -29,15 +29,18 @@ def _eta(seconds: float | None) -> str:
 
 
 class EventPrinter:
-    def __init__(self, stream: TextIO = sys.stdout, mode: str | None = None) -> None:
+    def __init__(self, stream: TextIO = sys.stdout, mode: str | None = None,
+                 host: str | None = None) -> None:
         self.stream = stream
-        self.mode = mode or ("bar" if stream.isatty() else "lines")
+        self.mode = mode or ("bar" if stream.isatty() and host is None else "lines")
+        self.host = host  # several hosts print into one stream: each line says whose it is
         self._bar_shown = False
         self._last_decile = -1
 
     def __call__(self, event: Event) -> None:
         if self.mode == "json":
-            self.stream.write(json.dumps(event.to_json(), ensure_ascii=False) + "\n")
+            data = event.to_json() | ({"host": self.host} if self.host else {})
+            self.stream.write(json.dumps(data, ensure_ascii=False) + "\n")
             self.stream.flush()
             return
         if isinstance(event, Progress):
@@ -45,6 +48,8 @@ class EventPrinter:
             return
         self._clear_bar()
         text = self._text(event)
+        if text and self.host:
+            text = "\n".join(f"[{self.host}] {line}" for line in text.splitlines())
         if text:
             self.stream.write(text + "\n")
         self.stream.flush()
@@ -84,7 +89,8 @@ class EventPrinter:
             decile = int(p.percent // 10)
             if decile != self._last_decile:
                 self._last_decile = decile
-                self.stream.write(f"   {p.percent:5.1f}% {p.phase} {_eta(p.eta_seconds)}\n")
+                who = f"[{self.host}] " if self.host else ""
+                self.stream.write(f"{who}   {p.percent:5.1f}% {p.phase} {_eta(p.eta_seconds)}\n")
                 self.stream.flush()
             return
         width = max(10, min(40, shutil.get_terminal_size((80, 24)).columns - 40))

@@ -36,8 +36,9 @@ class UsageProblem(Exception):
 # --- answers, secrets and the endpoint --------------------------------------------------------
 
 
-def load_answers(path: str | Path) -> AnswerFile:
-    loaded = read_file(path)
+def load_answers(path: str | Path, loaded=None) -> AnswerFile:
+    """The valid answers of `path` (already read as `loaded`, if given), or UsageProblem."""
+    loaded = loaded if loaded is not None else read_file(path)
     if loaded.answers is None or loaded.unreadable or loaded.errors:
         lines = "\n".join(p.format() for p in loaded.problems)
         raise UsageProblem(
@@ -296,9 +297,8 @@ def demo(args: argparse.Namespace) -> int:
             secrets = demo_secrets(answers, path.resolve().parent)
         except UsageProblem as exc:
             return _problem(exc, args.json)
-        from tui.engine.sim.install_script import installer_of
-
         from tui.engine.checklist import ITEMS
+        from tui.engine.sim.install_script import installer_of
 
         # The demo fixes what the checklist can fix, so a newcomer sees the fixes at work.
         session = Session(answers, endpoint, args.json, label, secrets, yes=True,
