@@ -18,7 +18,12 @@ SCHEMA_VERSION = 1
 class AnswerFile(BaseModel):
     """A MIM 2016 Service and Portal installation, as the wizard and msiexec see it."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, title="mimsetup answers")
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_assignment=True,
+        title="mimsetup answers",
+        hide_input_in_errors=True,
+    )
 
     schema_version: Literal[1] = Field(
         title="Schema version", description="Version of the answer file format; 1."
@@ -56,3 +61,9 @@ def section_needed(name: str, components: Components) -> bool:
     if "*" in required_by:
         return True
     return any(getattr(components, c, False) for c in required_by)
+
+
+def planned(name: str, components: Components) -> bool:
+    """Whether the msiexec plan passes a section's properties: it leaves out the sections of
+    components that are not selected (sections no component requires are always passed)."""
+    return not section_types()[name].required_by or section_needed(name, components)

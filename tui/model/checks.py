@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tui.model import rules
-from tui.model.answers import AnswerFile, section_needed, section_types
+from tui.model.answers import AnswerFile, planned, section_needed, section_types
 from tui.model.problems import Problem
 
 SERVICE_PORTS = (5725, 5726)
@@ -236,6 +236,11 @@ def _extra_properties(a: AnswerFile) -> Iterator[Problem]:
 
     owned = owned_properties()
     for name in a.msi.extra_properties:
+        owner = owned.get(name, "").split(".")[0]
+        if owner in section_types() and (
+            getattr(a, owner) is None or not planned(owner, a.components)
+        ):
+            continue  # the plan does not set it: passing it through is no conflict
         if name in owned:
             yield Problem(
                 ("msi", "extra_properties", name),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
 from tui.model.answers import section_types
 
@@ -14,9 +14,13 @@ from tui.model.answers import section_types
 @cache
 def _adapter(section: str, name: str) -> TypeAdapter:
     fi = section_types()[section].model_fields[name]
+    if isinstance(fi.annotation, type) and issubclass(fi.annotation, BaseModel):
+        return TypeAdapter(fi.annotation)  # its own config hides the input
+    # A ValidationError shown anywhere never holds the value: it may be a password.
+    config = ConfigDict(hide_input_in_errors=True)
     if not fi.metadata:
-        return TypeAdapter(fi.annotation)
-    return TypeAdapter(Annotated[fi.annotation, *fi.metadata])
+        return TypeAdapter(fi.annotation, config=config)
+    return TypeAdapter(Annotated[fi.annotation, *fi.metadata], config=config)
 
 
 def check_value(section: str, name: str, value: Any) -> str | None:

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
-from tui.model.answers import SCHEMA_VERSION, section_types
+from tui.model.answers import SCHEMA_VERSION, planned, section_types
 from tui.model.components import Components
 
 _MSIEXEC = re.compile(r"(?i)(?:^|[\s&\"'(])(?:[\w:\\. -]*\\)?msiexec(?:\.exe)?\"?(?=\s|$)")
 _ARGLIST = re.compile(r"(?i)-ArgumentList\s+")
+# What separates arguments on a Windows command line: not U+00A0 or U+3000, which
+# str.isspace() counts and a value may hold unquoted.
+_BLANKS = " \t\r\n"
+_ARG_LINE = re.compile(r"^[ \t]+(?:[A-Za-z_][A-Za-z0-9_.]*=|/[A-Za-z])")
+_END = re.compile(r"\s[|;&]{1,2}\s|\s-Wait\b|\s-NoNewWindow\b|\s-PassThru\b")
 
 
 class ImportProblem(Exception):
@@ -42,7 +47,7 @@ def split_msiexec(text: str) -> list[str]:
                 continue
             quoted = not quoted
             started = True
-        elif c.isspace() and not quoted:
+        elif c in _BLANKS and not quoted:
             if started or cur:
                 tokens.append("".join(cur))
             cur, started = [], False
@@ -75,17 +80,25 @@ def extract_command(text: str) -> str:
     """The msiexec arguments in a .cmd/.bat/.ps1 text or a bare command line."""
     text = re.sub(r"\^\r?\n", " ", text)  # cmd line continuation
     text = re.sub(r"`\r?\n", " ", text)  # PowerShell line continuation
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
         stripped = line.strip()
         if stripped.startswith(("#", "::", "REM ", "rem ")):
             continue
         m = _MSIEXEC.search(line)
         if not m:
             continue
+        for more in lines[index + 1 :]:  # wrapped over indented lines, as documents print it
+            if not _ARG_LINE.match(more):
+                break
+            line += " " + more.strip()
         rest = line[m.end():]
         if a := _ARGLIST.search(rest):
             return " ".join(_ps_strings(rest[a.end():]))
-        return re.split(r"\s[|;&]{1,2}\s|\s-Wait\b|\s-NoNewWindow\b|\s-PassThru\b", rest)[0]
+        for end in _END.finditer(rest):  # the command ends there unless inside "..."
+            if rest.count('"', 0, end.start()) % 2 == 0:
+                return rest[: end.start()]
+        return rest
     if re.search(r"(?i)(^|\s)/(i|package)\s", text) or re.search(r"\b[A-Z_]+=", text):
         return text.strip()
     raise ImportProblem("no msiexec command line was found")
@@ -118,6 +131,12 @@ def parse_arguments(args: str) -> tuple[dict[str, str], dict[str, str]]:
     return options, props
 
 
+def _wants_int(annotation: Any) -> bool:
+    """Whether a field holds a number (a port), not text that may be all digits (a thumbprint,
+    whose annotation merely mentions rules.thumbprint)."""
+    return annotation is int or any(_wants_int(a) for a in get_args(annotation))
+
+
 def _field_index() -> dict[str, tuple[str, str]]:
     out = {}
     for section, model in section_types().items():
@@ -137,10 +156,13 @@ def from_command_line(text: str) -> Imported:
     data = result.data
     if "ADDLOCAL" in props:
         data["components"] = _components(props.pop("ADDLOCAL"), props.pop("REMOVE", ""))
+    components = Components.model_validate(data.get("components", {}))
     consumed: set[str] = set()
     for prop, (section, name) in index.items():
         if prop not in props or prop in consumed:
             continue
+        if not planned(section, components):
+            continue  # e.g. REGISTRATION_* without RegistrationPortal: kept as an extra property
         model = types[section]
         meta = next(m for m in model.fields() if m.name == name)
         custom = getattr(model, "msi_import", None)
@@ -152,7 +174,7 @@ def from_command_line(text: str) -> Imported:
             value = {"file": "", "key": prop}  # the file name is known when it is written
         elif isinstance(meta.default, bool) and value in ("0", "1"):
             value = value == "1"
-        elif isinstance(value, str) and value.isdigit() and "int" in str(
+        elif isinstance(value, str) and value.isdigit() and _wants_int(
             model.model_fields[name].annotation
         ):
             value = int(value)
@@ -168,8 +190,9 @@ def from_command_line(text: str) -> Imported:
     from tui.model.msi import FIXED_PROPERTIES
 
     fixed = dict(FIXED_PROPERTIES)
-    for model in types.values():
-        fixed.update(dict(getattr(model, "fixed_properties", ())))
+    for section, model in types.items():
+        if section in data and planned(section, components):  # the plan passes them again
+            fixed.update(dict(getattr(model, "fixed_properties", ())))
     extra = {
         k: v for k, v in props.items()
         if k not in consumed and not (k in fixed and fixed[k] == v)

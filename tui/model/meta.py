@@ -72,7 +72,8 @@ def info(name: str, fi: FieldInfo) -> FieldMeta:
 class Section(BaseModel):
     """A table of the answer file. Unknown keys are refused so a typo never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    # hide_input_in_errors: a ValidationError printed anywhere never shows a password.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, hide_input_in_errors=True)
 
     @classmethod
     def fields(cls) -> list[FieldMeta]:

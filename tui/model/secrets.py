@@ -17,7 +17,7 @@ MASK = "********"
 
 
 class SecretRef(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     prompt: bool = False
     env: str | None = None
@@ -68,7 +68,11 @@ class SecretRef(BaseModel):
 
     def to_toml(self, include_value: bool) -> Any:
         if self.kind == "value":
-            return self.value.get_secret_value() if include_value and self.value else None
+            return (
+                self.value.get_secret_value()  # "" is a value too: SecretStr("") is falsy
+                if include_value and self.value is not None
+                else None
+            )
         data: dict[str, Any] = {self.kind: getattr(self, self.kind)}
         if self.key:
             data["key"] = self.key

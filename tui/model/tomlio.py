@@ -108,7 +108,7 @@ def load_text(text: str, name: str = "<answers>") -> Loaded:
         line = int(m.group(1)) if m else None
         msg = _TOML_POS.sub("", msg).strip().rstrip(".")
         fix = "correct the TOML syntax at that line"
-        if "escape" in msg.lower() or "\\" in msg:
+        if "escape" in msg.lower():  # "Unescaped '\\'": not "Illegal character '\\n'"
             fix = "write Windows paths in single quotes ('C:\\Install\\x.msi') or double each \\"
         return Loaded(name, problems=[Problem((), f"TOML syntax: {msg}", fix, file=name, line=line)])
     except RecursionError:
@@ -126,7 +126,17 @@ def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | Non
 
     lines = Locator(text) if text is not None else None
     out = Loaded(name, data=data)
-    if "schema_version" in data and data["schema_version"] != SCHEMA_VERSION:
+    if "schema_version" not in data:
+        out.problems.append(
+            Problem(
+                ("schema_version",),
+                "is required",
+                f"add schema_version = {SCHEMA_VERSION} as the first line",
+            )
+        )
+        data = {**data, "schema_version": SCHEMA_VERSION}
+    # type(): 1.0 and true equal 1 in Python but are not the version number 1
+    elif type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
         out.problems.append(
             Problem(
                 ("schema_version",),

@@ -1,0 +1,73 @@
+"""`validate` and `plan` never load the terminal UI or the WinRM stack: checked in a fresh
+interpreter, on sys.modules after the command ran, and with -X importtime."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.unit.conftest import ROOT, cli_env
+
+FORBIDDEN = ("textual", "winrm", "requests", "requests_ntlm", "spnego")
+
+WRAPPER = """
+import json, sys
+from tui.cli import main
+code = main(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    json.dump(sorted(sys.modules), f)
+sys.exit(code)
+"""
+
+
+def _loaded(tmp_path, *args: str) -> list[str]:
+    out = tmp_path / "modules.json"
+    r = subprocess.run([sys.executable, "-c", WRAPPER, str(out), *args], capture_output=True,
+                       text=True, cwd=ROOT, env=cli_env(), timeout=60, check=False)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def _forbidden(modules) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in FORBIDDEN]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate", "answers/contoso.toml"),
+        ("validate", "--json", "answers/contoso.toml", "answers/portal-sspr.toml"),
+        ("plan", "answers/contoso.toml"),
+        ("plan", "--format", "json", "answers/exchange-online.toml"),
+    ],
+)
+def test_validate_and_plan_import_no_ui_and_no_winrm(tmp_path, args):
+    modules = _loaded(tmp_path, *args)
+    assert "tui.model.answers" in modules  # the command really ran
+    assert _forbidden(modules) == []
+
+
+def test_importtime_agrees():
+    for args in (("validate", "answers/contoso.toml"), ("plan", "answers/contoso.toml")):
+        r = subprocess.run([sys.executable, "-X", "importtime", "-m", "tui", *args],
+                           capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=60,
+                           check=False)
+        assert r.returncode == 0, r.stderr
+        imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines()
+                    if line.startswith("import time:")]
+        assert "pydantic" in imported
+        assert _forbidden(imported) == []
+
+
+def test_the_check_can_fail(tmp_path):
+    """The same probe sees textual when something imports it."""
+    out = tmp_path / "m.json"
+    code = WRAPPER.replace("code = main(", "import textual\ncode = main(")
+    r = subprocess.run([sys.executable, "-c", code, str(out), "validate", "answers/contoso.toml"],
+                       capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=60,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+    assert "textual" in _forbidden(json.loads(out.read_text(encoding="utf-8")))
