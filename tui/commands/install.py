@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 import threading
+import time
 from pathlib import Path
 
 from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
@@ -30,6 +31,7 @@ from tui.engine.events import Finished
 from tui.model.answers import AnswerFile
 
 EXIT_REBOOT, EXIT_DETACHED = 3010, 130
+DETACH_GRACE = 2.0  # seconds Ctrl+C waits for the follower to stop by itself
 
 
 def install_secrets(a: AnswerFile) -> list[tuple[str, object]]:
@@ -143,17 +145,35 @@ def _follow_in_thread(work, emit) -> Finished:
     # Waiting on an Event, not Thread.join: a Ctrl+C that interrupts join() can leave
     # is_alive() false while the thread still runs (CPython gh-90882).
     threading.Thread(target=run, daemon=True).start()
+    stopped_at: float | None = None
     while not done.is_set():
         try:
             done.wait(0.2)
         except KeyboardInterrupt:
             if not stop.is_set():
                 stop.set()
+                stopped_at = time.monotonic()
                 print("\nmimsetup: detaching; the install goes on on the target ...",
                       file=sys.stderr)
+        if stopped_at is not None and time.monotonic() - stopped_at > DETACH_GRACE:
+            # The follower is waiting for the target's next answer (up to a checkpoint
+            # interval); the state file already holds every line shown, so leave now.
+            detached = _detached_now()
+            if detached is not None:
+                with lock:
+                    emit(detached)
+                return detached
     if failure:
         raise failure[0]
     return result[0]
+
+
+def _detached_now() -> Finished | None:
+    from tui.engine.install import detached_result
+    from tui.engine.state import unfinished
+
+    states = unfinished()
+    return detached_result(states[0], "You stopped following.") if states else None
 
 
 def _exit_code(f: Finished) -> int:

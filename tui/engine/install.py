@@ -26,9 +26,12 @@ from tui.model.msi import Plan
 Emit = Callable[[Event], None]
 ShellFactory = Callable[[], AbstractContextManager]
 
-TAIL_SECONDS = 45  # one tail command's life; the client runs it again from the last offset
-POLL_MS = 250  # how often the tail looks at the log: a line reaches the client within ~0.5 s
-CHECKPOINT_SECONDS = 2.0  # an offset is sent at least this often, lines or not
+TAIL_SECONDS = 600  # one tail command's life; the client runs it again from the last offset
+POLL_MS = 250  # how often the tail looks at the log
+BATCH_SECONDS = 0.5  # lines found within this wait for each other: a line arrives within ~0.75 s
+# With nothing to send, an offset checkpoint this often: below WinRM's 20 s operation timeout
+# (no TimedOut faults), and rare enough that a 10-minute install's keep-alives cost little.
+CHECKPOINT_SECONDS = 15.0
 CONTEXT_LINES = 40  # lines kept before "Return value 3" for the failure report
 KEEP_LINES = 5000  # lines kept for the failure context; the log on the target has the rest
 
@@ -60,6 +63,7 @@ def tail_params(state: InstallState) -> dict:
         "context_lines": CONTEXT_LINES,
         "poll_ms": POLL_MS,
         "checkpoint_seconds": CHECKPOINT_SECONDS,
+        "batch_seconds": BATCH_SECONDS,
         "max_seconds": TAIL_SECONDS,
     }
 
@@ -112,6 +116,9 @@ class Follower:
         del self.lines[:-KEEP_LINES]
         self.state.offset = int(batch.get("offset", self.state.offset))
         if lines:
+            # Saved before shown: after a detach, attach resumes past every line shown.
+            self.state.save()
+            self._saved_at = now
             self.emit(LogLines(lines, self.state.offset))
         report = self.estimator.report(wall=now)
         if report.phase is not None and report.phase != self._phase:
@@ -224,22 +231,22 @@ def follow(
             return _finished(state, follower)
         except Detached:
             state.save()
-            return _detached(state, "You stopped following; the install goes on on the target.")
+            return detached_result(state, "You stopped following.")
         except EngineError as exc:
             shell = None
             now = time.monotonic()
             lost_since = lost_since or now
             if now - lost_since > reconnect_for:
                 state.save()
-                return _detached(state, f"The connection was lost: {exc.message}")
+                return detached_result(state, f"The connection was lost: {exc.message}")
             emit(Notice(f"{exc.message} Reconnecting and resuming the log at byte "
                         f"{state.offset}.", "warning"))
             if (stop or threading.Event()).wait(min(10.0, 1.0 + (now - lost_since) / 4)):
                 state.save()
-                return _detached(state, "You stopped following; the install goes on.")
+                return detached_result(state, "You stopped following.")
 
 
-def _detached(state: InstallState, why: str) -> Finished:
+def detached_result(state: InstallState, why: str) -> Finished:
     return Finished(
         outcome="detached",
         exit_code=None,

@@ -17,6 +17,7 @@ $recent = New-Object 'System.Collections.Generic.Queue[string]'
 $deadline = (Get-Date).AddSeconds([double]$Params.max_seconds)
 $lastSent = Get-Date
 $out = [Console]::Out
+$pending = New-Object 'System.Collections.Generic.List[string]'
 
 function Test-Any($regexes, [string]$line) {
     foreach ($r in $regexes) {
@@ -137,15 +138,29 @@ while ($true) {
         }
     }
     $now = Get-Date
+    $pendingOffset = $offset
     if ($null -ne $status -and $status.state -eq 'done' -and -not $grew) {
-        Send-Batch $lines $offset $true $status.exit_code
+        foreach ($line in $lines) {
+            $pending.Add($line)
+        }
+        Send-Batch $pending $offset $true $status.exit_code
         break
     }
-    if ($lines.Count -gt 0 -or ($now - $lastSent).TotalSeconds -ge [double]$Params.checkpoint_seconds) {
-        Send-Batch $lines $offset $false $null
+    foreach ($line in $lines) {
+        $pending.Add($line)
+    }
+    # Lines wait up to batch_seconds so that a burst travels in one answer; with nothing to send,
+    # an offset checkpoint goes out every checkpoint_seconds (below WinRM's operation timeout).
+    $since = ($now - $lastSent).TotalSeconds
+    if (($pending.Count -gt 0 -and $since -ge [double]$Params.batch_seconds) -or $since -ge [double]$Params.checkpoint_seconds) {
+        Send-Batch $pending $pendingOffset $false $null
+        $pending.Clear()
         $lastSent = $now
     }
     if ($now -gt $deadline) {
+        if ($pending.Count -gt 0) {
+            Send-Batch $pending $offset $false $null
+        }
         break
     }
     Start-Sleep -Milliseconds ([int]$Params.poll_ms)

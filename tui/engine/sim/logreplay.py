@@ -357,6 +357,7 @@ class LogReplayer:
         self._thread: threading.Thread | None = None
         self.lines_written = 0
         self.bytes_written = 0
+        self.started_at: float | None = None  # clock value when writing began
         self.completed = False
         self.error: BaseException | None = None
 
@@ -405,7 +406,7 @@ class LogReplayer:
     def run(self) -> None:
         """Write the whole log in the calling thread."""
         newline = "\r\n".encode(self.encoding)
-        begun = self._clock()
+        begun = self.started_at = self._clock()
         with self.path.open("wb", buffering=0) as out:
             if self.bom:
                 self._write(out, "\ufeff".encode(self.encoding))
@@ -420,6 +421,10 @@ class LogReplayer:
                 self._write(out, line.text.encode(self.encoding) + newline)
                 self.lines_written += 1
         self.completed = True
+
+    def due(self, i: int) -> float:
+        """Seconds after `started_at` at which line `i` is written."""
+        return self._due(i, self.script[i])
 
     def _due(self, i: int, line: ReplayLine) -> float:
         if self.lines_per_second is not None:

@@ -28,7 +28,9 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink) -> int:
     log_path = resolve(params["log_path"])
     status_path = resolve(params["status_path"])
     deadline = time.monotonic() + float(params.get("max_seconds", 45))
-    checkpoint = float(params.get("checkpoint_seconds", 2))
+    checkpoint = float(params.get("checkpoint_seconds", 15))
+    batch = float(params.get("batch_seconds", 0.5))
+    pending: list[str] = []
     poll = int(params.get("poll_ms", 250)) / 1000
     last_sent = time.monotonic()
     decoder: LogDecoder | None = None
@@ -72,13 +74,18 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink) -> int:
                     # Bytes of a partial line are read again next time, from the offset.
                     decoder = LogDecoder(decoder.encoding, decoder.offset)
         now = time.monotonic()
+        pending += lines
         if status and status.get("state") == "done" and not grew:
-            send(lines, True, status.get("exit_code"))
+            send(pending, True, status.get("exit_code"))
             return 0
-        if lines or now - last_sent >= checkpoint:
-            send(lines)
-            last_sent = now
+        # A burst travels in one answer; with nothing to send, a checkpoint now and then.
+        since = now - last_sent
+        if (pending and since >= batch) or since >= checkpoint:
+            send(pending)
+            pending, last_sent = [], now
         if now > deadline:
+            if pending:
+                send(pending)
             return 0
         out.sleep(poll) if hasattr(out, "sleep") else time.sleep(poll)
     return 0
