@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("validate", help="check answer files (exit 0 valid, 1 invalid, 2 unreadable)")
+    s = sub.add_parser("validate",
+                       help="check answer files (exit 0 valid, 1 invalid, 2 unreadable)")
     s.add_argument("files", nargs="+", metavar="FILE")
     s.add_argument("--json", action="store_true", help="print the problems as JSON")
     s.set_defaults(run=_lazy("tui.commands.answers", "validate"))

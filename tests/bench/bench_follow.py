@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tui.engine import scripts  # noqa: E402
-from tui.engine.install import InstallRequest, follow, start  # noqa: E402
 from tui.engine.events import LogLines  # noqa: E402
+from tui.engine.install import InstallRequest, follow, start  # noqa: E402
 from tui.engine.progress import phases_for  # noqa: E402
 from tui.engine.shell import RemoteShell  # noqa: E402
 from tui.engine.sim.install_script import installer_of  # noqa: E402

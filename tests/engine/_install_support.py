@@ -14,8 +14,8 @@ from tui.engine.progress import phases_for
 from tui.engine.shell import RemoteShell
 from tui.engine.sim.install_script import Installer, installer_of
 from tui.engine.sim.machine import WindowsMachine
-from tui.engine.sim.target import SimTarget
 from tui.engine.sim.tailer import tail
+from tui.engine.sim.target import SimTarget
 from tui.engine.state import InstallState
 from tui.model.msi import build_plan
 

@@ -21,8 +21,8 @@ from tui.model.msi import build_plan
 
 NASTY = st.sampled_from(list("\"'$`%;&|^<>(){}[]@#!~ \t") + ["é", "ß", "日本", "\u00a0", "$(calc)",
                                                              "`n", "%PATH%", '""', "' + '"])
-VALUE = st.lists(st.one_of(NASTY, st.text(alphabet=st.characters(
-    blacklist_categories=("Cs", "Cc")), max_size=3)), min_size=1, max_size=8).map("".join).filter(bool)
+PLAIN = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=3)
+VALUE = st.lists(st.one_of(NASTY, PLAIN), min_size=1, max_size=8).map("".join).filter(bool)
 PATH_CHUNK = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"),
                                             blacklist_characters='<>"|?*\\/:'), min_size=1,
                      max_size=12).filter(lambda s: s.strip() == s and s not in (".", ".."))

@@ -65,7 +65,8 @@ class Report:
                 out.append(f"- next: {f.next_steps}")
             out.append("")
         if self.checklist:
-            out += ["## Checklist", "", "| item | status | evidence | remedy |", "|---|---|---|---|"]
+            out += ["## Checklist", "", "| item | status | evidence | remedy |",
+                    "|---|---|---|---|"]
             out += [f"| {_cell(i.title)}{' (fixed)' if i.fixed else ''} | "
                     f"{_ICON.get(i.status, i.status)} | {_cell(i.evidence or i.message)} | "
                     f"{_cell(i.remedy)} |" for i in self.checklist]

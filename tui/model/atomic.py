@@ -20,7 +20,7 @@ def atomic_write(path: Path | str, data: str | bytes, mode: int = 0o600) -> Path
             os.fsync(f.fileno())
         with contextlib.suppress(OSError):  # chmod is a no-op beyond read-only on Windows
             os.chmod(tmp, mode)  # noqa: PTH101 - on the open temp name, before rename
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # noqa: PTH108

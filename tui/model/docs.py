@@ -8,7 +8,9 @@ from pathlib import Path
 
 from tui.model.answers import section_types
 
-BEGIN = "<!-- BEGIN answer-file reference (generated: python -m tui.model.docs --write README.md) -->"
+BEGIN = (
+    "<!-- BEGIN answer-file reference (generated: python -m tui.model.docs --write README.md) -->"
+)
 END = "<!-- END answer-file reference -->"
 
 
@@ -36,7 +38,8 @@ def reference_table() -> str:
                 shown = f"`{_cell(m.default)}`".replace("`True`", "`true`").replace(
                     "`False`", "`false`"
                 )
-            msi = ", ".join(f"`{p}`" for p in m.msi) or (f"ADDLOCAL `{m.feature}`" if m.feature else "")
+            feature = f"ADDLOCAL `{m.feature}`" if m.feature else ""
+            msi = ", ".join(f"`{p}`" for p in m.msi) or feature
             rows.append(
                 f"| `{section}.{m.name}` | {_cell(m.title)} | {msi} | {shown} | {_cell(m.help)} |"
             )

@@ -62,6 +62,9 @@ def split_msiexec(text: str) -> list[str]:
     return tokens
 
 
+_PS_ESCAPES = {"n": "\n", "t": "\t", "0": ""}
+
+
 def _ps_strings(text: str) -> list[str]:
     """The string literals of a PowerShell -ArgumentList value ('..', "..", or a list)."""
     out = []
@@ -70,7 +73,7 @@ def _ps_strings(text: str) -> list[str]:
             out.append(m.group(1).replace("''", "'"))
         else:
             s = m.group(2).replace('""', '"')
-            out.append(re.sub(r"`(.)", lambda g: {"n": "\n", "t": "\t", "0": ""}.get(g.group(1), g.group(1)), s))
+            out.append(re.sub(r"`(.)", lambda g: _PS_ESCAPES.get(g.group(1), g.group(1)), s))
         if not re.match(r"\s*,", text[m.end():]):
             break
     return out

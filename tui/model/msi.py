@@ -80,7 +80,8 @@ def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
         elif custom is not None:
             values, secret = custom, None
         else:
-            values, secret = [("1" if value else "0") if isinstance(value, bool) else str(value)], None
+            text = ("1" if value else "0") if isinstance(value, bool) else str(value)
+            values, secret = [text], None
         if len(values) == 1:
             values = values * len(meta.msi)
         for prop, v in zip(meta.msi, values, strict=True):

@@ -120,7 +120,9 @@ def resolve(
         try:
             value = tomllib.loads(text).get(ref.key)
         except tomllib.TOMLDecodeError as exc:
-            raise SecretUnavailable(f"{what}: secrets file {path} is not valid TOML ({exc})") from None
+            raise SecretUnavailable(
+                f"{what}: secrets file {path} is not valid TOML ({exc})"
+            ) from None
         if not isinstance(value, str):
             raise SecretUnavailable(f"{what}: secrets file {path} has no string key {ref.key}")
         return SecretStr(value)

@@ -110,7 +110,8 @@ def load_text(text: str, name: str = "<answers>") -> Loaded:
         fix = "correct the TOML syntax at that line"
         if "escape" in msg.lower():  # "Unescaped '\\'": not "Illegal character '\\n'"
             fix = "write Windows paths in single quotes ('C:\\Install\\x.msi') or double each \\"
-        return Loaded(name, problems=[Problem((), f"TOML syntax: {msg}", fix, file=name, line=line)])
+        problem = Problem((), f"TOML syntax: {msg}", fix, file=name, line=line)
+        return Loaded(name, problems=[problem])
     except RecursionError:
         return Loaded(
             name,
@@ -224,7 +225,8 @@ class Locator:
     """Line numbers of TOML keys and tables, for messages; tomllib gives none."""
 
     _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    _KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+    _PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
+    _KEY = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
 
     def __init__(self, text: str) -> None:
         self.lines: dict[tuple[str, ...], int] = {}
@@ -238,7 +240,8 @@ class Locator:
 
     @staticmethod
     def _split(dotted: str) -> tuple[str, ...]:
-        return tuple(p.strip().strip("\"'") for p in re.findall(r"""[^."']+|"[^"]*"|'[^']*'""", dotted) if p.strip())
+        parts = re.findall(r"""[^."']+|"[^"]*"|'[^']*'""", dotted)
+        return tuple(p.strip().strip("\"'") for p in parts if p.strip())
 
     def line(self, loc: tuple) -> int | None:
         parts = tuple(str(p) for p in loc)
@@ -260,7 +263,9 @@ def _fmt_value(value: Any) -> str:
 
 
 def _key(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else tomli_w.dumps({name: 0}).split(" =")[0]
+    if re.fullmatch(r"[A-Za-z0-9_-]+", name):
+        return name
+    return tomli_w.dumps({name: 0}).split(" =")[0]
 
 
 def _comment(meta: FieldMeta) -> list[str]:
@@ -314,7 +319,8 @@ def dump_data(data: dict[str, Any]) -> str:
     out += [
         f"#:schema {SCHEMA_NAME}",
         "# mimsetup answer file for MIM 2016 Service and Portal.",
-        "# Check it with `mimsetup validate FILE`; see the msiexec command with `mimsetup plan FILE`.",
+        "# Check it with `mimsetup validate FILE`; see the msiexec command with "
+        "`mimsetup plan FILE`.",
         "",
         f"schema_version = {_fmt_value(data.get('schema_version', SCHEMA_VERSION))}",
     ]

@@ -132,8 +132,10 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("wrong-msi", "The MSI path holds the Synchronization Service package", _wrong_msi),
         # The install's outcome: the machine is healthy, msiexec ends as named
         # (install_script.SCENARIO_OUTCOMES).
-        Scenario("reboot-required", "The install succeeds and asks for a restart (3010)", _healthy),
-        Scenario("install-fails", "The install fails in DeployAndPopulateDatabase (1603)", _healthy),
+        Scenario("reboot-required", "The install succeeds and asks for a restart (3010)",
+                 _healthy),
+        Scenario("install-fails", "The install fails in DeployAndPopulateDatabase (1603)",
+                 _healthy),
     )
 }
 
