@@ -6,8 +6,16 @@ from typing import ClassVar, Literal
 
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
-from tui.model.types import Account, Email, Host, NetbiosDomain, SamAccountName, SqlDatabase
-from tui.model.types import SqlServer, Thumbprint
+from tui.model.types import (
+    Account,
+    Email,
+    Host,
+    NetbiosDomain,
+    SamAccountName,
+    SqlDatabase,
+    SqlServer,
+    Thumbprint,
+)
 
 
 class Database(Section):
