@@ -12,6 +12,7 @@ import re
 
 from tui.engine.sim.machine import ScriptRun, script
 from tui.engine.sim.state import MachineState
+from tui.model.rules import split_account
 
 SP_KEY = "HKLM:\\SOFTWARE\\Microsoft\\Shared Tools\\Web Server Extensions\\{}"
 REBOOT_CBS = (
@@ -47,14 +48,6 @@ class Checks:
 
     def add(self, id: str, status: str, message: str, remedy: str = "") -> None:  # noqa: A002
         self.items.append({"id": id, "status": status, "message": message, "remedy": remedy})
-
-
-def _account(acc: str) -> tuple[str, str]:
-    if "\\" in acc:
-        d, _, n = acc.partition("\\")
-        return d, n
-    n, _, d = acc.partition("@")
-    return d.split(".")[0], n
 
 
 def run_checks(state: MachineState, params: dict, user: str) -> list[dict]:
@@ -390,8 +383,8 @@ def run_checks(state: MachineState, params: dict, user: str) -> list[dict]:
         c.add("accounts-differ", "skip", "The MIM Service is not selected.")
     else:
         a, b = state.find_account(svc_account), state.find_account(ma_account)
-        same = [x.lower() for x in _account(svc_account)] == [
-            x.lower() for x in _account(ma_account)
+        same = [x.lower() for x in split_account(svc_account)] == [
+            x.lower() for x in split_account(ma_account)
         ]
         same = same or (a is not None and b is not None and a.sid == b.sid)
         if same:
