@@ -63,7 +63,6 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
         endpoints = {}
         for h in fleet.hosts:
             ep = target_endpoint(h.answers, args, base, secrets[h.name][TARGET_SECRET])
-            ep.check()
             endpoints[h.name] = ep
     except (UsageProblem, EngineError) as exc:
         return _problem(exc, args.json)
@@ -72,6 +71,7 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
                 for h in fleet.hosts}
 
     def run_host(name: str, emit, stop: threading.Event) -> Finished:
+        from tui.engine.connect import describe
         from tui.engine.install import InstallRequest, install
         from tui.engine.preflight import run_preflight
         from tui.engine.progress import phases_for
@@ -96,10 +96,7 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
         values = {_prop_of(k): v for k, v in secrets[name].items() if k != TARGET_SECRET}
         request = InstallRequest(
             plan, {p: values[p] for p in plan.secret_properties()}, ep.user, ep.password,
-            target={"host": ep.host, "port": ep.port, "https": ep.https,
-                    "transport": ep.transport, "user": ep.user,
-                    "cert_validation": ep.cert_validation,
-                    "ca_bundle": str(ep.ca_bundle) if ep.ca_bundle else None},
+            target=describe(ep),
             phases=[str(p) for p in phases_for(host.answers.components.features())],
             answers_file=str(Path(args.file).resolve()))
         return install(lambda: RemoteShell(ep), request, emit, stop=stop)

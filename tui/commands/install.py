@@ -95,6 +95,7 @@ def step_preflight(session: Session) -> int:
 def run_install(session: Session) -> Finished:
     """Install and follow in a worker thread; Ctrl+C detaches instead of stopping msiexec."""
     from tui.commands.printer import EventPrinter
+    from tui.engine.connect import describe
     from tui.engine.install import InstallRequest, install
     from tui.engine.progress import phases_for
     from tui.engine.shell import RemoteShell
@@ -108,9 +109,7 @@ def run_install(session: Session) -> Finished:
         {name: session.secrets[name] for name in plan.secret_properties()},
         ep.user,
         ep.password,
-        target={"host": ep.host, "port": ep.port, "https": ep.https, "transport": ep.transport,
-                "user": ep.user, "cert_validation": ep.cert_validation,
-                "ca_bundle": str(ep.ca_bundle) if ep.ca_bundle else None},
+        target=describe(ep),
         phases=[str(p) for p in phases_for(a.components.features())],
         answers_file=session.answers_file,
     )
@@ -233,7 +232,6 @@ def _session(args: argparse.Namespace, with_install_secrets: bool, loaded=None) 
         needed += install_secrets(answers)
     secrets = resolve_secrets(needed, base, args.yes)
     endpoint = target_endpoint(answers, args, base, secrets.pop(TARGET_SECRET))
-    endpoint.check()
     return Session(answers, endpoint, args.json, endpoint.url,
                    {_prop_of(k): v for k, v in secrets.items()}, args.yes,
                    answers_file=str(Path(args.file).resolve()),

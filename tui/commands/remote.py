@@ -99,35 +99,12 @@ TARGET_SECRET = "target.password (Install account password)"  # noqa: S105  (a f
 
 def target_endpoint(a: AnswerFile, args: argparse.Namespace, base_dir: Path, password: str):
     """The WinRM Endpoint: the answer file's [target], overridden by the flags."""
-    from tui.engine.endpoint import Endpoint
+    from tui.engine.connect import endpoint_for
 
-    t = a.target
-    host = args.host or (t.host if t else None)
-    user = args.user or (t.user if t else None)
-    if not host:
-        raise UsageProblem(
-            "No target server: the answer file has no [target] host and --host was not given.",
-            "Add a [target] section (host, user) or pass --host and --user.",
-        )
-    if not user:
-        raise UsageProblem("No account to log on with.", "Set target.user or pass --user.")
-    https = (t.https if t else True) and not args.http
-    ca = args.ca_bundle or (t.ca_bundle if t else None)
-    if ca and not Path(ca).is_absolute() and not args.ca_bundle:
-        ca = str(base_dir / ca)
-    if ca and not Path(ca).is_file():
-        raise UsageProblem(f"The CA bundle {ca} does not exist.", "Check the path.")
-    port = args.port or (t.port if t else None)
-    return Endpoint(
-        host=host,
-        port=port,
-        https=https,
-        cert_validation=(t.validate_certificate if t else True) and not args.no_verify,
-        ca_bundle=ca,
-        transport=args.transport or (t.transport if t else "ntlm"),
-        user=user,
-        password=password,
-        allow_insecure=args.insecure,
+    return endpoint_for(
+        a.target, password, base_dir, host=args.host, port=args.port, http=args.http,
+        user=args.user, transport=args.transport, ca_bundle=args.ca_bundle,
+        no_verify=args.no_verify, insecure=args.insecure,
     )
 
 
@@ -244,7 +221,6 @@ def preflight(args: argparse.Namespace) -> int:
         base = Path(args.file).resolve().parent
         secrets = resolve_secrets(needed_for_connection(answers), base, args.yes)
         endpoint = target_endpoint(answers, args, base, secrets[TARGET_SECRET])
-        endpoint.check()
     except (UsageProblem, EngineError) as exc:
         return _problem(exc, args.json)
     session = Session(answers, endpoint, args.json, endpoint.url)
@@ -259,14 +235,10 @@ def demo_steps() -> list[Callable[[Session], int]]:
 
 
 def demo(args: argparse.Namespace) -> int:
+    from tui.engine.checklist import ITEMS
     from tui.engine.sim import scenarios
-    from tui.engine.sim.machine import WindowsMachine
-    from tui.engine.sim.target import SimTarget
-    from tui.model.target import Target
+    from tui.engine.sim.demo import demo_target
 
-    if not args.headless:
-        print("mimsetup: the wizard demo is not there yet; running the headless demo.",
-              file=sys.stderr)
     try:
         scenarios.scenario_named(args.scenario)
         path = Path(args.file) if args.file else CONTOSO
@@ -274,36 +246,24 @@ def demo(args: argparse.Namespace) -> int:
             raise UsageProblem(f"The answer file {path} does not exist.",
                                "Give an answer file: mimsetup demo --headless FILE.")
         answers = load_answers(path)
+        secrets = demo_secrets(answers, path.resolve().parent)
     except (UsageProblem, ValueError) as exc:
         return _problem(exc, args.json)
-    with WindowsMachine(args.scenario, answers=answers) as machine, SimTarget(
-        machine=machine, https=not args.http
-    ) as target:
-        ep = target.endpoint
-        # The answers, pointed at the simulated server; its password comes from the simulation.
-        answers = answers.model_copy(deep=True)
-        answers.target = Target(
-            host=ep.host, port=ep.port, https=ep.https,
-            ca_bundle=str(ep.ca_path) if ep.ca_path else None, transport="ntlm", user=ep.user,
-            password=SecretRef(value=ep.password),
-        )
-        endpoint = ep.client_endpoint()
-        label = f"simulated, scenario {machine.scenario}, {ep.url}"
-        if not args.json:
-            scenario = scenarios.scenario_named(machine.scenario)
-            print(f"Demo: a simulated Windows server answers WinRM at {ep.url} (scenario "
-                  f"{scenario.name}: {scenario.title}); {path.name} is pointed at it.\n")
-        try:
-            secrets = demo_secrets(answers, path.resolve().parent)
-        except UsageProblem as exc:
-            return _problem(exc, args.json)
-        from tui.engine.checklist import ITEMS
-        from tui.engine.sim.install_script import installer_of
+    if not args.headless:
+        from tui.commands import wizard
 
+        if hasattr(wizard, "demo"):
+            return wizard.demo(args, path, answers, secrets)
+        print("mimsetup: the wizard demo is not there yet; running the headless demo.",
+              file=sys.stderr)
+    with demo_target(answers, args.scenario, https=not args.http) as d:
+        if not args.json:
+            print(f"Demo: a simulated Windows server answers WinRM at {d.target.endpoint.url} "
+                  f"(scenario {d.scenario.name}: {d.scenario.title}); {path.name} is pointed at "
+                  "it.\n")
         # The demo fixes what the checklist can fix, so a newcomer sees the fixes at work.
-        session = Session(answers, endpoint, args.json, label, secrets, yes=True,
-                          time_scale=installer_of(machine).speed,
-                          answers_file=str(path.resolve()),
+        session = Session(d.answers, d.endpoint, args.json, d.label, secrets, yes=True,
+                          time_scale=d.time_scale, answers_file=str(path.resolve()),
                           fix=tuple(i for i, (_, fixable) in ITEMS.items() if fixable))
         code = run_steps(session, demo_steps())
         if getattr(args, "report", None) and session.report is not None:
