@@ -28,6 +28,7 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 
 class HelpScreen(ModalScreen[None]):
+    AUTO_FOCUS = "*"
     BINDINGS = [
         Binding("escape,f1,q", "dismiss", "Close", show=True),
     ]

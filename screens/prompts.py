@@ -25,6 +25,8 @@ DIALOG_CSS = """
 class PathPrompt(ModalScreen[str | None]):
     """Ask for a file path. Enter accepts, Escape cancels."""
 
+    AUTO_FOCUS = "*"  # the app focuses its pages itself; a dialog focuses its first control
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = DIALOG_CSS.format(name="PathPrompt")
 
@@ -55,6 +57,8 @@ class PathPrompt(ModalScreen[str | None]):
 
 class Choice(ModalScreen[str]):
     """A question with a few answers, each a button with a key. Escape gives `cancel`."""
+
+    AUTO_FOCUS = "*"  # the app focuses its pages itself; a dialog focuses its first control
 
     BINDINGS = [Binding("escape", "choose('cancel')", "Cancel")]
     DEFAULT_CSS = DIALOG_CSS.format(name="Choice")
@@ -89,6 +93,8 @@ class Choice(ModalScreen[str]):
 
 class TextScreen(ModalScreen[None]):
     """A block of text to read (the plan), scrollable; Escape closes."""
+
+    AUTO_FOCUS = "*"  # the app focuses its pages itself; a dialog focuses its first control
 
     BINDINGS = [Binding("escape,q", "dismiss", "Close")]
     DEFAULT_CSS = DIALOG_CSS.format(name="TextScreen") + """

@@ -22,7 +22,6 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.model.problems import Problem
-from tui.widgets import formstate
 from tui.widgets.page import WizardPage
 
 
@@ -35,15 +34,7 @@ class ReviewAction:
 
 
 class ProblemList(OptionList):
-    DEFAULT_CSS = """
-    ProblemList, ProblemList:focus {
-        height: auto;
-        border: none;
-        padding: 0;
-        margin-bottom: 1;
-        background: $surface;
-    }
-    """
+    """The remaining problems; Enter on one jumps to its field."""
 
 
 class ReviewPage(WizardPage):
@@ -55,18 +46,6 @@ class ReviewPage(WizardPage):
         ReviewAction("Save as", "app.save_as", "save-as"),
         # The Install action goes here (see the module docstring).
     ]
-
-    DEFAULT_CSS = """
-    ReviewPage .review-summary { margin-bottom: 1; }
-    ReviewPage .review-summary.-error { color: $text-error; }
-    ReviewPage .review-summary.-ok { color: $text-success; }
-    ReviewPage .review-actions { height: auto; margin-bottom: 1; }
-    ReviewPage .review-actions Button { margin-right: 2; width: auto; min-width: 8; }
-    ReviewPage .review-heading { text-style: bold underline; }
-    ReviewPage .review-values { margin-bottom: 1; }
-    ReviewPage .review-plan { margin-bottom: 1; }
-    ReviewPage #install-slot { color: $text-muted; width: 1fr; }
-    """
 
     class JumpToProblem(Message):
         def __init__(self, problem: Problem) -> None:
@@ -93,6 +72,7 @@ class ReviewPage(WizardPage):
         yield Static("", classes="review-plan")
 
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
+
         errors = [p for p in found if p.is_error]
         warnings = [p for p in found if not p.is_error]
         summary = self.query_one(".review-summary", Static)
@@ -122,6 +102,8 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _where(p: Problem) -> str:
+        from tui.widgets import formstate
+
         if len(p.loc) >= 2 and p.loc[0] in formstate.section_types_names():
             section = formstate.model_section(str(p.loc[0]))
             names = {m.name: m.title for m in section.fields()}
@@ -137,6 +119,8 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _values(data: dict[str, Any]) -> Text:
+        from tui.widgets import formstate
+
         eff = formstate.effective_data(data)
         out = Text()
         for name in formstate.section_types_names():
@@ -155,6 +139,8 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _plan(data: dict[str, Any], errors: list[Problem]) -> Text:
+        from tui.widgets import formstate
+
         if errors:
             return Text("The plan is shown once the answers have no errors.", style="dim")
         text = formstate.plan_text(data)

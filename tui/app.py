@@ -44,11 +44,9 @@ from screens.service_account import ServiceAccountPage
 from screens.synchronization import SynchronizationPage
 from screens.target import TargetPage
 from tui import drafts
-from tui.model.answers import AnswerFile, section_needed, section_types
 from tui.model.atomic import atomic_write
 from tui.model.problems import Problem
-from tui.model.tomlio import dump_data, has_literal_secrets, read_file
-from tui.widgets import formstate
+from tui.widgets import spec
 from tui.widgets.field import FieldRow
 from tui.widgets.page import SectionPage, WizardPage
 from tui.widgets.sections import SectionList
@@ -81,6 +79,9 @@ def page_of(section: str) -> str | None:
 def prepare(data: dict[str, Any]) -> dict[str, Any]:
     """Data read from a file (or a draft), ready for the form: the tables that the selected
     components need are there, with the model's defaults, so that the form shows them."""
+    from tui.model.answers import section_needed, section_types
+    from tui.widgets import formstate
+
     out = copy.deepcopy(data)
     out.setdefault("schema_version", 1)
     if not isinstance(out.get("components"), dict):
@@ -98,6 +99,7 @@ class WizardApp(App[int]):
     """The answer-file wizard."""
 
     CSS_PATH = "app.tcss"
+    AUTO_FOCUS = None  # show_page focuses the page's first field
     TITLE = "mimsetup"
     SUB_TITLE = "MIM 2016 Service and Portal"
 
@@ -122,8 +124,15 @@ class WizardApp(App[int]):
         notice: str | None = None,
     ) -> None:
         super().__init__()
+        self.specs, self._specs_built = self._load_specs()
         self.path: Path | None = Path(path) if path is not None else None
-        self.data: dict[str, Any] = prepare(data) if data is not None else formstate.new_data()
+        self.data: dict[str, Any] = (
+            prepare(data) if data is not None else spec.new_data(self.specs)
+        )
+        # A new answer file is checked once the first frame is out (the model's import is the
+        # slowest part of starting); a file or a draft is checked before, to open at its first
+        # incomplete page.
+        self._check_first = data is not None
         self.found: list[Problem] = []
         self.dirty = dirty
         self.current: str = PAGES[0].PAGE_ID
@@ -146,18 +155,29 @@ class WizardApp(App[int]):
         if theme and theme in self.available_themes:
             self.theme = theme
 
+    @staticmethod
+    def _load_specs() -> tuple[spec.Specs, bool]:
+        cached = spec.load(drafts.state_dir() / "cache")
+        if cached is not None:
+            return cached, False
+        return spec.build(), True
+
     # --- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         # The first page is composed with the rest, so that the first frame shows it.
-        self.found = formstate.problems(self.data)
+        if self._check_first:
+            from tui.widgets import formstate
+
+            self.found = formstate.problems(self.data)
         start = self._start_page or self._first_incomplete_page()
         if start not in {p.PAGE_ID for p in PAGES}:
             start = PAGES[0].PAGE_ID
         self.current = start
         yield Header(icon="≡")
         with Horizontal(id="body"):
-            yield SectionList([(p.PAGE_ID, p.title()) for p in PAGES], id="sections")
+            yield SectionList([(p.PAGE_ID, p.title(self.specs)) for p in PAGES],
+                              id="sections")
             with ContentSwitcher(id="pages", initial=start):
                 yield self._page_class(start)()
         yield Footer()
@@ -168,6 +188,15 @@ class WizardApp(App[int]):
         if self._notice:
             self.notify(self._notice, timeout=8)
         self._install_hangup_handler()
+        self.call_after_refresh(self._model_ready)
+
+    def _model_ready(self) -> None:
+        """After the first frame: check the answers with the model, refresh the spec cache."""
+        if not self._check_first:
+            self.revalidate()
+        built = spec.build()
+        if self._specs_built or built != self.specs:
+            spec.save(built, drafts.state_dir() / "cache")
 
     def _first_incomplete_page(self) -> str:
         if self.started:
@@ -224,7 +253,7 @@ class WizardApp(App[int]):
         return [
             p.PAGE_ID for p in PAGES
             if not (isinstance(p, type) and issubclass(p, SectionPage)
-                    and all(formstate.section_skipped(s, self.data) for s in p.SECTIONS))
+                    and all(spec.skipped(self.specs, s, self.data) for s in p.SECTIONS))
         ]
 
     def _neighbour(self, step: int) -> str | None:
@@ -347,6 +376,8 @@ class WizardApp(App[int]):
     def revalidate(self) -> None:
         """Check the whole data with the model; show the result on the current page and in the
         page list."""
+        from tui.widgets import formstate
+
         self.found = formstate.problems(self.data)
         page = self.page()
         if page is not None:
@@ -360,9 +391,15 @@ class WizardApp(App[int]):
             if any(p.is_error for p in self.found):
                 return "errors"
             return "warnings" if self.found else "complete"
-        return formstate.page_state(
-            page.SECTIONS, self.data, self.found, page.PAGE_ID in self.started  # type: ignore
-        )
+        sections = page.SECTIONS  # type: ignore[attr-defined]
+        if all(spec.skipped(self.specs, s, self.data) for s in sections):
+            return "skipped"
+        if page.PAGE_ID not in self.started:
+            return "not-started"
+        mine = [p for p in self.found if p.loc[:1] and p.loc[0] in sections]
+        if any(p.is_error for p in mine):
+            return "errors"
+        return "warnings" if mine else "complete"
 
     def _update_states(self) -> None:
         sections = self.query(SectionList)
@@ -371,9 +408,10 @@ class WizardApp(App[int]):
         for page in PAGES:
             sections.first().set_state(page.PAGE_ID, self._page_state(page))  # type: ignore
 
-    def answers(self) -> AnswerFile | None:
-        """The answers as the model has them, or None while there are errors."""
+    def answers(self):
+        """The answers as the model has them (an AnswerFile), or None while there are errors."""
         from tui.model.tomlio import validate_data
+        from tui.widgets import formstate
 
         loaded = validate_data(formstate.effective_data(self.data))
         return loaded.answers if not loaded.errors else None
@@ -454,6 +492,9 @@ class WizardApp(App[int]):
                 if choice != "overwrite":
                     return False
         assert path is not None
+        from tui.model.tomlio import dump_data, has_literal_secrets
+        from tui.widgets import formstate
+
         eff = formstate.effective_data(self.data)
         try:
             atomic_write(path, dump_data(eff), 0o600)
@@ -486,6 +527,8 @@ class WizardApp(App[int]):
         await self.open_file(Path(answer).expanduser())
 
     async def open_file(self, path: Path) -> bool:
+        from tui.model.tomlio import read_file
+
         loaded = read_file(path)
         if loaded.unreadable or loaded.data is None:
             first = loaded.problems[0].format() if loaded.problems else f"{path}: unreadable"
@@ -554,6 +597,8 @@ class WizardApp(App[int]):
         self.call_later(self.show_page, ReviewPage.PAGE_ID)
 
     def action_show_plan(self) -> None:
+        from tui.widgets import formstate
+
         text = formstate.plan_text(self.data)
         if text is None:
             errors = [p.format() for p in self.found if p.is_error]

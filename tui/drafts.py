@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.model.answers import section_types
 from tui.model.atomic import atomic_write
 
 ENV_DIR = "MIMSETUP_STATE_DIR"
@@ -54,6 +53,8 @@ def draft_path(file: str | Path | None) -> Path:
 
 def without_secrets(data: dict[str, Any]) -> dict[str, Any]:
     """The data with every literal password replaced by { prompt = true }."""
+    from tui.model.answers import section_types
+
     out = copy.deepcopy(data)
     for name, model in section_types().items():
         table = out.get(name)

@@ -67,6 +67,13 @@ def first_paint(argv: list[str], marker: str, env: dict[str, str]) -> float:
 
 def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    # Byte-compile the app as an install does (pip writes .pyc files): with
+    # PYTHONDONTWRITEBYTECODE set, the wizard would otherwise compile its sources on every start
+    # while the minimal app's Textual is precompiled.
+    import compileall
+
+    for package in ("tui", "screens"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL)

@@ -287,3 +287,14 @@ async def test_review_values_mask_secrets_and_show_the_plan():
         assert "asked at install time" in values
         plan = str(app.query_one(".review-plan").render())
         assert plan.replace("\n", "") == build_plan(read_file(CONTOSO).answers).command_line()
+
+
+async def test_field_rule_checked_while_typing_even_in_an_unfilled_optional_section():
+    # Target is optional: while its required fields are empty it is left out of the file, so
+    # only the field's own rule (check_value) can speak while the port is typed.
+    app = WizardApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.show_page("target", ("target", "port"))
+        await type_text(pilot, "70000")
+        assert "65535" in message(app, "target", "port")[1]
+        assert not any(p.loc[:1] == ("target",) for p in app.found)

@@ -20,7 +20,6 @@ def build(file: str | None):
     and the message when the file cannot be opened."""
     from tui import drafts
     from tui.app import WizardApp
-    from tui.model.tomlio import read_file
 
     path = Path(file).expanduser() if file else None
     draft = drafts.load(path)
@@ -34,6 +33,8 @@ def build(file: str | None):
         return WizardApp()
     if not path.exists():
         return WizardApp(path=path, notice=f"{path} does not exist yet: Ctrl+S creates it.")
+    from tui.model.tomlio import read_file
+
     loaded = read_file(path)
     if loaded.unreadable or loaded.data is None:
         return "\n".join(p.format() for p in loaded.problems) or f"{path}: cannot be read"

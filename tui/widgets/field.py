@@ -17,10 +17,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tui.model.fieldcheck import check_value
-from tui.model.meta import FieldMeta
 from tui.model.problems import Problem
-from tui.widgets import formstate
+from tui.widgets.spec import FieldSpec, secret_kind
 
 MISSING = None  # an empty field: the key is left out of the answer file
 
@@ -50,7 +48,7 @@ class FieldCheckbox(Checkbox):
         return Content.assemble("[", ("x" if self.value else " ", style), "]")
 
 
-def _input_value(meta: FieldMeta, kind: str, text: str) -> Any:
+def _input_value(meta: FieldSpec, kind: str, text: str) -> Any:
     if text == "":
         return MISSING
     if kind == "int":
@@ -61,8 +59,8 @@ def _input_value(meta: FieldMeta, kind: str, text: str) -> Any:
     return text
 
 
-def _placeholder(meta: FieldMeta, kind: str) -> str:
-    default = formstate.default_value(meta)
+def _placeholder(meta: FieldSpec, kind: str) -> str:
+    default = meta.default
     if default is not None and kind in ("str", "int"):
         return f"default: {default}"
     if meta.example is not None:
@@ -76,38 +74,6 @@ def _text(value: Any) -> str:
 
 class FieldRow(Vertical, can_focus=False):
     """A labelled input for one field of one section."""
-
-    DEFAULT_CSS = """
-    FieldRow {
-        height: auto;
-        margin: 0 0 1 0;
-    }
-    FieldRow .field-label { text-style: bold; }
-    FieldRow .field-help {
-        color: $text-muted;
-        height: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    FieldRow.-focused .field-help { height: auto; text-wrap: wrap; }
-    FieldRow .field-message { display: none; }
-    FieldRow .field-message.-error { display: block; color: $text-error; }
-    FieldRow .field-message.-warning { display: block; color: $text-warning; }
-    FieldRow Input { width: 1fr; }
-    FieldRow Input.-textual-compact { background: $boost; }
-    FieldRow Input.-textual-compact:focus { background: $surface-lighten-1; }
-    FieldRow Checkbox {
-        border: none;
-        padding: 0;
-        height: 1;
-        background: transparent;
-    }
-    FieldRow Checkbox:focus { background: $boost; }
-    FieldRow Select { width: 1fr; }
-    FieldRow .secret-row { height: auto; }
-    FieldRow .secret-row Select { width: 26; margin-right: 1; }
-    FieldRow .secret-row Input.-hidden { display: none; }
-    """
 
     class Edited(Message):
         """The user changed the field's value (None: left empty). Never logged: it may be a
@@ -128,11 +94,11 @@ class FieldRow(Vertical, can_focus=False):
             super().__init__()
             self.row = row
 
-    def __init__(self, section: str, meta: FieldMeta, value: Any) -> None:
-        super().__init__(id=f"field-{section}-{meta.name}", classes="field-row")
-        self.section = section
+    def __init__(self, meta: FieldSpec, value: Any) -> None:
+        super().__init__(id=f"field-{meta.section}-{meta.name}", classes="field-row")
+        self.section = meta.section
         self.meta = meta
-        self.kind = formstate.field_kind(section, meta.name)
+        self.kind = meta.kind
         self._value = value
         self.touched = False
         self._live: str | None = None
@@ -158,22 +124,22 @@ class FieldRow(Vertical, can_focus=False):
         else:
             yield Static(m.title + ("" if m.required else ""), classes="field-label")
             if kind == "choice":
-                options = [(c, c) for c in formstate.choices(self.section, m.name)]
+                options = [(c, c) for c in m.choices]
                 yield Select(options, value=value if value is not None else options[0][1],
                              allow_blank=False, id="control", compact=True)
             elif kind == "secret":
                 with Horizontal(classes="secret-row"):
-                    secret_kind = formstate.secret_kind(value)
-                    yield Select([(label, k) for k, label in formstate.secret_kinds(m)],
-                                 value=secret_kind, allow_blank=False, id="control",
+                    kind = secret_kind(value)
+                    yield Select([(label, k) for k, label in m.secret_kinds],
+                                 value=kind, allow_blank=False, id="control",
                                  compact=True)
-                    yield self._secret_input(secret_kind, value)
+                    yield self._secret_input(kind, value)
             else:
                 yield Input(_text(value), placeholder=_placeholder(m, kind), id="control",
                             type="integer" if kind == "int" else "text", compact=True,
                             select_on_focus=False)
         yield Static(self._help(), classes="field-help")
-        yield Static("", classes="field-message")
+        # the message line is added the first time there is something to say
 
     def _secret_input(self, kind: str, value: Any) -> Input:
         text = ""
@@ -224,7 +190,7 @@ class FieldRow(Vertical, can_focus=False):
                 if value is not None:
                     control.value = value
             elif self.kind == "secret":
-                kind = formstate.secret_kind(value)
+                kind = secret_kind(value)
                 control.value = kind
                 self._secret_key = value.get("key") if isinstance(value, dict) else None
                 text = self.query_one("#secret-text", SecretInput)
@@ -281,7 +247,7 @@ class FieldRow(Vertical, can_focus=False):
             return
         kind = str(event.value)
         text = self.query_one("#secret-text", SecretInput)
-        was_value = formstate.secret_kind(self._value) == "value"
+        was_value = secret_kind(self._value) == "value"
         with self.prevent(Input.Changed):
             if was_value or kind == "value":
                 text.value = ""  # a password never moves into a visible field, nor back
@@ -308,9 +274,9 @@ class FieldRow(Vertical, can_focus=False):
         if self.has_focus_within:
             return
         self.remove_class("-focused")
-        self.touched = True
-        self._check_live()
-        self._render_message()
+        if not self.touched:  # leaving a field shows what is wrong with it
+            self.touched = True
+            self._render_message()
         self.post_message(self.Left(self))
 
     # --- messages -----------------------------------------------------------------------------
@@ -321,18 +287,20 @@ class FieldRow(Vertical, can_focus=False):
             self._live = None
             return
         if self.kind == "secret" and isinstance(self._value, dict):
-            kind = formstate.secret_kind(self._value)
+            kind = secret_kind(self._value)
             if kind in ("env", "file") and not self._value.get(kind):
                 self._live = (
                     "Write the environment variable's name" if kind == "env"
                     else "Write the path of the file"
                 )
                 return
+        from tui.model.fieldcheck import check_value
+
         self._live = check_value(self.section, self.meta.name, self._value)
 
     def _update_note(self) -> None:
         self._note = None
-        if self.kind == "secret" and formstate.secret_kind(self._value) == "value":
+        if self.kind == "secret" and secret_kind(self._value) == "value":
             self._note = (
                 "This password will be written in clear text in the answer file (saved 0600); "
                 "asking at install time is safer"
@@ -362,14 +330,21 @@ class FieldRow(Vertical, can_focus=False):
         if shown == self._shown:
             return
         self._shown = shown
-        label = self.query_one(".field-message", Static)
-        label.remove_class("-error", "-warning")
+        found = self.query_children(".field-message")
         if shown is None:
-            label.update("")
+            if found:
+                found.first().remove_class("-error", "-warning").update("")
             return
         severity, text = shown
-        label.add_class(f"-{severity}")
-        label.update(Text(("✗ " if severity == "error" else "! ") + text))
+        content = Text(("✗ " if severity == "error" else "! ") + text)
+        if found:
+            label = found.first(Static)
+            label.update(content)
+        else:
+            label = Static(content, classes="field-message")
+            self.mount(label)
+        label.set_class(severity == "error", "-error")
+        label.set_class(severity == "warning", "-warning")
 
     @property
     def message(self) -> tuple[str, str] | None:

@@ -22,20 +22,10 @@ from tui.model.meta import FieldMeta, Section
 from tui.model.problems import Problem
 from tui.model.secrets import SecretRef
 from tui.model.tomlio import validate_data
+from tui.widgets.spec import problems_at, secret_kind  # noqa: F401 - re-exported
 
 Kind = Literal["bool", "choice", "int", "str", "secret", "dict"]
 PageState = Literal["not-started", "complete", "errors", "warnings", "skipped"]
-
-# How a secret is kept, as the chooser offers it (first = default for a field whose default is
-# "ask"). "none" is offered only for fields that may be left out.
-SECRET_KINDS: tuple[tuple[str, str], ...] = (
-    ("prompt", "Ask at install time"),
-    ("env", "Environment variable"),
-    ("file", "File"),
-    ("value", "In the answer file"),
-    ("none", "Not set"),
-)
-
 
 def _annotation(section: str, name: str) -> Any:
     return section_types()[section].model_fields[name].annotation
@@ -77,23 +67,6 @@ def meta(section: str, name: str) -> FieldMeta:
 def form_fields(section: str) -> list[FieldMeta]:
     """The fields a page shows: every declared field but free-form tables."""
     return [m for m in section_types()[section].fields() if field_kind(section, m.name) != "dict"]
-
-
-def secret_kind(value: Any) -> str:
-    """How a secret's raw TOML value is kept: prompt, env, file, value or none."""
-    if value is None:
-        return "none"
-    if isinstance(value, str):
-        return "value"
-    if isinstance(value, dict):
-        for kind in ("prompt", "env", "file", "value"):
-            if value.get(kind) not in (None, False):
-                return kind
-    return "prompt"
-
-
-def secret_kinds(m: FieldMeta) -> list[tuple[str, str]]:
-    return [(k, label) for k, label in SECRET_KINDS if k != "none" or not m.required]
 
 
 def default_value(m: FieldMeta) -> Any:
@@ -201,16 +174,6 @@ def _partial_cross_field(eff: dict[str, Any], known: list[Problem]) -> list[Prob
         if (p.loc, p.message) not in seen:
             out.append(p)
     return out
-
-
-def problems_at(found: list[Problem], section: str, name: str | None = None) -> list[Problem]:
-    """Problems of one section (name=None: those of the section itself, not of a field), errors
-    first."""
-    hits = [
-        p for p in found
-        if p.loc[:1] == (section,) and (p.loc[1:2] == (name,) if name else len(p.loc) == 1)
-    ]
-    return sorted(hits, key=lambda p: not p.is_error)
 
 
 def page_state(sections: tuple[str, ...], data: dict[str, Any], found: list[Problem],

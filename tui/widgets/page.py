@@ -13,8 +13,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from tui.model.problems import Problem
-from tui.widgets import formstate
+from tui.widgets import spec as specs_
 from tui.widgets.field import FieldRow
+from tui.widgets.spec import Specs, problems_at
 
 
 class WizardPage(VerticalScroll, can_focus=False):
@@ -24,24 +25,16 @@ class WizardPage(VerticalScroll, can_focus=False):
     TITLE: ClassVar[str] = ""
     SECTIONS: ClassVar[tuple[str, ...]] = ()
 
-    DEFAULT_CSS = """
-    WizardPage { padding: 0 1; height: 1fr; }
-    WizardPage .page-title { text-style: bold; color: $accent; margin-bottom: 1; }
-    WizardPage .page-intro { color: $text-muted; margin-bottom: 1; }
-    WizardPage .section-title { text-style: bold underline; margin-bottom: 1; }
-    WizardPage .page-banner { display: none; }
-    WizardPage .page-banner.-shown { display: block; color: $text-warning; margin-bottom: 1; }
-    WizardPage .page-problems { display: none; }
-    WizardPage .page-problems.-error { display: block; color: $text-error; margin-bottom: 1; }
-    WizardPage .page-problems.-warning { display: block; color: $text-warning; margin-bottom: 1; }
-    """
-
     def __init__(self) -> None:
         super().__init__(id=self.PAGE_ID, classes="wizard-page")
 
     @classmethod
-    def title(cls) -> str:
+    def title(cls, specs: Specs) -> str:
         return cls.TITLE
+
+    @property
+    def specs(self) -> Specs:
+        return self.app.specs  # type: ignore[attr-defined]
 
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
         """Show the current data's state; `reveal`: show every problem, not only those of
@@ -54,24 +47,23 @@ class SectionPage(WizardPage):
     INTRO: ClassVar[str] = ""
 
     @classmethod
-    def title(cls) -> str:
-        return cls.TITLE or formstate.model_section(cls.SECTIONS[0]).title
+    def title(cls, specs: Specs) -> str:
+        return cls.TITLE or specs[cls.SECTIONS[0]].title
 
     def compose(self) -> ComposeResult:
         data: dict[str, Any] = self.app.data  # type: ignore[attr-defined]
-        yield Static(self.title(), classes="page-title")
+        specs = self.specs
+        yield Static(self.title(specs), classes="page-title")
         if self.INTRO:
             yield Static(self.INTRO, classes="page-intro")
-        yield Static("", classes="page-banner")
-        yield Static("", classes="page-problems")
+        # the skipped banner and the page's own problems are mounted when there is one
         for section in self.SECTIONS:
             if len(self.SECTIONS) > 1:
-                yield Static(formstate.model_section(section).title, classes="section-title")
+                yield Static(specs[section].title, classes="section-title")
             table = data.get(section)
             table = table if isinstance(table, dict) else {}
-            for meta in formstate.form_fields(section):
-                value = table.get(meta.name, formstate.default_value(meta))
-                yield FieldRow(section, meta, value)
+            for meta in specs[section].fields:
+                yield FieldRow(meta, table.get(meta.name, meta.default))
 
     @property
     def rows(self) -> list[FieldRow]:
@@ -88,18 +80,29 @@ class SectionPage(WizardPage):
         for r in self.rows:
             table = data.get(r.section)
             table = table if isinstance(table, dict) else {}
-            r.fill(table.get(r.meta.name, formstate.default_value(r.meta)))
+            r.fill(table.get(r.meta.name, r.meta.default))
 
     def skipped(self, data: dict[str, Any]) -> bool:
-        return all(formstate.section_skipped(s, data) for s in self.SECTIONS)
+        return all(specs_.skipped(self.specs, s, data) for s in self.SECTIONS)
+
+    def _note(self, name: str, needed: bool) -> Static:
+        """The page's note `name` (a Static under the title), mounted the first time it is
+        needed; a detached one stands in until then."""
+        found = self.query_children(f".{name}")
+        if found:
+            return found.first(Static)
+        note = Static("", classes=name)
+        if needed:
+            self.mount(note, after=self.query_children(".page-intro, .page-title").last())
+        return note
 
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
         skipped = self.skipped(data)
-        banner = self.query_one(".page-banner", Static)
+        banner = self._note("page-banner", skipped)
         banner.set_class(skipped, "-shown")
         if skipped:
             needs = ", ".join(
-                c for s in self.SECTIONS for c in formstate.model_section(s).required_by
+                c for s in self.SECTIONS for c in self.specs[s].required_by
             )
             banner.update(
                 f"Skipped: none of the components that need this page ({needs}) is selected "
@@ -107,7 +110,7 @@ class SectionPage(WizardPage):
             )
         for r in self.rows:
             r.disabled = skipped
-            hits = formstate.problems_at(found, r.section, r.meta.name)
+            hits = problems_at(found, r.section, r.meta.name)
             r.show_problem(hits[0] if hits else None, reveal)
         # problems of the page that no field shows: a missing section, an unknown key
         names = {(r.section, r.meta.name) for r in self.rows}
@@ -115,7 +118,7 @@ class SectionPage(WizardPage):
             p for p in found
             if p.loc[:1] and p.loc[0] in self.SECTIONS and tuple(p.loc[:2]) not in names
         ]
-        box = self.query_one(".page-problems", Static)
+        box = self._note("page-problems", bool(other) and not skipped)
         box.remove_class("-error", "-warning")
         if other and not skipped:
             box.add_class("-error" if any(p.is_error for p in other) else "-warning")

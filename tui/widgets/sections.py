@@ -7,7 +7,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.formstate import PageState
+PageState = str  # not-started, complete, errors, warnings, skipped
 
 GLYPHS: dict[str, tuple[str, str]] = {
     # state: (glyph, style); the glyph alone tells the state when there is no colour
@@ -22,10 +22,6 @@ LEGEND = "○ not started  ✓ complete  ✗ errors  ! warnings  - skipped"
 
 class SectionList(OptionList):
     """One line per page: its state glyph and title. Enter jumps to the page."""
-
-    DEFAULT_CSS = """
-    SectionList > .option-list--option { padding: 0; }
-    """
 
     class Jump(Message):
         def __init__(self, page: str) -> None:
