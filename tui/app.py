@@ -133,6 +133,7 @@ class WizardApp(App[int]):
         # slowest part of starting); a file or a draft is checked before, to open at its first
         # incomplete page.
         self._check_first = data is not None
+        self._from_file = from_file
         self.found: list[Problem] = []
         self.dirty = dirty
         self.current: str = PAGES[0].PAGE_ID
@@ -187,6 +188,10 @@ class WizardApp(App[int]):
         await self.show_page(self.current)
         if self._notice:
             self.notify(self._notice, timeout=8)
+        elif self._from_file and self.found:
+            n = len(self.found)
+            self.notify(f"The answer file has {n} problem{'s' if n != 1 else ''}: each is shown "
+                        "at its field and listed on the Review page.", timeout=8)
         self._install_hangup_handler()
         self.call_after_refresh(self._model_ready)
 

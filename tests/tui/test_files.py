@@ -220,3 +220,15 @@ async def test_theme_from_environment(monkeypatch):
     app = WizardApp()
     async with app.run_test(size=SIZE):
         assert app.theme == "ansi-dark"
+
+
+async def test_no_color_is_respected(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = WizardApp()
+    async with app.run_test(size=SIZE):
+        assert app.no_color
+        # page states read without colour: a glyph each
+        from tui.widgets.sections import SectionList
+
+        prompt = app.query_one(SectionList).get_option("database").prompt
+        assert str(prompt).startswith("○ ")

@@ -38,9 +38,7 @@ def build(file: str | None):
     loaded = read_file(path)
     if loaded.unreadable or loaded.data is None:
         return "\n".join(p.format() for p in loaded.problems) or f"{path}: cannot be read"
-    n = len(loaded.problems)
-    notice = (f"{path}: {n} problem{'s' if n != 1 else ''}, shown at the fields." if n else None)
-    return WizardApp(path=path, data=loaded.data, from_file=True, notice=notice)
+    return WizardApp(path=path, data=loaded.data, from_file=True)
 
 
 def edit(args: argparse.Namespace) -> int:
