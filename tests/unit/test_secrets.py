@@ -236,3 +236,17 @@ def test_validation_errors_printed_raw_never_show_a_literal(data):
         with pytest.raises(ValidationError) as info:
             coerce(section, name, value)
         assert SENTINEL not in str(info.value)
+
+
+def test_an_empty_env_or_file_reference_is_refused_not_taken_for_a_literal():
+    from pydantic import ValidationError
+
+    from tui.model.secrets import SecretRef
+
+    for data in ({"env": ""}, {"file": " "}):
+        try:
+            SecretRef.model_validate(data)
+        except ValidationError as exc:
+            assert "needs" in str(exc)
+        else:
+            raise AssertionError(f"{data} was accepted")

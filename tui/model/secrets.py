@@ -45,15 +45,19 @@ class SecretRef(BaseModel):
             )
         if self.key and not self.file:
             raise ValueError("'key' goes with 'file'")
+        if self.env is not None and not self.env.strip():
+            raise ValueError('env needs the name of an environment variable: { env = "NAME" }')
+        if self.file is not None and not self.file.strip():
+            raise ValueError('file needs a path: { file = "path" }')
         return self
 
     @property
     def kind(self) -> str:
         if self.prompt:
             return "prompt"
-        if self.env:
+        if self.env is not None:
             return "env"
-        if self.file:
+        if self.file is not None:
             return "file"
         return "value"
 
