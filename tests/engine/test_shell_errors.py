@@ -131,3 +131,23 @@ def test_deadline_stops_the_command_on_the_target():
             assert sh.run("echo", ["after"]).stdout == "after\r\n"
     assert "sleep" in info.value.message and "did not finish" in info.value.message
     assert one_sentence(info.value.message)
+
+
+def test_credssp_is_installed_and_a_refused_credssp_logon_reads_as_a_logon_problem():
+    # The simulated server speaks NTLM/Negotiate only: a CredSSP logon is refused there, which
+    # proves the CredSSP transport is installed and its refusal is told in plain words.
+    from tui.engine.errors import ConnectionProblem
+    from tui.engine.shell import RemoteShell
+    from tui.engine.sim.echo import EchoMachine
+    from tui.engine.sim.target import SimTarget
+
+    with SimTarget(machine=EchoMachine(), https=True) as target:
+        endpoint = target.endpoint.client_endpoint(transport="credssp")
+        try:
+            with RemoteShell(endpoint) as shell:
+                shell.run("echo", ["hi"])
+        except ConnectionProblem as exc:
+            assert "refused the logon" in exc.message
+            assert endpoint.password not in str(exc) + exc.remedy
+        else:
+            raise AssertionError("a CredSSP logon to an NTLM-only server succeeded")

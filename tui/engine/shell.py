@@ -379,7 +379,8 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _kind(exc: BaseException) -> str:
-    if isinstance(exc, InvalidCredentialsError):
+    # requests-credssp raises its own AuthenticationException when the logon is refused.
+    if isinstance(exc, InvalidCredentialsError) or type(exc).__name__ == "AuthenticationException":
         return "auth"
     if isinstance(exc, WSManFaultError):
         return "gone" if exc.wsman_fault_code == GONE else "fault"
