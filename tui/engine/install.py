@@ -86,6 +86,7 @@ class Follower:
         self.lines: list[str] = []
         self.exit_code: int | None = None
         self.done = False
+        self.batches = 0
         self._buffer = ""
         self._phase: Phase | None = None
         self._saved_at = 0.0
@@ -108,6 +109,7 @@ class Follower:
             raise Detached
 
     def _batch(self, batch: dict) -> None:
+        self.batches += 1
         lines = tuple(batch.get("lines") or ())
         now = time.monotonic()
         for line in lines:
@@ -218,16 +220,16 @@ def follow(
     drops; after `reconnect_for` seconds without a connection, detach."""
     follower = Follower(state, emit, stop, time_scale)
     lost_since: float | None = None
+    batches_then = 0
     while True:
         try:
             if shell is not None:
                 follower.run(shell)
+                _cleanup_quietly(shell, state, emit)
             else:
                 with open_shell() as fresh:
                     follower.run(fresh)
-                    cleanup(fresh, state)
-                    return _finished(state, follower)
-            cleanup(shell, state)
+                    _cleanup_quietly(fresh, state, emit)
             return _finished(state, follower)
         except Detached:
             state.save()
@@ -235,7 +237,8 @@ def follow(
         except EngineError as exc:
             shell = None
             now = time.monotonic()
-            lost_since = lost_since or now
+            if lost_since is None or follower.batches > batches_then:
+                lost_since, batches_then = now, follower.batches  # a new outage
             if now - lost_since > reconnect_for:
                 state.save()
                 return detached_result(state, f"The connection was lost: {exc.message}")
@@ -244,6 +247,15 @@ def follow(
             if (stop or threading.Event()).wait(min(10.0, 1.0 + (now - lost_since) / 4)):
                 state.save()
                 return detached_result(state, "You stopped following.")
+
+
+def _cleanup_quietly(shell, state: InstallState, emit: Emit) -> None:
+    """The install's result stands even when its task and work folder cannot be removed."""
+    try:
+        cleanup(shell, state)
+    except EngineError as exc:
+        emit(Notice(f"The scheduled task {state.task_name} and the folder {state.work_dir} could "
+                    f"not be removed ({exc.message}); remove them by hand.", "warning"))
 
 
 def detached_result(state: InstallState, why: str) -> Finished:
