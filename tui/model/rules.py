@@ -30,11 +30,13 @@ def host(value: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError("a host name is required, for example CORPIDM or corpidm.contoso.local")
-    if "://" in value or "/" in value or " " in value:
+    if "://" in value or "/" in value:
         raise ValueError(
-            f"'{value}' is not a host name; write only the name, for example "
-            f"{suggest_host(value) or 'corpidm.contoso.local'}"
+            f"'{value}' is not a host name but a URL or path; write only the name, for example "
+            f"{(suggest_host(value) if '://' in value else None) or 'corpidm.contoso.local'}"
         )
+    if any(c.isspace() for c in value):
+        raise ValueError(f"'{value}' is not a host name: a host name has no spaces")
     if _is_ip(value):
         return value
     if "." not in value:
@@ -187,8 +189,10 @@ def sql_server(value: str) -> str:
     try:
         host(server) if server not in (".", "(local)") else None
     except ValueError as exc:
+        reason = str(exc).split(": ", 1)[-1]
         raise ValueError(
-            f"'{value}' is not a SQL Server name ({exc}); write host, host\\instance or host,port"
+            f"'{value}' is not a SQL Server name ({reason}); write host, host\\instance or "
+            "host,port"
         ) from None
     if backslash and not _SQL_INSTANCE.match(instance):
         raise ValueError(
