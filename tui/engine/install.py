@@ -290,14 +290,18 @@ def _install(
     busy_retries: int = 3,
     busy_wait: float = 30.0,
     reconnect_for: float = 300.0,
+    on_started: Callable[[InstallState], None] | None = None,
 ) -> Finished:
     """Start the install and follow it to the end; another install running (1618) is waited
-    for and retried `busy_retries` times."""
+    for and retried `busy_retries` times. `on_started` gets each started install's state (its
+    id for `attach`, its task for `cancel`), from the calling thread, before it is followed."""
     attempt = 0
     while True:
         try:
             with open_shell() as shell:
                 state = start(shell, request)
+                if on_started is not None:
+                    on_started(state)
                 result = follow(open_shell, state, emit, shell=shell, stop=stop,
                                 time_scale=time_scale, reconnect_for=reconnect_for)
         except EngineError as exc:
