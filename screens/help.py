@@ -20,7 +20,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+B", "previous page"),
     ("F2", "page list: arrows, then Enter to jump"),
     ("Ctrl+S", "save the answer file"),
-    ("Ctrl+P", "commands: Save, Save as, Open, Validate, Show plan, theme"),
+    ("Ctrl+P", "commands: Save, Save as, Open, Validate, Show plan, Install, theme"),
     ("F1", "this help"),
     ("Ctrl+Q", "quit (asks when there are unsaved changes)"),
     ("Escape", "close a dialog or this help"),
@@ -53,5 +53,8 @@ class HelpScreen(ModalScreen[None]):
                 "\nEach field is checked as you type; a message under it says what is wrong "
                 "(✗ error, ! warning). Passwords are asked at install time unless you choose "
                 "otherwise. Unsaved changes are kept as a draft and restored after a crash or a "
-                "lost connection.\n\nPages: " + LEGEND,
+                "lost connection.\n\nInstall (Review page): the passwords kept as \"ask at install "
+                "time\", the pre-flight, the install followed live, its result, then the "
+                "post-install checklist and a report. Those screens list their keys at the "
+                "bottom.\n\nPages: " + LEGEND,
             ))

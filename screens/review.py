@@ -44,7 +44,7 @@ class ReviewPage(WizardPage):
     ACTIONS: ClassVar[list[ReviewAction]] = [
         ReviewAction("Save", "app.save", "save"),
         ReviewAction("Save as", "app.save_as", "save-as"),
-        # The Install action goes here (see the module docstring).
+        ReviewAction("Install", "app.install", "install", needs_valid=True),
     ]
 
     class JumpToProblem(Message):

@@ -4,8 +4,12 @@ the model on every change, and routes between the pages in `screens/`.
 Public hooks:
 - `PAGES`: the page classes in order (a `WizardPage` subclass each; `SectionPage` for a page
   of answer-file sections). A new page is a module in `screens/` plus an entry here.
-- `screens.review.ReviewPage.ACTIONS`: the buttons of the Review page (Save, Save as; the
-  Install action is added there), each naming an action on this app.
+- `screens.review.ReviewPage.ACTIONS`: the buttons of the Review page (Save, Save as,
+  Install), each naming an action on this app.
+- Install (`action_install`): the passwords kept as "ask at install time" in a masked dialog,
+  the connection, then the install flow's screens (screens/preflight.py, install.py, result.py,
+  checklist.py), which share a `tui.session.InstallSession`. `demo` points it at the simulated
+  server of `mimsetup demo` instead of the answers' [target].
 - `WizardApp.data` (the raw data), `WizardApp.answers()` (the AnswerFile, or None while there
   are errors), `WizardApp.found` (every problem), `WizardApp.show_page(page_id, field)`.
 """
@@ -19,7 +23,7 @@ import os
 import signal
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -33,10 +37,11 @@ from textual.widgets import ContentSwitcher, Footer, Header
 from screens.certificate import CertificatePage
 from screens.components import ComponentsPage
 from screens.database import DatabasePage
+from screens.flow import FlowScreen
 from screens.help import HelpScreen
 from screens.mail import MailPage
 from screens.portal import PortalPage
-from screens.prompts import Choice, PathPrompt, TextScreen
+from screens.prompts import Choice, MessageDialog, PathPrompt, SecretsPrompt, TextScreen
 from screens.registration_portal import RegistrationPortalPage
 from screens.reset_portal import ResetPortalPage
 from screens.review import ReviewPage
@@ -50,6 +55,9 @@ from tui.widgets import spec
 from tui.widgets.field import FieldRow
 from tui.widgets.page import SectionPage, WizardPage
 from tui.widgets.sections import SectionList
+
+if TYPE_CHECKING:  # the engine and the model load when Install is pressed, not at start
+    from tui.session import DemoTarget, InstallSession, RemoteShellType
 
 PAGES: list[type[WizardPage]] = [
     ComponentsPage,
@@ -66,6 +74,7 @@ PAGES: list[type[WizardPage]] = [
 ]
 
 THEME_ENV = "MIMSETUP_THEME"
+FORM_ACTIONS = frozenset({"next", "back", "save", "sections"})
 EXIT_HANGUP = 129
 
 
@@ -122,8 +131,14 @@ class WizardApp(App[int]):
         start_page: str | None = None,
         started: Iterable[str] | None = None,
         notice: str | None = None,
+        theme: str | None = None,
+        demo: DemoTarget | None = None,
+        remote_shell: RemoteShellType | None = None,
     ) -> None:
         super().__init__()
+        self.demo = demo
+        self.remote_shell = remote_shell
+        self.install_session: InstallSession | None = None
         self.specs, self._specs_built = self._load_specs()
         self.path: Path | None = Path(path) if path is not None else None
         self.data: dict[str, Any] = (
@@ -152,7 +167,7 @@ class WizardApp(App[int]):
                 if any(s in self.data for s in getattr(page, "SECTIONS", ())):
                     self.started.add(page.PAGE_ID)
                     self.revealed.add(page.PAGE_ID)
-        theme = os.environ.get(THEME_ENV)
+        theme = theme or os.environ.get(THEME_ENV)
         if theme and theme in self.available_themes:
             self.theme = theme
 
@@ -194,6 +209,9 @@ class WizardApp(App[int]):
                         "at its field and listed on the Review page.", timeout=8)
         self._install_hangup_handler()
         self.call_after_refresh(self._model_ready)
+        if self.demo is not None and self.current == ReviewPage.PAGE_ID:
+            # the demo's first step is Install: Enter presses it
+            self.query_one("#action-install").focus()
 
     def _model_ready(self) -> None:
         """After the first frame: check the answers with the model, refresh the spec cache."""
@@ -272,6 +290,8 @@ class WizardApp(App[int]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in FORM_ACTIONS and self.in_install_flow():
+            return False  # the pages are behind the install's screens: their keys rest
         if action == "next":
             return True if self._neighbour(1) else None
         if action == "back":
@@ -573,7 +593,18 @@ class WizardApp(App[int]):
             return True
         return False
 
+    def in_install_flow(self) -> bool:
+        return any(isinstance(s, FlowScreen) for s in self.screen_stack)
+
+    def install_running(self) -> bool:
+        from screens.install import ProgressScreen
+
+        return any(isinstance(s, ProgressScreen) and not s.done for s in self.screen_stack)
+
     async def action_quit(self) -> None:
+        if self.install_running():
+            self._quit_while_installing()
+            return
         if not self.dirty:
             drafts.discard(self._draft_key)
             self.exit(0)
@@ -584,6 +615,91 @@ class WizardApp(App[int]):
     async def _quit_flow(self) -> None:
         if await self._settle_unsaved("Quit"):
             self.exit(0)
+
+    @work(exclusive=True, group="file")
+    async def _quit_while_installing(self) -> None:
+        session = self.install_session
+        state = session.state if session else None
+        how = (f"Follow it again with: mimsetup attach {state.install_id}" if state
+               else "mimsetup attach follows it again once it has started")
+        if self.demo is not None:
+            how = "The simulated server stops with mimsetup, and its install with it"
+        choice = await self.push_screen_wait(Choice(
+            "Quit while installing?",
+            f"Quitting detaches: the install goes on on the target. {how}.",
+            [("quit", "Quit", "q"), ("stay", "Stay", "s")], cancel="stay",
+        ))
+        if choice != "quit":
+            return
+        if self.dirty and not await self._settle_unsaved("Quit"):
+            return
+        if not self.dirty:
+            drafts.discard(self._draft_key)
+        self.exit(0)
+
+    # --- install --------------------------------------------------------------------------------
+
+    def action_install(self) -> None:
+        self._install_flow()
+
+    @work(exclusive=True, group="install")
+    async def _install_flow(self) -> None:
+        """Passwords, connection, then the pre-flight screen (the flow goes on from there)."""
+        from tui.engine.errors import ConnectionProblem
+        from tui.session import InstallSession, check_target, needed_secrets, resolve_known
+
+        if self.in_install_flow():
+            return
+        answers = self.answers()
+        if answers is None:
+            self.revalidate()
+            self.notify("The answers have errors: fix them first (the Review page lists them).",
+                        severity="error")
+            return
+        if self.remote_shell is None:
+            await self.push_screen_wait(MessageDialog(
+                "Install", "This wizard was started without the WinRM engine.",
+                "Start it with `mimsetup edit FILE` (or `mimsetup FILE`)."))
+            return
+        base = self.path.resolve().parent if self.path else Path.cwd()
+        answers_file = str(self.path.resolve()) if self.path else None
+        if self.demo is not None:
+            session = InstallSession.for_demo(answers, self.demo, base, answers_file,
+                                              self.remote_shell)
+        else:
+            try:
+                check_target(answers, base)
+            except ConnectionProblem as exc:
+                await self.push_screen_wait(
+                    MessageDialog("Cannot connect", exc.message, exc.remedy))
+                return
+            needed = needed_secrets(answers)
+            values, problems = resolve_known(needed, base)
+            if problems:
+                await self.push_screen_wait(MessageDialog(
+                    "Passwords missing", "\n".join(problems),
+                    "Set them, or keep them as \u201cask at install time\u201d on their pages."))
+                return
+            asks = [(n.prop, n.label) for n in needed if n.ref.kind == "prompt"]
+            if asks:
+                answered = await self.push_screen_wait(SecretsPrompt(
+                    "Passwords for this install",
+                    "These passwords are kept as \u201cask at install time\u201d. They are used "
+                    "for this install only: never saved, logged or shown.", asks))
+                if answered is None:
+                    return
+                values |= answered
+            try:
+                session = InstallSession.connect(answers, values, base, answers_file,
+                                                 self.remote_shell)
+            except ConnectionProblem as exc:
+                await self.push_screen_wait(
+                    MessageDialog("Cannot connect", exc.message, exc.remedy))
+                return
+        from screens.preflight import PreflightScreen
+
+        self.install_session = session
+        await self.push_screen(PreflightScreen(session))
 
     # --- commands -----------------------------------------------------------------------------
 
@@ -620,6 +736,8 @@ class WizardApp(App[int]):
         yield SystemCommand("Open", "Open another answer file", self.action_open)
         yield SystemCommand("Validate", "Check every page and list the problems",
                             self.action_validate)
+        yield SystemCommand("Install", "Pre-flight, install and checklist on the target",
+                            self.action_install)
         yield SystemCommand("Show plan", "The msiexec command line, as `mimsetup plan`",
                             self.action_show_plan)
         yield SystemCommand("Theme: ansi-dark", "Colours for terminals with few colours",

@@ -30,3 +30,48 @@ def row(app: WizardApp, section: str, name: str) -> FieldRow:
 
 def message(app: WizardApp, section: str, name: str) -> tuple[str, str] | None:
     return row(app, section, name).message
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text (the same render as a screenshot)."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False,
+                      safe_box=False)
+    console.print(app.screen._compositor.render_update(
+        full=True, screen_stack=app._background_screens))
+    return console.export_text()
+
+
+async def until(pilot, predicate, timeout: float = 30.0, what: str = "") -> None:
+    """Let the app run until `predicate()` holds (the install runs in real time on the sim)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}; screen:\n"
+                                 + screen_text(pilot.app))
+        await pilot.pause(0.05)
+    await pilot.pause()  # and what it shows is drawn
+
+
+def on_screen(app, name: str) -> bool:
+    return type(app.screen).__name__ == name
+
+
+def demo_wizard(d, data: dict | None = None, **kwargs) -> WizardApp:
+    """The wizard on the contoso answers (or `data`), its Install pointed at the simulated
+    server `d` (a tui.engine.sim.demo.Demo), as `mimsetup demo` opens it."""
+    from tui.commands.remote import demo_secrets
+    from tui.commands.wizard import remote_shell
+    from tui.session import DemoTarget
+
+    secrets = demo_secrets(d.answers, CONTOSO.parent)
+    demo = DemoTarget(d.endpoint, d.label, secrets, d.time_scale, d.scenario.name)
+    return WizardApp(data=data if data is not None else contoso(), from_file=True,
+                     start_page="review", demo=demo, remote_shell=remote_shell, **kwargs)

@@ -1,0 +1,140 @@
+"""What the install flow's screens share (pre-flight, progress, result, checklist): the session,
+the header and footer, Escape back to the answers, and saving the report."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.screen import Screen
+from textual.widgets import Header
+from textual.widgets._header import HeaderTitle
+
+from screens.prompts import Choice, PathPrompt
+
+if TYPE_CHECKING:
+    from tui.session import InstallSession
+
+class FlowHeader(Header):
+    """The Header, minus a race: its title watchers run from the app's queue, which may reach
+    them after the header's screen was replaced (a quick result, or quitting); Header catches
+    NoScreen there but not NoMatches, and the app would end with a traceback. (Widget's own
+    Mount handler, which this one also stands in for, only matters for overflow: scroll.)"""
+
+    def _on_mount(self, event: Mount) -> None:
+        event.prevent_default()  # Header's own handler (the one that can fail) is not run
+
+        async def set_title() -> None:
+            with contextlib.suppress(NoScreen, NoMatches):
+                self.query_one(HeaderTitle).update(self.format_title())
+
+        self.watch(self.app, "title", set_title)
+        self.watch(self.app, "sub_title", set_title)
+        self.watch(self.screen, "title", set_title)
+        self.watch(self.screen, "sub_title", set_title)
+
+
+# Status marks readable without colour (NO_COLOR): a glyph and a word.
+MARKS: dict[str, tuple[str, str]] = {
+    "pass": ("✓ pass", "green"),
+    "warn": ("! warn", "yellow"),
+    "fail": ("✗ fail", "red"),
+    "skip": ("- skip", "dim"),
+    "unknown": ("? unknown", "yellow"),
+    "manual": ("□ to do", "cyan"),
+    "ticked": ("☑ done", "green"),
+    "fixed": ("✓ fixed", "green"),
+}
+
+
+def mark(status: str) -> Text:
+    text, style = MARKS.get(status, (status, ""))
+    return Text(text, style=style)
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    seconds = max(0, int(round(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if h:
+        return f"{h}h{m:02d}m{s:02d}s"
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+class FlowScreen(Screen[None]):
+    """Base of the install flow's screens."""
+
+    AUTO_FOCUS = "*"
+    STEP: ClassVar[str] = ""  # the header's subtitle: which step of the install this is
+    DEFAULT_CSS = """
+    FlowScreen { layout: vertical; }
+    FlowScreen .flow-title { text-style: bold; color: $accent; padding: 0 1; }
+    FlowScreen .flow-status { padding: 0 1; height: auto; }
+    FlowScreen .flow-status.-error { color: $text-error; }
+    FlowScreen .flow-status.-warning { color: $text-warning; }
+    FlowScreen .flow-status.-ok { color: $text-success; }
+    FlowScreen .flow-detail {
+        height: auto; max-height: 8; padding: 0 1; border-top: solid $panel-lighten-2;
+    }
+    FlowScreen DataTable { height: auto; max-height: 60%; }
+    FlowScreen .flow-detail.-fill { height: 1fr; max-height: 100%; }
+    """
+
+    def __init__(self, session: InstallSession) -> None:
+        super().__init__()
+        self.session = session
+        # set before the Header mounts: a change after would reach a Header that a quick
+        # switch_screen has already removed (its watcher then fails)
+        where = "simulated server" if session.demo else session.endpoint.host
+        self.sub_title = f"{self.STEP} on {where}" if self.STEP else where
+
+    def on_mount(self) -> None:
+        pass
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # --- the report -----------------------------------------------------------------------------
+
+    def action_save_report(self) -> None:
+        self._save_report()
+
+    @work(exclusive=True, group="report")
+    async def _save_report(self) -> None:
+        default = str(Path.cwd() / self.session.default_report_name())
+        answer = await self.app.push_screen_wait(PathPrompt(
+            "Save the report",
+            "Markdown and JSON (the same name, .json) with the answers (passwords as where they "
+            "come from), the pre-flight, the install result and the checklist. Save to:",
+            default,
+        ))
+        if answer is None:
+            return
+        path = Path(answer).expanduser()
+        if path.is_dir():
+            self.notify(f"{path} is a directory: give a file name.", severity="error")
+            return
+        md = path if path.suffix.lower() != ".json" else path.with_suffix(".md")
+        existing = [p for p in (md, md.with_suffix(".json")) if p.exists()]
+        if existing:
+            names = " and ".join(map(str, existing))
+            choice = await self.app.push_screen_wait(Choice(
+                "Overwrite?", f"{names} exist{'s' if len(existing) == 1 else ''}. Replace?",
+                [("overwrite", "Replace", "r"), ("cancel", "Cancel", "c")],
+            ))
+            if choice != "overwrite":
+                return
+        try:
+            written = self.session.report().save(path)
+        except OSError as exc:
+            self.notify(f"Could not save the report: {exc.strerror or exc}", severity="error")
+            return
+        self.notify("Report saved: " + ", ".join(map(str, written)) + " (mode 0600).")

@@ -1,0 +1,231 @@
+"""The install flow in the wizard, driven with the keyboard against the simulated Windows target
+(the real pywinrm client over loopback, the real engine): pre-flight, install, result,
+checklist, report. The simulated install replays the reference log 300 times faster."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from textual.widgets import DataTable
+
+from tests.tui.conftest import CONTOSO, type_text
+from tests.tui.helpers import demo_wizard, on_screen, screen_text, until
+from tui.engine.sim.demo import demo_target
+from tui.engine.sim.install_script import installer_of
+from tui.engine.state import unfinished
+from tui.model.tomlio import read_file
+
+SIZE = (80, 24)
+FAST = 300.0
+
+
+@pytest.fixture
+def answers():
+    return read_file(CONTOSO).answers
+
+
+def sim(answers, scenario: str = "healthy", speed: float = FAST):
+    return demo_target(answers, scenario, speed=speed)
+
+
+async def to_preflight(pilot) -> None:
+    app = pilot.app
+    await pilot.press("enter")  # the demo opens on Review with Install focused
+    await until(pilot, lambda: on_screen(app, "PreflightScreen") and not app.screen.running,
+                what="the pre-flight")
+
+
+async def install(pilot, timeout: float = 30.0) -> None:
+    app = pilot.app
+    await pilot.press("i")
+    await until(pilot, lambda: on_screen(app, "ProgressScreen"), what="the progress screen")
+    await until(pilot, lambda: on_screen(app, "ResultScreen"), timeout, what="the result")
+
+
+def select_row(app, item_id: str) -> None:
+    table = app.screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(item_id))
+
+
+async def test_healthy_install_to_a_passing_checklist(answers, tmp_path):
+    with sim(answers) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            assert "nothing stands in the installer's way" in screen_text(app)
+            await install(pilot)
+            text = screen_text(app)
+            assert "✓ MIM Service and Portal installed successfully." in text
+            assert "Exit code: 0" in text
+            assert "C:\\Windows\\Temp\\mimsetup-service-portal.log" in text
+            # the checklist: two items fail until fixed, the add-ins are ticked by hand
+            await pilot.press("c")
+            await until(pilot, lambda: on_screen(app, "ChecklistScreen")
+                        and not app.screen.running, what="the checklist")
+            failing = {i.id for i in app.screen.items if i.status == "fail"}
+            assert failing == {"intranet-zone", "mpr-own-attributes"}
+            for item in ("intranet-zone", "mpr-own-attributes"):
+                select_row(app, item)
+                await pilot.press("f")
+                await until(pilot, lambda: on_screen(app, "Choice"), what="the fix question")
+                assert "Fix" in screen_text(app)
+                await pilot.press("y")
+                await until(pilot, lambda: on_screen(app, "ChecklistScreen")
+                            and not app.screen.running, what="the check after the fix")
+                fixed = next(i for i in app.screen.items if i.id == item)
+                assert fixed.status == "pass" and fixed.fixed
+            select_row(app, "addins")
+            await pilot.press("space")
+            await pilot.pause()
+            assert "✓ The checklist is complete" in screen_text(app)
+            assert app.install_session.report().install.exit_code == 0
+            # the report, saved from the checklist like Save as
+            await pilot.press("s")
+            await until(pilot, lambda: on_screen(app, "PathPrompt"), what="the path prompt")
+            await pilot.press("ctrl+u")
+            await type_text(pilot, str(tmp_path / "report.md"))
+            await pilot.press("enter")
+            await until(pilot, lambda: (tmp_path / "report.json").exists(), what="the report")
+            await pilot.press("escape")  # back to the answers
+            await pilot.pause()
+            assert app.screen is app.screen_stack[0] and app.current == "review"
+    md, js = tmp_path / "report.md", tmp_path / "report.json"
+    for path in (md, js):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    report = json.loads(js.read_text())
+    assert report["install"]["exit_code"] == 0
+    assert {c["status"] for c in report["preflight"]} == {"pass", "skip"} or report["preflight"]
+    assert [i["status"] for i in report["checklist"] if i["id"] != "addins"] == ["pass"] * 8
+    assert report["answers"]["service_account"]["password"] == {"prompt": True}
+    assert "Done: ticked by hand" in md.read_text()
+
+
+async def test_a_preflight_failure_stops_the_way(answers):
+    with sim(answers, "no-sharepoint") as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            text = screen_text(app)
+            assert "✗ 1 failure" in text and "the installer would fail" in text
+            assert "✗ fail    SharePoint installed" in text
+            assert "What to do: Install SharePoint" in text  # the highlighted failure's remedy
+            await pilot.press("i")
+            await pilot.pause()
+            assert on_screen(app, "PreflightScreen")
+            assert installer_of(d.machine).runs == []
+
+
+async def test_warnings_need_an_explicit_yes(answers):
+    with sim(answers, speed=2000) as d:
+        d.machine.state.free_mb["C"] = 2000  # below the 4 GB recommended: a warning
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            assert "! 1 warning" in screen_text(app)
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            assert "Free disk space" in screen_text(app)
+            await pilot.press("n")
+            await pilot.pause()
+            assert on_screen(app, "PreflightScreen") and installer_of(d.machine).runs == []
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            await pilot.press("y")
+            await until(pilot, lambda: on_screen(app, "ResultScreen"), what="the result")
+            assert app.install_session.finished.outcome == "success"
+
+
+async def test_a_1603_failure_is_shown_with_its_cause(answers):
+    with sim(answers, "install-fails") as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await install(pilot)
+            text = screen_text(app)
+            assert "✗ DeployAndPopulateDatabase failed" in text
+            assert "Exit code: 1603" in text
+            assert "Failing action: DeployAndPopulateDatabase" in text
+            assert "Log on the target: C:\\Windows\\Temp\\mimsetup-service-portal.log" in text
+            assert "Error 25009" in text  # the cause, from the log's lines
+            assert "Next: Read the failing action" in text
+            await pilot.press("c")  # no checklist after a failure
+            await pilot.pause()
+            assert on_screen(app, "ResultScreen")
+
+
+async def test_detach_says_how_to_attach_and_the_install_goes_on(answers):
+    with sim(answers, speed=150) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "ProgressScreen")
+                        and app.screen.lines_shown > 0, what="the first log lines")
+            await pilot.press("d")
+            await until(pilot, lambda: on_screen(app, "ResultScreen"), what="the result")
+            state = app.install_session.state
+            text = screen_text(app)
+            assert "⇢ You detached. The install goes on on the target." in text
+            assert f"mimsetup attach {state.install_id}" in text
+            assert [s.install_id for s in unfinished()] == [state.install_id]
+            inst = installer_of(d.machine)
+            inst.wait(30)
+            assert inst.runs[-1].exit_code == 0  # msiexec went on to the end
+            # attach again, here: the result of the install that went on
+            await pilot.press("a")
+            await until(pilot, lambda: on_screen(app, "ResultScreen")
+                        and app.install_session.finished is not None, what="the new result")
+            assert "✓ MIM Service and Portal installed successfully." in screen_text(app)
+            assert unfinished() == []
+
+
+async def test_cancel_explains_and_asks_first(answers):
+    with sim(answers, speed=40) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "ProgressScreen")
+                        and app.install_session.state is not None, what="msiexec started")
+            await pilot.press("x")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            text = screen_text(app)
+            assert "rolls back" in text and "returns to its state before" in text
+            await pilot.press("n")  # keep installing
+            await pilot.pause()
+            assert on_screen(app, "ProgressScreen") and not app.screen.done
+            await pilot.press("x")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            await pilot.press("y")
+            await until(pilot, lambda: on_screen(app, "ResultScreen"), what="the result")
+            f = app.install_session.finished
+            assert (f.outcome, f.exit_code) == ("cancelled", 1602)
+            assert "rolled back" in screen_text(app)
+
+
+async def test_a_checklist_item_fixed_on_an_existing_install(answers):
+    with sim(answers, "mim-installed") as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            assert "already installed" in screen_text(app)
+            await pilot.press("c")
+            await until(pilot, lambda: on_screen(app, "ChecklistScreen")
+                        and not app.screen.running, what="the checklist")
+            assert app.screen.current().id == "portal"  # the first item that fails
+            select_row(app, "intranet-zone")
+            await pilot.pause()
+            assert "f fixes it from here." in screen_text(app)
+            await pilot.press("f")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the fix question")
+            await pilot.press("y")
+            await until(pilot, lambda: on_screen(app, "ChecklistScreen")
+                        and not app.screen.running, what="the check after the fix")
+            item = next(i for i in app.screen.items if i.id == "intranet-zone")
+            assert item.status == "pass" and item.fixed
+            assert "✓ fixed" in screen_text(app)
+            await pilot.press("r")  # re-check everything
+            await until(pilot, lambda: not app.screen.running, what="the re-check")
+            assert next(i for i in app.screen.items if i.id == "intranet-zone").status == "pass"
