@@ -133,17 +133,30 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true", help="overwrite an existing file")
     e.set_defaults(run=_lazy("tui.commands.export", "powershell"))
 
-    s = sub.add_parser("edit", help="open the wizard on an answer file")
+    s = sub.add_parser("edit", help="open the wizard on an answer file (also: mimsetup FILE)")
     s.add_argument("file", nargs="?", metavar="FILE")
+    s.add_argument("--theme", metavar="NAME", help="colours, e.g. ansi-dark for terminals with "
+                   "few colours (also $MIMSETUP_THEME)")
     s.set_defaults(run=_lazy("tui.commands.wizard", "edit"))
     return p
 
 
+def _subcommands(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `mimsetup FILE` and `mimsetup --theme NAME [FILE]` open the wizard, like `mimsetup edit`
+    if argv and argv[0] not in _subcommands(parser) and argv[0] not in ("-h", "--help"):
+        argv = ["edit", *argv]
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args(["edit", *(argv or [])])
+        args = parser.parse_args(["edit", *argv])
     try:
         return args.run(args)
     except KeyboardInterrupt:
