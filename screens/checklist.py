@@ -90,7 +90,9 @@ class ChecklistScreen(FlowScreen):
         self.running = True
         what = "Fixing and checking again" if fix else "Checking every item"
         self._status("", f"{what} on {self.session.where} …")
-        self.query_one(DataTable).loading = True
+        table = self.query_one(DataTable)
+        table.display = True
+        table.loading = True
         self.refresh_bindings()
         self._run(fix)
 
@@ -108,7 +110,9 @@ class ChecklistScreen(FlowScreen):
 
     def show_problem(self, message: str, remedy: str) -> None:
         self.running = False
-        self.query_one(DataTable).loading = False
+        table = self.query_one(DataTable)
+        table.loading = False
+        table.display = bool(self.items)  # what was found before stays, if anything
         self._status("-error", f"✗ {message}" + (f"\nWhat to do: {remedy}" if remedy else "")
                      + "\nr tries again.")
         self.refresh_bindings()

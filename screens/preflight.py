@@ -81,7 +81,9 @@ class PreflightScreen(FlowScreen):
         self.report = None
         self._status("", f"Running the pre-flight on {self.session.where} (every check in one "
                      "round trip) …")
-        self.query_one(DataTable).loading = True
+        table = self.query_one(DataTable)
+        table.display = True
+        table.loading = True
         self.query_one("#pf-detail", Static).update("")
         self.refresh_bindings()
         self._run()
@@ -104,8 +106,10 @@ class PreflightScreen(FlowScreen):
         table = self.query_one(DataTable)
         table.loading = False
         table.clear()
+        table.display = False
         self._status("-error", f"✗ {message}" + (f"\nWhat to do: {remedy}" if remedy else "")
-                     + "\nr tries again; Escape goes back to the answers.")
+                     + "\nr tries again; Escape goes back to the answers (Install asks for the "
+                     "passwords again).")
         self.refresh_bindings()
 
     def show(self, report: PreflightReport) -> None:
@@ -114,6 +118,7 @@ class PreflightScreen(FlowScreen):
         self.session.preflight = report
         table = self.query_one(DataTable)
         table.loading = False
+        table.display = True
         table.clear()
         self._rows = sorted(report.checks, key=lambda c: ORDER.get(c.status, 9))
         for c in self._rows:

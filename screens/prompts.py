@@ -124,6 +124,8 @@ class SecretsPrompt(ModalScreen[dict[str, str] | None]):
     DEFAULT_CSS = DIALOG_CSS.format(name="SecretsPrompt") + """
     SecretsPrompt .secret-label { margin-top: 1; }
     SecretsPrompt Input { width: 1fr; }
+    SecretsPrompt Input.-textual-compact { background: $boost; }
+    SecretsPrompt Input.-textual-compact:focus { background: $surface-lighten-1; }
     """
 
     def __init__(self, title: str, intro: str, asks: list[tuple[str, str]]) -> None:

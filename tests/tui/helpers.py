@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import tomllib
 
@@ -75,3 +76,30 @@ def demo_wizard(d, data: dict | None = None, **kwargs) -> WizardApp:
     demo = DemoTarget(d.endpoint, d.label, secrets, d.time_scale, d.scenario.name)
     return WizardApp(data=data if data is not None else contoso(), from_file=True,
                      start_page="review", demo=demo, remote_shell=remote_shell, **kwargs)
+
+
+@contextlib.contextmanager
+def sim_server(password: str = "Sim-Passw0rd!", scenario: str = "healthy", speed: float = 300.0):
+    """A simulated Windows server (HTTPS, NTLM) whose administrator has `password`, and the
+    contoso answers pointed at it through [target] (the password asked at install time): the
+    wizard connects to it as to any server, with no demo shortcut. Yields (machine, data)."""
+    from tui.engine.sim.install_script import installer_of
+    from tui.engine.sim.machine import WindowsMachine
+    from tui.engine.sim.target import SimTarget
+    from tui.model.tomlio import read_file
+
+    answers = read_file(CONTOSO).answers
+    machine = WindowsMachine(scenario, answers=answers)
+    installer_of(machine).speed = speed
+    try:
+        with SimTarget(machine=machine, https=True,
+                       users={"CONTOSO\\Administrator": password}) as target:
+            ep = target.endpoint
+            data = contoso()
+            data["target"] = {"host": ep.host, "port": ep.port, "https": True,
+                              "ca_bundle": str(ep.ca_path), "transport": "ntlm",
+                              "user": ep.user, "password": {"prompt": True}}
+            yield machine, data
+    finally:
+        installer_of(machine).wait(30)
+        machine.close()
