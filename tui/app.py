@@ -263,11 +263,16 @@ class WizardApp(App[int]):
         if target is None:
             chain = self._page_focus_chain(page)
             target = chain[0] if chain else None
-        if target is not None:
+        if target is not None and field is not None:
             target.focus()
             self.call_after_refresh(target.scroll_visible, animate=False)
         else:
+            # a page opens at its top, title shown: scrolling to its first field raced with
+            # that field's help unfolding on focus (the page then sat a line or two down)
+            if target is not None:
+                target.focus(scroll_visible=False)
             page.scroll_home(animate=False)
+            self.call_after_refresh(page.scroll_home, animate=False)
 
     def _page_focus_chain(self, page: Widget) -> list[Widget]:
         return [w for w in self.screen.focus_chain if page in w.ancestors]
