@@ -75,7 +75,6 @@ class ChecklistScreen(FlowScreen):
 
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one(DataTable)
         evidence_w = max(16, self.app.size.width - STATUS_W - TITLE_W - 8)
         table.add_column("Status", width=STATUS_W, key="status")
@@ -104,9 +103,9 @@ class ChecklistScreen(FlowScreen):
             with self.session.shell() as shell:
                 items = run_checklist(shell, self.session.answers, fix)
         except EngineError as exc:
-            self.app.call_from_thread(self.show_problem, exc.message, exc.remedy)
+            self.from_thread(self.show_problem, exc.message, exc.remedy)
             return
-        self.app.call_from_thread(self.show, items, fix)
+        self.from_thread(self.show, items, fix)
 
     def show_problem(self, message: str, remedy: str) -> None:
         self.running = False

@@ -96,8 +96,16 @@ class FlowScreen(Screen[None]):
         where = "simulated server" if session.demo else session.endpoint.host
         self.sub_title = f"{self.STEP} on {where}" if self.STEP else where
 
-    def on_mount(self) -> None:
-        pass
+    def from_thread(self, callback, *args) -> None:
+        """From a worker's thread: `callback(*args)` on the app's loop, if this screen is still
+        up (the admin may have gone back, or quit, while the engine worked)."""
+
+        def run() -> None:
+            if self.is_attached:
+                callback(*args)
+
+        with contextlib.suppress(RuntimeError):  # the app has ended
+            self.app.call_from_thread(run)
 
     def action_back(self) -> None:
         self.app.pop_screen()

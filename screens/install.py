@@ -132,7 +132,6 @@ class ProgressScreen(FlowScreen):
 
 
     def on_mount(self) -> None:
-        super().on_mount()
         self._show_times(None)
         self.set_interval(1.0, self._tick)
         if self._attach_state is not None:

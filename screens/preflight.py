@@ -65,7 +65,6 @@ class PreflightScreen(FlowScreen):
 
 
     def on_mount(self) -> None:
-        super().on_mount()
         table = self.query_one(DataTable)
         message_w = max(20, self.app.size.width - STATUS_W - TITLE_W - 8)
         table.add_column("Status", width=STATUS_W, key="status")
@@ -96,9 +95,9 @@ class PreflightScreen(FlowScreen):
             with self.session.shell() as shell:
                 report = run_preflight(shell, self.session.answers)
         except EngineError as exc:
-            self.app.call_from_thread(self.show_problem, exc.message, exc.remedy)
+            self.from_thread(self.show_problem, exc.message, exc.remedy)
             return
-        self.app.call_from_thread(self.show, report)
+        self.from_thread(self.show, report)
 
     def show_problem(self, message: str, remedy: str) -> None:
         """The pre-flight could not run (the connection, the logon): a sentence and a remedy."""

@@ -229,3 +229,48 @@ async def test_a_checklist_item_fixed_on_an_existing_install(answers):
             await pilot.press("r")  # re-check everything
             await until(pilot, lambda: not app.screen.running, what="the re-check")
             assert next(i for i in app.screen.items if i.id == "intranet-zone").status == "pass"
+
+
+async def test_quitting_while_installing_asks_and_detaches(answers):
+    with sim(answers, speed=150) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "ProgressScreen")
+                        and app.install_session.state is not None, what="msiexec started")
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            assert "Quitting detaches" in screen_text(app)
+            await pilot.press("s")  # stay
+            await pilot.pause()
+            assert on_screen(app, "ProgressScreen") and not app.screen.done
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            await pilot.press("q")
+            await until(pilot, lambda: app.return_code is not None, what="the exit")
+        assert app.return_code == 0
+        installer_of(d.machine).wait(30)  # the install itself went on
+
+
+async def test_an_answer_for_a_screen_that_has_gone_is_dropped(answers):
+    """The admin went back (or quit) while a worker waited on the target: its answer, coming
+    from the worker's thread, must not reach the removed screen's widgets."""
+    import asyncio
+
+    from screens.checklist import ChecklistScreen
+
+    with sim(answers, "mim-installed") as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await pilot.press("c")
+            await until(pilot, lambda: on_screen(app, "ChecklistScreen")
+                        and not app.screen.running, what="the checklist")
+            screen: ChecklistScreen = app.screen  # type: ignore[assignment]
+            await pilot.press("escape")
+            await pilot.pause()
+            shown = []
+            await asyncio.to_thread(screen.from_thread, shown.append, "late answer")
+            await pilot.pause()
+            assert shown == [] and app.screen is app.screen_stack[0]
