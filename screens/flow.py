@@ -117,7 +117,7 @@ class FlowScreen(Screen[None]):
 
     @work(exclusive=True, group="report")
     async def _save_report(self) -> None:
-        default = str(Path.cwd() / self.session.default_report_name())
+        default = str(self.session.default_report_path())
         answer = await self.app.push_screen_wait(PathPrompt(
             "Save the report",
             "Markdown and JSON (the same name, .json) with the answers (passwords as where they "

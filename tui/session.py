@@ -49,6 +49,7 @@ class DemoTarget:
     secrets: dict[str, str] = field(repr=False)  # MSI property -> throwaway value
     time_scale: float = 1.0
     scenario: str = "healthy"
+    report: str | None = None  # `mimsetup demo --report FILE`: where the report is proposed
 
 
 def needed_secrets(answers: AnswerFile) -> list[Needed]:
@@ -201,6 +202,13 @@ class InstallSession:
                      if self.preflight else [])
         return Report(self.answers, self.answers_file, self.label, preflight=preflight,
                       install=self.finished, checklist=self.checklist_items())
+
+    def default_report_path(self) -> Path:
+        """Where the report is proposed: `mimsetup demo --report FILE`'s FILE, or a name with
+        the target and the time in the current folder."""
+        if self.demo is not None and self.demo.report:
+            return Path(self.demo.report).expanduser().resolve()
+        return Path.cwd() / self.default_report_name()
 
     def default_report_name(self) -> str:
         import time

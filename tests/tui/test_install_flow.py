@@ -274,3 +274,17 @@ async def test_an_answer_for_a_screen_that_has_gone_is_dropped(answers):
             await asyncio.to_thread(screen.from_thread, shown.append, "late answer")
             await pilot.pause()
             assert shown == [] and app.screen is app.screen_stack[0]
+
+
+async def test_success_with_a_restart_needed(answers):
+    with sim(answers, "reboot-required") as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await install(pilot)
+            text = screen_text(app)
+            assert "✓ MIM Service and Portal installed; Windows needs a restart" in text
+            assert "Exit code: 3010" in text
+            assert "restart the server when convenient" in text
+            await pilot.press("c")  # the checklist is the next step here too
+            await until(pilot, lambda: on_screen(app, "ChecklistScreen"), what="the checklist")

@@ -76,7 +76,8 @@ DEMO_SPEED_ENV = "MIMSETUP_DEMO_SPEED"  # how much faster than real time the dem
 
 @contextlib.contextmanager
 def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "healthy", *,
-             https: bool = True, speed: float | None = None) -> Iterator:
+             https: bool = True, speed: float | None = None,
+             report: str | None = None) -> Iterator:
     """The wizard on `path`'s answers, its Install pointed at a simulated Windows server
     (started here, stopped on leaving) that matches them. No password is asked: the simulated
     server's logon is its own, and `secrets` (MSI property -> value) are throwaway values."""
@@ -87,7 +88,8 @@ def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "heal
 
     loaded = read_file(path)
     with demo_target(answers, scenario, https=https, speed=speed) as d:
-        demo = DemoTarget(d.endpoint, d.label, dict(secrets), d.time_scale, d.scenario.name)
+        demo = DemoTarget(d.endpoint, d.label, dict(secrets), d.time_scale, d.scenario.name,
+                          report)
         notice = (f"Demo: Install (on this Review page) goes to a simulated Windows server at "
                   f"{d.endpoint.url} (scenario {d.scenario.name}); no password is asked. "
                   "F2 lists the pages.")
@@ -106,7 +108,7 @@ def demo(args: argparse.Namespace, path: Path, answers, secrets: dict[str, str])
         except ValueError:
             _err(f"{DEMO_SPEED_ENV} must be a number, e.g. 40")
             return EXIT_USAGE
-    with demo_app(path, answers, secrets, args.scenario, https=not args.http,
-                  speed=speed) as app:
+    with demo_app(path, answers, secrets, args.scenario, https=not args.http, speed=speed,
+                  report=getattr(args, "report", None)) as app:
         code = app.run()
     return app.return_code if app.return_code is not None else (code or EXIT_OK)
