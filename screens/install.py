@@ -67,7 +67,8 @@ def phase_title(phase: str) -> str:
 class ProgressScreen(FlowScreen):
     STEP = "Install"
     BINDINGS = [
-        Binding("l", "toggle_log", "Full log"),
+        Binding("l", "full_log", "Full log"),
+        Binding("l", "phases", "Phases"),  # the same key, named after what it shows next
         Binding("d", "detach", "Detach"),
         Binding("x", "cancel_install", "Cancel install"),
         Binding("escape", "back", "Back", show=False),
@@ -315,12 +316,19 @@ class ProgressScreen(FlowScreen):
     # --- keys -----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("full_log", "phases"):
+            return self.has_class("-full-log") == (action == "phases")
         if action in ("detach", "cancel_install"):
             return None if self.done or self.cancelling and action == "cancel_install" else True
         return True
 
-    def action_toggle_log(self) -> None:
-        self.toggle_class("-full-log")
+    def action_full_log(self) -> None:
+        self.add_class("-full-log")
+        self.refresh_bindings()
+
+    def action_phases(self) -> None:
+        self.remove_class("-full-log")
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         self.notify("The install is running: d detaches (the install goes on), x cancels it.")

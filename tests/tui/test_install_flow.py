@@ -288,3 +288,22 @@ async def test_success_with_a_restart_needed(answers):
             assert "restart the server when convenient" in text
             await pilot.press("c")  # the checklist is the next step here too
             await until(pilot, lambda: on_screen(app, "ChecklistScreen"), what="the checklist")
+
+
+async def test_the_full_log_key_names_what_it_shows_next(answers):
+    with sim(answers, speed=150) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await pilot.press("i")
+            await until(pilot, lambda: on_screen(app, "ProgressScreen"), what="the install")
+            assert "l Full log" in screen_text(app) and "Creating the MIM" in screen_text(app)
+            await pilot.press("l")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "l Phases" in text and "Creating the MIM" not in text
+            await pilot.press("l")
+            await pilot.pause()
+            assert "l Full log" in screen_text(app)
+            await pilot.press("d")
+        installer_of(d.machine).replayer.stop()  # no need to wait for the end
