@@ -131,7 +131,6 @@ class ProgressScreen(FlowScreen):
         yield log
         yield Footer()
 
-
     def on_mount(self) -> None:
         self._show_times(None)
         self.set_interval(1.0, self._tick)
@@ -162,7 +161,7 @@ class ProgressScreen(FlowScreen):
         worker = get_current_worker()
         done = threading.Event()
         session = self.session
-        previous = getattr(session, "engine_done", None)
+        previous = session.engine_done
 
         def started(state: InstallState) -> None:
             session.state = state  # at once, so that detach and cancel know the install

@@ -252,9 +252,9 @@ def demo(args: argparse.Namespace) -> int:
     if not args.headless:
         from tui.commands import wizard
 
-        if hasattr(wizard, "demo"):
+        if sys.stdin.isatty() and sys.stdout.isatty():
             return wizard.demo(args, path, answers, secrets)
-        print("mimsetup: the wizard demo is not there yet; running the headless demo.",
+        print("mimsetup: no terminal for the wizard; running the headless demo.",
               file=sys.stderr)
     with demo_target(answers, args.scenario, https=not args.http) as d:
         if not args.json:
