@@ -37,11 +37,8 @@ from textual.widgets import ContentSwitcher, Footer, Header
 from screens.certificate import CertificatePage
 from screens.components import ComponentsPage
 from screens.database import DatabasePage
-from screens.flow import FlowScreen
-from screens.help import HelpScreen
 from screens.mail import MailPage
 from screens.portal import PortalPage
-from screens.prompts import Choice, MessageDialog, PathPrompt, SecretsPrompt, TextScreen
 from screens.registration_portal import RegistrationPortalPage
 from screens.reset_portal import ResetPortalPage
 from screens.review import ReviewPage
@@ -373,6 +370,8 @@ class WizardApp(App[int]):
         await self.show_page(page, field)
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen  # dialogs load when first used: a faster start
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -502,11 +501,13 @@ class WizardApp(App[int]):
 
     async def save(self, save_as: bool = False) -> bool:
         """Save (asking for a path when there is none, or for Save as). Must run in a worker."""
+        from screens import prompts  # loaded when first needed: a faster start
+
         path = self.path
         if path is None or save_as:
             default = str(self.path) if self.path else str(Path.cwd() / "answers.toml")
             answer = await self.push_screen_wait(
-                PathPrompt("Save as", "Save the answer file to:", default)
+                prompts.PathPrompt("Save as", "Save the answer file to:", default)
             )
             if answer is None:
                 return False
@@ -515,7 +516,7 @@ class WizardApp(App[int]):
                 self.notify(f"{path} is a directory: give a file name.", severity="error")
                 return False
             if path.exists() and path != self.path:
-                choice = await self.push_screen_wait(Choice(
+                choice = await self.push_screen_wait(prompts.Choice(
                     "Overwrite?", f"{path} exists. Replace it?",
                     [("overwrite", "Replace", "r"), ("cancel", "Cancel", "c")],
                 ))
@@ -549,9 +550,11 @@ class WizardApp(App[int]):
 
     @work(exclusive=True, group="file")
     async def _open_flow(self) -> None:
+        from screens import prompts  # loaded when first needed: a faster start
+
         if self.dirty and not await self._settle_unsaved("Open another file"):
             return
-        answer = await self.push_screen_wait(PathPrompt("Open", "Open the answer file:"))
+        answer = await self.push_screen_wait(prompts.PathPrompt("Open", "Open the answer file:"))
         if answer is None:
             return
         await self.open_file(Path(answer).expanduser())
@@ -583,7 +586,9 @@ class WizardApp(App[int]):
 
     async def _settle_unsaved(self, what: str) -> bool:
         """Ask what to do with unsaved changes; True when it is fine to go on."""
-        choice = await self.push_screen_wait(Choice(
+        from screens import prompts  # loaded when first needed: a faster start
+
+        choice = await self.push_screen_wait(prompts.Choice(
             "Unsaved changes",
             f"The answers have unsaved changes. {what}:",
             [("save", "Save", "s"), ("discard", "Discard", "d"), ("cancel", "Cancel", "c")],
@@ -599,6 +604,8 @@ class WizardApp(App[int]):
         return False
 
     def in_install_flow(self) -> bool:
+        from screens.flow import FlowScreen
+
         return any(isinstance(s, FlowScreen) for s in self.screen_stack)
 
     def install_running(self) -> bool:
@@ -623,13 +630,15 @@ class WizardApp(App[int]):
 
     @work(exclusive=True, group="file")
     async def _quit_while_installing(self) -> None:
+        from screens import prompts  # loaded when first needed: a faster start
+
         session = self.install_session
         state = session.state if session else None
         how = (f"Follow it again with: mimsetup attach {state.install_id}" if state
                else "mimsetup attach follows it again once it has started")
         if self.demo is not None:
             how = "The simulated server stops with mimsetup, and its install with it"
-        choice = await self.push_screen_wait(Choice(
+        choice = await self.push_screen_wait(prompts.Choice(
             "Quit while installing?",
             f"Quitting detaches: the install goes on on the target. {how}.",
             [("quit", "Quit", "q"), ("stay", "Stay", "s")], cancel="stay",
@@ -650,6 +659,7 @@ class WizardApp(App[int]):
     @work(exclusive=True, group="install")
     async def _install_flow(self) -> None:
         """Passwords, connection, then the pre-flight screen (the flow goes on from there)."""
+        from screens import prompts  # loaded when first needed: a faster start
         from tui.engine.errors import ConnectionProblem
         from tui.session import InstallSession, check_target, needed_secrets, resolve_known
 
@@ -662,7 +672,7 @@ class WizardApp(App[int]):
                         severity="error")
             return
         if self.remote_shell is None:
-            await self.push_screen_wait(MessageDialog(
+            await self.push_screen_wait(prompts.MessageDialog(
                 "Install", "This wizard was started without the WinRM engine.",
                 "Start it with `mimsetup edit FILE` (or `mimsetup FILE`)."))
             return
@@ -676,18 +686,18 @@ class WizardApp(App[int]):
                 check_target(answers, base)
             except ConnectionProblem as exc:
                 await self.push_screen_wait(
-                    MessageDialog("Cannot connect", exc.message, exc.remedy))
+                    prompts.MessageDialog("Cannot connect", exc.message, exc.remedy))
                 return
             needed = needed_secrets(answers)
             values, problems = resolve_known(needed, base)
             if problems:
-                await self.push_screen_wait(MessageDialog(
+                await self.push_screen_wait(prompts.MessageDialog(
                     "Passwords missing", "\n".join(problems),
                     "Set them, or keep them as \u201cask at install time\u201d on their pages."))
                 return
             asks = [(n.prop, n.label) for n in needed if n.ref.kind == "prompt"]
             if asks:
-                answered = await self.push_screen_wait(SecretsPrompt(
+                answered = await self.push_screen_wait(prompts.SecretsPrompt(
                     "Passwords for this install",
                     "These passwords are kept as \u201cask at install time\u201d. They are used "
                     "for this install only: never saved, logged or shown.", asks))
@@ -699,7 +709,7 @@ class WizardApp(App[int]):
                                                  self.remote_shell)
             except ConnectionProblem as exc:
                 await self.push_screen_wait(
-                    MessageDialog("Cannot connect", exc.message, exc.remedy))
+                    prompts.MessageDialog("Cannot connect", exc.message, exc.remedy))
                 return
         from screens.preflight import PreflightScreen
 
@@ -723,13 +733,14 @@ class WizardApp(App[int]):
         self.call_later(self.show_page, ReviewPage.PAGE_ID)
 
     def action_show_plan(self) -> None:
+        from screens import prompts  # loaded when first needed: a faster start
         from tui.widgets import formstate
 
         text = formstate.plan_text(self.data)
         if text is None:
             errors = [p.format() for p in self.found if p.is_error]
             text = "The plan needs answers without errors:\n\n" + "\n".join(errors)
-        self.push_screen(TextScreen("msiexec plan", text))
+        self.push_screen(prompts.TextScreen("msiexec plan", text))
 
     def action_use_theme(self, theme: str) -> None:
         self.theme = theme
