@@ -34,6 +34,8 @@ from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import PHASE_TITLES, Phase
 from tui.engine.state import InstallState
 
+LOG_TITLES = {False: "Log: the lines that matter (l: full screen)",
+              True: "Log: the lines that matter (l: back to the phases)"}
 RESULT_DELAY = 0.4  # seconds the finished progress shows before the result
 MAX_LOG_LINES = 20_000  # the log on the target keeps every line
 PHASE_MARKS = {"pending": ("·", "dim"), "running": ("▶", "bold"), "done": ("✓", "green"),
@@ -67,8 +69,7 @@ def phase_title(phase: str) -> str:
 class ProgressScreen(FlowScreen):
     STEP = "Install"
     BINDINGS = [
-        Binding("l", "full_log", "Full log"),
-        Binding("l", "phases", "Phases"),  # the same key, named after what it shows next
+        Binding("l", "toggle_log", "Full log"),
         Binding("d", "detach", "Detach"),
         Binding("x", "cancel_install", "Cancel install"),
         Binding("escape", "back", "Back", show=False),
@@ -127,7 +128,7 @@ class ProgressScreen(FlowScreen):
             yield Static("", id="times")
         yield Static("", id="notice", classes="flow-status")
         log = Log(id="log", max_lines=MAX_LOG_LINES)
-        log.border_title = "Log: the lines that matter (l: full screen)"
+        log.border_title = LOG_TITLES[False]
         yield log
         yield Footer()
 
@@ -315,19 +316,16 @@ class ProgressScreen(FlowScreen):
     # --- keys -----------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("full_log", "phases"):
-            return self.has_class("-full-log") == (action == "phases")
         if action in ("detach", "cancel_install"):
             return None if self.done or self.cancelling and action == "cancel_install" else True
         return True
 
-    def action_full_log(self) -> None:
-        self.add_class("-full-log")
-        self.refresh_bindings()
-
-    def action_phases(self) -> None:
-        self.remove_class("-full-log")
-        self.refresh_bindings()
+    def action_toggle_log(self) -> None:
+        # The key's label stays (relabelling the footer would recompose it, doubling the
+        # redraw: tests/bench/bench_ui_latency.py); the log's title says what l does next.
+        full = not self.has_class("-full-log")
+        self.set_class(full, "-full-log")
+        self.query_one(Log).border_title = LOG_TITLES[full]
 
     def action_back(self) -> None:
         self.notify("The install is running: d detaches (the install goes on), x cancels it.")

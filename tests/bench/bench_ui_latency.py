@@ -51,7 +51,7 @@ async def press_and_time(app, screen, presses: int) -> tuple[list[float], list[f
     """Send `l` `presses` times; per press, ms to the action and to the next refresh."""
     handled: list[float] = []
     drawn: list[float] = []
-    originals = screen.action_full_log, screen.action_phases
+    original = screen.action_toggle_log
     sent_at = [0.0]
     done = asyncio.Event()
 
@@ -71,8 +71,7 @@ async def press_and_time(app, screen, presses: int) -> tuple[list[float], list[f
 
         screen.call_after_refresh(painted)
 
-    # the bindings find the actions on the instance
-    screen.action_full_log, screen.action_phases = (timed(a) for a in originals)
+    screen.action_toggle_log = timed(original)  # the binding finds it on the instance
     rng = random.Random(6)
     for _ in range(presses):
         await asyncio.sleep(rng.uniform(0.06, 0.14))
@@ -82,7 +81,7 @@ async def press_and_time(app, screen, presses: int) -> tuple[list[float], list[f
         sent_at[0] = time.perf_counter()
         app._driver.send_message(key)
         await asyncio.wait_for(done.wait(), 5)
-    screen.action_full_log, screen.action_phases = originals
+    screen.action_toggle_log = original
     return handled, drawn
 
 

@@ -290,20 +290,21 @@ async def test_success_with_a_restart_needed(answers):
             await until(pilot, lambda: on_screen(app, "ChecklistScreen"), what="the checklist")
 
 
-async def test_the_full_log_key_names_what_it_shows_next(answers):
+async def test_the_full_log_and_back(answers):
     with sim(answers, speed=150) as d:
         app = demo_wizard(d)
         async with app.run_test(size=SIZE) as pilot:
             await to_preflight(pilot)
             await pilot.press("i")
             await until(pilot, lambda: on_screen(app, "ProgressScreen"), what="the install")
-            assert "l Full log" in screen_text(app) and "Creating the MIM" in screen_text(app)
+            assert "(l: full screen)" in screen_text(app)
+            assert "Creating the MIM" in screen_text(app)
             await pilot.press("l")
             await pilot.pause()
             text = screen_text(app)
-            assert "l Phases" in text and "Creating the MIM" not in text
+            assert "(l: back to the phases)" in text and "Creating the MIM" not in text
             await pilot.press("l")
             await pilot.pause()
-            assert "l Full log" in screen_text(app)
+            assert "Creating the MIM" in screen_text(app)
             await pilot.press("d")
         installer_of(d.machine).replayer.stop()  # no need to wait for the end
