@@ -128,17 +128,18 @@ def test_mimsetup_demo_in_a_terminal_leaks_no_password(tmp_path, monkeypatch, st
     monkeypatch.chdir(tmp_path)
     term = Terminal(state_dir, "demo", str(answers))
     try:
-        term.read_until("Demo: Install")
+        # generous waits: the first start imports everything and makes a TLS certificate
+        term.read_until("Demo: Install", timeout=60)
         term.send("\r")  # Install is focused
-        term.read_until("nothing stands in the installer's way")
+        term.read_until("nothing stands in the installer's way", timeout=40)
         term.send("i")
-        term.read_until("installed successfully", timeout=40)
+        term.read_until("installed successfully", timeout=60)
         term.send("c")
-        term.read_until("to tick by hand")
+        term.read_until("to tick by hand", timeout=40)
         term.send("f")
         term.read_until("Fix on the target?")
         term.send("y")
-        term.read_until("Fixed:")
+        term.read_until("Fixed:", timeout=40)
         term.send("s")
         term.read_until("Save the report")
         term.send("\x15")  # Ctrl+U clears the proposed path (a key of its own)
