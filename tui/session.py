@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.engine.checklist import Item
-from tui.engine.connect import describe, endpoint_for
+from tui.engine.connect import endpoint_for
 from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished
 from tui.engine.preflight import PreflightReport
@@ -168,18 +168,9 @@ class InstallSession:
 
     def request(self):
         from tui.engine.install import InstallRequest
-        from tui.model.msi import build_plan
 
-        plan = build_plan(self.answers)
-        return InstallRequest(
-            plan,
-            {name: self.secrets[name] for name in plan.secret_properties()},
-            self.endpoint.user,
-            self.endpoint.password,
-            target=describe(self.endpoint),
-            phases=self.phases(),
-            answers_file=self.answers_file,
-        )
+        return InstallRequest.for_answers(self.answers, self.endpoint, self.secrets,
+                                          self.answers_file)
 
     def forget_install_secrets(self) -> None:
         """After the install: only the logon (for the checklist) stays in memory."""

@@ -71,12 +71,9 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
                 for h in fleet.hosts}
 
     def run_host(name: str, emit, stop: threading.Event) -> Finished:
-        from tui.engine.connect import describe
         from tui.engine.install import InstallRequest, install
         from tui.engine.preflight import run_preflight
-        from tui.engine.progress import phases_for
         from tui.engine.shell import RemoteShell
-        from tui.model.msi import build_plan
 
         host = fleet.host(name)
         ep = endpoints[name]
@@ -92,13 +89,9 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
             return Finished("failed", None, "The pre-flight has warnings.",
                             "Read them, then run again with --yes to accept them.")
         emit(Notice("Pre-flight passed; installing."))
-        plan = build_plan(host.answers)
         values = {_prop_of(k): v for k, v in secrets[name].items() if k != TARGET_SECRET}
-        request = InstallRequest(
-            plan, {p: values[p] for p in plan.secret_properties()}, ep.user, ep.password,
-            target=describe(ep),
-            phases=[str(p) for p in phases_for(host.answers.components.features())],
-            answers_file=str(Path(args.file).resolve()))
+        request = InstallRequest.for_answers(host.answers, ep, values,
+                                             str(Path(args.file).resolve()))
         return install(lambda: RemoteShell(ep), request, emit, stop=stop)
 
     def work(emit_all, stop: threading.Event):

@@ -95,24 +95,12 @@ def step_preflight(session: Session) -> int:
 def run_install(session: Session) -> Finished:
     """Install and follow in a worker thread; Ctrl+C detaches instead of stopping msiexec."""
     from tui.commands.printer import EventPrinter
-    from tui.engine.connect import describe
     from tui.engine.install import InstallRequest, install
-    from tui.engine.progress import phases_for
     from tui.engine.shell import RemoteShell
-    from tui.model.msi import build_plan
 
-    a = session.answers
     ep = session.endpoint
-    plan = build_plan(a)
-    request = InstallRequest(
-        plan,
-        {name: session.secrets[name] for name in plan.secret_properties()},
-        ep.user,
-        ep.password,
-        target=describe(ep),
-        phases=[str(p) for p in phases_for(a.components.features())],
-        answers_file=session.answers_file,
-    )
+    request = InstallRequest.for_answers(session.answers, ep, session.secrets,
+                                         session.answers_file)
     return _follow_in_thread(
         lambda emit, stop: install(lambda: RemoteShell(ep), request, emit, stop=stop,
                                    time_scale=session.time_scale),

@@ -50,6 +50,26 @@ class InstallRequest:
     phases: list[str] = field(default_factory=list)
     answers_file: str | None = None
 
+    @classmethod
+    def for_answers(cls, answers, endpoint, secrets: dict[str, str],
+                    answers_file: str | None = None) -> InstallRequest:
+        """The install of `answers` on `endpoint`'s server, as its account; `secrets` maps each
+        secret MSI property of the plan to its value."""
+        from tui.engine.connect import describe
+        from tui.engine.progress import phases_for
+        from tui.model.msi import build_plan
+
+        plan = build_plan(answers)
+        return cls(
+            plan,
+            {name: secrets[name] for name in plan.secret_properties()},
+            endpoint.user,
+            endpoint.password,
+            target=describe(endpoint),
+            phases=[str(p) for p in phases_for(answers.components.features())],
+            answers_file=answers_file,
+        )
+
 
 def tail_params(state: InstallState) -> dict:
     rules = msilog.filter_rules()
