@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from tui.model.answers import AnswerFile, section_types
+from tui.model.answers import AnswerFile, planned, section_types
 from tui.model.secrets import MASK, SecretRef
 
 # Passed on every install: reboots are the admin's decision (/norestart alone does not stop a
@@ -92,14 +92,10 @@ def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
 
 def build_plan(a: AnswerFile) -> Plan:
     """The plan of a valid answer file (sections of unselected components are left out)."""
-    from tui.model.answers import section_needed
-
     props = [MsiProperty("ADDLOCAL", ",".join(a.components.features()), None, "components")]
     for name in section_types():
         section = getattr(a, name)
-        if section is None or name == "components":
-            continue
-        if section.required_by and not section_needed(name, a.components):
+        if section is None or name == "components" or not planned(name, a.components):
             continue
         props.extend(_section_properties(name, section))
     props += [MsiProperty(k, v, None, "msi.extra_properties") for k, v in
