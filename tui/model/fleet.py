@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.model.answers import AnswerFile, section_types
-from tui.model.problems import Problem
+from tui.model.problems import HasProblems, Problem
 from tui.model.tomlio import MAX_BYTES, Loaded, Locator, load_bytes, read_file, validate_data
 
 FLEET_SCHEMA_VERSION = 1
@@ -61,7 +61,7 @@ class FleetHost:
 
 
 @dataclass
-class Fleet:
+class Fleet(HasProblems):
     """What reading a fleet file gave; reads like `tomlio.Loaded` for the validate command."""
 
     name: str
@@ -70,14 +70,6 @@ class Fleet:
     hosts: list[FleetHost] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.unreadable and not self.errors
 
     def host(self, name: str) -> FleetHost:
         return next(h for h in self.hosts if h.name == name)

@@ -8,6 +8,21 @@ from typing import Literal
 Loc = tuple[str | int, ...]
 
 
+class HasProblems:
+    """What reading a file gave, as a validate command sees it: `problems` and `unreadable`."""
+
+    problems: list[Problem]
+    unreadable: bool
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unreadable and not self.errors
+
+
 @dataclass(frozen=True)
 class Problem:
     loc: Loc

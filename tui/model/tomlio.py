@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tui.model.answers import SCHEMA_VERSION, AnswerFile, section_types
 from tui.model.atomic import atomic_write
 from tui.model.meta import FieldMeta
-from tui.model.problems import Problem
+from tui.model.problems import HasProblems, Problem
 from tui.model.secrets import PROMPT, SecretRef
 
 MAX_BYTES = 1024 * 1024
@@ -28,7 +28,7 @@ SECRETS_HEADER = (
 
 
 @dataclass
-class Loaded:
+class Loaded(HasProblems):
     """What reading an answer file gave: the data as far as it parsed, the model when it is
     valid, and every problem. `unreadable` means the file could not be read as text at all."""
 
@@ -38,13 +38,6 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     unreadable: bool = False
 
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
-
-    @property
-    def ok(self) -> bool:
-        return not self.unreadable and not self.errors
 
 
 def read_file(path: Path | str) -> Loaded:
