@@ -101,14 +101,24 @@ def run_install(session: Session) -> Finished:
     ep = session.endpoint
     request = InstallRequest.for_answers(session.answers, ep, session.secrets,
                                          session.answers_file)
+    started: list = []  # the running install's state, once msiexec has been started
     return _follow_in_thread(
         lambda emit, stop: install(lambda: RemoteShell(ep), request, emit, stop=stop,
-                                   time_scale=session.time_scale),
+                                   time_scale=session.time_scale, on_started=started.append),
         EventPrinter(mode="json" if session.as_json else None),
+        give_up=lambda: _detached(started[-1]) if started else None,
     )
 
 
-def _follow_in_thread(work, emit) -> Finished:
+def _detached(state) -> Finished:
+    from tui.engine.install import detached_result
+
+    return detached_result(state, "You stopped following.")
+
+
+def _follow_in_thread(work, emit, give_up=None):
+    """Run `work(emit, stop)` in a thread; Ctrl+C sets `stop`. If the work has not stopped
+    DETACH_GRACE seconds later, `give_up()` (when given and not None) is the result."""
     stop = threading.Event()
     result: list[Finished] = []
     lock = threading.Lock()
@@ -142,10 +152,12 @@ def _follow_in_thread(work, emit) -> Finished:
                 stopped_at = time.monotonic()
                 print("\nmimsetup: detaching; the install goes on on the target ...",
                       file=sys.stderr)
-        if stopped_at is not None and time.monotonic() - stopped_at > DETACH_GRACE:
+        if stopped_at is not None and give_up is not None and (
+            time.monotonic() - stopped_at > DETACH_GRACE
+        ):
             # The follower is waiting for the target's next answer (up to a checkpoint
             # interval); the state file already holds every line shown, so leave now.
-            detached = _detached_now()
+            detached = give_up()
             if detached is not None:
                 with lock:
                     emit(detached)
@@ -153,14 +165,6 @@ def _follow_in_thread(work, emit) -> Finished:
     if failure:
         raise failure[0]
     return result[0]
-
-
-def _detached_now() -> Finished | None:
-    from tui.engine.install import detached_result
-    from tui.engine.state import unfinished
-
-    states = unfinished()
-    return detached_result(states[0], "You stopped following.") if states else None
 
 
 def _exit_code(f: Finished) -> int:
@@ -305,5 +309,6 @@ def attach(args: argparse.Namespace) -> int:
     finished = _follow_in_thread(
         lambda emit, stop: follow_again(lambda: RemoteShell(ep), state, emit, stop=stop),
         EventPrinter(mode="json" if args.json else None),
+        give_up=lambda: _detached(state),
     )
     return _exit_code(finished)
