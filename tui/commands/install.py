@@ -22,9 +22,9 @@ from tui.commands.remote import (
     _problem,
     load_answers,
     needed_for_connection,
-    print_report,
     resolve_secrets,
     run_steps,
+    show_preflight,
     target_endpoint,
 )
 from tui.engine.events import Finished
@@ -68,16 +68,8 @@ def _confirm(question: str, yes: bool) -> bool:
 
 def step_preflight(session: Session) -> int:
     """The pre-flight as a gate: failures stop, warnings need --yes or a confirmation."""
-    from tui.engine.preflight import run_preflight
-    from tui.engine.shell import RemoteShell
-
-    with RemoteShell(session.endpoint) as shell:
-        report = run_preflight(shell, session.answers)
+    report = show_preflight(session, as_event=True)
     _report(session).preflight = [c.__dict__ | {"title": c.title} for c in report.checks]
-    if session.as_json:
-        print(json.dumps({"event": "Preflight"} | report.to_json(), ensure_ascii=False))
-    else:
-        print_report(report, session.label)
     if report.status == "fail":
         installed = report.get("mim-installed")
         if installed is not None and installed.status == "fail":

@@ -181,18 +181,26 @@ class Session:
     report: object = None  # tui.engine.report.Report, filled step by step
 
 
-def step_preflight(session: Session) -> int:
+def show_preflight(session: Session, as_event: bool = False):
+    """Run the pre-flight and print it: a table, a JSON document, or (as_event) one JSON line
+    among the other events of a run."""
     from tui.engine.preflight import run_preflight
     from tui.engine.shell import RemoteShell
 
     with RemoteShell(session.endpoint) as shell:
         report = run_preflight(shell, session.answers)
-    if session.as_json:
+    if not session.as_json:
+        print_report(report, session.label)
+    elif as_event:
+        print(json.dumps({"event": "Preflight"} | report.to_json(), ensure_ascii=False))
+    else:
         print(json.dumps(report.to_json() | {"target": session.label}, indent=2,
                          ensure_ascii=False))
-    else:
-        print_report(report, session.label)
-    return EXIT_OK if report.ok else EXIT_FAIL
+    return report
+
+
+def step_preflight(session: Session) -> int:
+    return EXIT_OK if show_preflight(session).ok else EXIT_FAIL
 
 
 def run_steps(session: Session, steps: list[Callable[[Session], int]]) -> int:
