@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tui.model import behaviour
+from tui.model.behaviour import SCHEMA_VERSION
 from tui.model.components import Components
 from tui.model.meta import Section
 from tui.model.portal import Portal, RegistrationPortal, ResetPortal
 from tui.model.service import Certificate, Database, Mail, ServiceAccount, Synchronization
 from tui.model.target import Install, Msi, Target
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "AnswerFile", "planned", "section_needed", "section_types"]
 
 
-class AnswerFile(BaseModel):
+class AnswerFile(behaviour.AnswersBehaviour, BaseModel):
     """A MIM 2016 Service and Portal installation, as the wizard and msiexec see it."""
 
     model_config = ConfigDict(
@@ -44,6 +46,25 @@ class AnswerFile(BaseModel):
     msi: Msi = Field(default_factory=Msi, title=Msi.title)
 
 
+    @classmethod
+    def section_types(cls) -> dict[str, type[Section]]:
+        return section_types()
+
+    @classmethod
+    def allowed_keys(cls, loc: tuple) -> list[str]:
+        """The keys the table at `loc` takes ([] when `loc` is not a table of the model)."""
+        model: Any = cls
+        for part in loc:
+            fi = getattr(model, "model_fields", {}).get(part)
+            if fi is None:
+                return []
+            ann = fi.annotation
+            model = next(
+                (c for c in getattr(ann, "__args__", (ann,)) if hasattr(c, "model_fields")), None
+            )
+        return list(getattr(model, "model_fields", {}))
+
+
 def section_types() -> dict[str, type[Section]]:
     """Section name -> its model, in page order."""
     out: dict[str, type[Section]] = {}
@@ -57,13 +78,9 @@ def section_types() -> dict[str, type[Section]]:
 
 def section_needed(name: str, components: Components) -> bool:
     """Whether a section is required by the selected components."""
-    required_by = getattr(section_types()[name], "required_by", ())
-    if "*" in required_by:
-        return True
-    return any(getattr(components, c, False) for c in required_by)
+    return behaviour.section_needed(section_types(), name, components)
 
 
 def planned(name: str, components: Components) -> bool:
-    """Whether the msiexec plan passes a section's properties: it leaves out the sections of
-    components that are not selected (sections no component requires are always passed)."""
-    return not section_types()[name].required_by or section_needed(name, components)
+    """Whether the msiexec plan passes a section's properties (see behaviour.planned)."""
+    return behaviour.planned(section_types(), name, components)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from tui.model.behaviour import ComponentsBehaviour
 from tui.model.meta import Section, field
 
 
-class Components(Section):
+class Components(ComponentsBehaviour, Section):
     title: ClassVar[str] = "Components"
     required_by: ClassVar[tuple[str, ...]] = ()
 
@@ -48,9 +49,3 @@ class Components(Section):
         feature="PAMServices",
         default=False,
     )
-
-    def features(self) -> list[str]:
-        return [m.feature for m in self.fields() if m.feature and getattr(self, m.name)]
-
-    def selected(self) -> list[str]:
-        return [m.name for m in self.fields() if getattr(self, m.name)]

@@ -6,11 +6,12 @@ reads these declarations back through `info()`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
+
+from tui.model.fieldmeta import FieldMeta
 
 
 def field(
@@ -39,19 +40,6 @@ def field(
         json_schema_extra=extra or None,
         **kwargs,
     )
-
-
-@dataclass(frozen=True)
-class FieldMeta:
-    name: str
-    title: str
-    help: str
-    example: Any
-    msi: tuple[str, ...]
-    feature: str | None
-    secret: bool
-    required: bool
-    default: Any
 
 
 def info(name: str, fi: FieldInfo) -> FieldMeta:

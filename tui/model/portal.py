@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from tui.model import rules
+from tui.model.behaviour import SsprBehaviour
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import Account, Host, Port, Url
@@ -71,7 +71,7 @@ class Portal(Section):
 def _sspr(prefix: str, what: str, feature: str, example_account: str, example_port: int):
     """The Registration and Reset portals ask the same questions under different properties."""
 
-    class Sspr(Section):
+    class Sspr(SsprBehaviour, Section):
         title: ClassVar[str] = f"Password {what} portal"
         required_by: ClassVar[tuple[str, ...]] = (feature,)
         msi_prefix: ClassVar[str] = prefix
@@ -122,26 +122,6 @@ def _sspr(prefix: str, what: str, feature: str, example_account: str, example_po
             msi=f"IS_{prefix}_EXTRANET",
             default=False,
         )
-
-        def msi_value(self, name: str) -> list[str] | None:
-            if name == "account":
-                domain, user = rules.split_account(self.account)
-                return [self.account, user, domain]
-            if name == "extranet":
-                return ["Extranet" if self.extranet else "None"]
-            return None
-
-        @classmethod
-        def msi_import(cls, name: str, props: dict[str, str]) -> object:
-            if name == "account":
-                if f"{prefix}_ACCOUNT" in props:
-                    return props[f"{prefix}_ACCOUNT"]
-                user = props.get(f"{prefix}_ACCOUNT_NAME")
-                domain = props.get(f"{prefix}_ACCOUNT_DOMAIN")
-                return f"{domain}\\{user}" if user and domain else user
-            if name == "extranet":
-                return props.get(f"IS_{prefix}_EXTRANET", "None").lower() == "extranet"
-            return NotImplemented
 
     Sspr.__name__ = Sspr.__qualname__ = f"{what}Portal"
     return Sspr

@@ -244,6 +244,12 @@ def msi_file(value: str) -> str:
     return value
 
 
+def msi_property_names(value: dict[str, str]) -> dict[str, str]:
+    for name in value:
+        msi_property_name(name)
+    return value
+
+
 def msi_property_name(value: str) -> str:
     if not _MSI_PROPERTY.match(value):
         raise ValueError(

@@ -9,14 +9,15 @@ import os
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
-MASK = "********"
+from tui.model.behaviour import MASK, SecretRefBehaviour, secret_literal, secret_one_source
+
+__all__ = ["MASK", "PROMPT", "SecretRef", "SecretUnavailable", "resolve"]
 
 
-class SecretRef(BaseModel):
+class SecretRef(SecretRefBehaviour, BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     prompt: bool = False
@@ -25,62 +26,9 @@ class SecretRef(BaseModel):
     key: str | None = None
     value: SecretStr | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _literal(cls, data: Any) -> Any:
-        # A bare string in the file is a literal password.
-        if isinstance(data, str | SecretStr):
-            return {"value": data}
-        return data
-
-    @model_validator(mode="after")
-    def _one_source(self) -> SecretRef:
-        sources = [
-            n for n in ("prompt", "env", "file", "value") if getattr(self, n) not in (None, False)
-        ]
-        if len(sources) != 1:
-            raise ValueError(
-                "a password is one of { prompt = true }, { env = \"NAME\" }, "
-                "{ file = \"path\" } or a literal string"
-            )
-        if self.key and not self.file:
-            raise ValueError("'key' goes with 'file'")
-        if self.env is not None and not self.env.strip():
-            raise ValueError('env needs the name of an environment variable: { env = "NAME" }')
-        if self.file is not None and not self.file.strip():
-            raise ValueError('file needs a path: { file = "path" }')
-        return self
-
-    @property
-    def kind(self) -> str:
-        if self.prompt:
-            return "prompt"
-        if self.env is not None:
-            return "env"
-        if self.file is not None:
-            return "file"
-        return "value"
-
-    def describe(self) -> str:
-        """Where the secret comes from, without revealing it."""
-        return {
-            "prompt": "asked at install time",
-            "env": f"from environment variable {self.env}",
-            "file": f"from file {self.file}" + (f" (key {self.key})" if self.key else ""),
-            "value": f"{MASK} (in the answer file)",
-        }[self.kind]
-
-    def to_toml(self, include_value: bool) -> Any:
-        if self.kind == "value":
-            return (
-                self.value.get_secret_value()  # "" is a value too: SecretStr("") is falsy
-                if include_value and self.value is not None
-                else None
-            )
-        data: dict[str, Any] = {self.kind: getattr(self, self.kind)}
-        if self.key:
-            data["key"] = self.key
-        return data
+    # The rules are pydantic-free functions so that the compiled model runs the same ones.
+    _literal = model_validator(mode="before")(staticmethod(secret_literal))
+    _one_source = model_validator(mode="after")(secret_one_source)
 
 
 PROMPT = SecretRef(prompt=True)

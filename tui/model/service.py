@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from tui.model.behaviour import CertificateBehaviour, ServiceAccountBehaviour
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import (
@@ -90,7 +91,7 @@ class Mail(Section):
     )
 
 
-class Certificate(Section):
+class Certificate(CertificateBehaviour, Section):
     title: ClassVar[str] = "Certificate"
     required_by: ClassVar[tuple[str, ...]] = ()
 
@@ -117,11 +118,8 @@ class Certificate(Section):
         default=None,
     )
 
-    def msi_skip(self, name: str) -> bool:
-        return (name == "name") != (self.mode == "self-signed")
 
-
-class ServiceAccount(Section):
+class ServiceAccount(ServiceAccountBehaviour, Section):
     title: ClassVar[str] = "Service account"
     required_by: ClassVar[tuple[str, ...]] = ("service",)
 
@@ -157,12 +155,6 @@ class ServiceAccount(Section):
         msi="USE_MANAGED_ACCOUNT_FOR_SERVICE",
         default=False,
     )
-
-    def msi_skip(self, name: str) -> bool:
-        return (name == "password" and self.managed) or (name == "managed" and not self.managed)
-
-    def toml_skip(self, name: str) -> bool:
-        return name == "password" and self.managed and name not in self.model_fields_set
 
 
 class Synchronization(Section):

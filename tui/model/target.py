@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import field_validator
-
-from tui.model import rules
+from tui.model.behaviour import TargetBehaviour
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
-from tui.model.types import Account, Host, MsiFile, Port, WindowsPath
+from tui.model.types import Account, Host, MsiFile, MsiProperties, Port, WindowsPath
 
 
 class Install(Section):
@@ -54,7 +52,7 @@ class Msi(Section):
     title: ClassVar[str] = "Other MSI properties"
     required_by: ClassVar[tuple[str, ...]] = ()
 
-    extra_properties: dict[str, str] = field(
+    extra_properties: MsiProperties = field(
         "Extra MSI properties",
         "Properties passed to msiexec as they are, for what has no field here (kept by "
         "`mimsetup import`).",
@@ -62,15 +60,8 @@ class Msi(Section):
         default_factory=dict,
     )
 
-    @field_validator("extra_properties")
-    @classmethod
-    def _names(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            rules.msi_property_name(name)
-        return value
 
-
-class Target(Section):
+class Target(TargetBehaviour, Section):
     title: ClassVar[str] = "Target"
     required_by: ClassVar[tuple[str, ...]] = ()
 
@@ -119,7 +110,3 @@ class Target(Section):
         secret=True,
         default=PROMPT,
     )
-
-    @property
-    def effective_port(self) -> int:
-        return self.port or (5986 if self.https else 5985)
