@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: test demo lint bench clean
+.PHONY: test demo lint bench generated clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,12 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	for b in tests/bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# Files derived from the model (tests fail while they are stale).
+generated: $(STAMP)
+	$(BIN)/python -m tui schema -o answers/mimsetup.schema.json
+	$(BIN)/python -m tui.model.docs --write README.md
+	$(BIN)/python -m tui.model.compile --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info

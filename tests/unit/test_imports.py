@@ -1,5 +1,6 @@
-"""`validate` and `plan` never load the terminal UI or the WinRM stack: checked in a fresh
-interpreter, on sys.modules after the command ran, and with -X importtime."""
+"""`validate` and `plan` never load the terminal UI or the WinRM stack, nor pydantic's model
+machinery (they use the compiled model): checked in a fresh interpreter, on sys.modules after the
+command ran, and with -X importtime."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import pytest
 from tests.unit.conftest import ROOT, cli_env
 
 FORBIDDEN = ("textual", "winrm", "requests", "requests_ntlm", "spnego")
+# pydantic's model machinery: what the compiled model spares these commands
+MODEL_MACHINERY = ("pydantic.main", "pydantic.fields", "tui.model.answers")
 
 WRAPPER = """
 import json, sys
@@ -46,8 +49,15 @@ def _forbidden(modules) -> list[str]:
 )
 def test_validate_and_plan_import_no_ui_and_no_winrm(tmp_path, args):
     modules = _loaded(tmp_path, *args)
-    assert "tui.model.answers" in modules  # the command really ran
+    assert "tui.model.checks" in modules  # the command really ran
     assert _forbidden(modules) == []
+    assert [m for m in MODEL_MACHINERY if m in modules] == []
+
+
+def test_validate_with_a_fleet_file_uses_the_compiled_model_too(tmp_path):
+    modules = _loaded(tmp_path, "validate", "answers/fleet-contoso.toml")
+    assert "tui.model.fleet" in modules
+    assert [m for m in MODEL_MACHINERY if m in modules] == []
 
 
 def test_importtime_agrees():
@@ -58,8 +68,9 @@ def test_importtime_agrees():
         assert r.returncode == 0, r.stderr
         imported = [line.rsplit("|", 1)[-1].strip() for line in r.stderr.splitlines()
                     if line.startswith("import time:")]
-        assert "pydantic" in imported
+        assert "pydantic_core" in imported
         assert _forbidden(imported) == []
+        assert [m for m in MODEL_MACHINERY if m in imported] == []
 
 
 def test_the_check_can_fail(tmp_path):

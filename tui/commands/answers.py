@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.model import compiled
 from tui.model.fleet import read_any  # validate takes answer files and fleet files alike
 from tui.model.tomlio import Loaded, read_file
 
@@ -24,8 +25,9 @@ def _print_problems(loaded: Loaded, stream=sys.stderr) -> None:
 def validate(args: argparse.Namespace) -> int:
     worst = EXIT_OK
     report = []
+    model = compiled.load()  # the compiled model: same results, a fraction of the start-up
     for name in args.files:
-        loaded = read_any(name)
+        loaded = read_any(name, model)
         code = EXIT_USAGE if loaded.unreadable else (EXIT_FAIL if loaded.errors else EXIT_OK)
         worst = max(worst, code)
         if args.json:
@@ -62,7 +64,7 @@ def schema(args: argparse.Namespace) -> int:
 def plan(args: argparse.Namespace) -> int:
     from tui.model.msi import build_plan
 
-    loaded = read_file(args.file)
+    loaded = read_file(args.file, compiled.load())
     if loaded.unreadable or loaded.errors or loaded.answers is None:
         _print_problems(loaded)
         return EXIT_USAGE if loaded.unreadable else EXIT_FAIL

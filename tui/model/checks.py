@@ -1,13 +1,19 @@
 """Rules across fields. Each problem names the field it belongs to, so a form can show it there.
-Errors block an install; warnings are reported and do not."""
+Errors block an install; warnings are reported and do not.
+
+The rules read the answers through attributes and the class's `section_types()`, so that they
+run alike on the pydantic model and on its compiled twin (compiled.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tui.model import rules
-from tui.model.answers import AnswerFile, planned, section_needed, section_types
 from tui.model.problems import Problem
+
+if TYPE_CHECKING:
+    from tui.model.answers import AnswerFile
 
 SERVICE_PORTS = (5725, 5726)
 
@@ -32,8 +38,8 @@ def check(a: AnswerFile) -> list[Problem]:
 
 
 def _required_sections(a: AnswerFile) -> Iterator[Problem]:
-    for name, model in section_types().items():
-        if getattr(a, name) is None and section_needed(name, a.components):
+    for name, model in a.section_types().items():
+        if getattr(a, name) is None and a.section_needed(name):
             needs = ", ".join(
                 f"components.{c}" for c in model.required_by if getattr(a.components, c, False)
             )
@@ -234,12 +240,10 @@ def _target(a: AnswerFile) -> Iterator[Problem]:
 def _extra_properties(a: AnswerFile) -> Iterator[Problem]:
     from tui.model.msi import owned_properties
 
-    owned = owned_properties()
+    owned = owned_properties(type(a))
     for name in a.msi.extra_properties:
         owner = owned.get(name, "").split(".")[0]
-        if owner in section_types() and (
-            getattr(a, owner) is None or not planned(owner, a.components)
-        ):
+        if owner in a.section_types() and (getattr(a, owner) is None or not a.planned(owner)):
             continue  # the plan does not set it: passing it through is no conflict
         if name in owned:
             yield Problem(

@@ -22,17 +22,26 @@ servers are not shared between hosts.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tui.model.answers import AnswerFile, section_types
-from tui.model.problems import HasProblems, Problem
-from tui.model.tomlio import MAX_BYTES, Loaded, Locator, load_bytes, read_file, validate_data
+from tui.model.problems import HasProblems, Problem, unknown_key
+from tui.model.tomlio import (
+    MAX_BYTES,
+    Loaded,
+    Locator,
+    answers_model,
+    load_bytes,
+    read_file,
+    validate_data,
+)
+
+if TYPE_CHECKING:
+    from tui.model.answers import AnswerFile
 
 FLEET_SCHEMA_VERSION = 1
 KIND = "fleet"
@@ -92,16 +101,16 @@ def is_fleet_data(data: dict[str, Any]) -> bool:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _parse(path: Path) -> tuple[dict[str, Any], str] | Loaded:
+def _parse(path: Path, model: type | None = None) -> tuple[dict[str, Any], str] | Loaded:
     """(data, text) of a TOML file, or the `Loaded` that says why it could not be read; the
     reasons and their wording are the answer-file loader's, reused rather than repeated."""
     name = str(path)
     try:
         if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return read_file(path)
+            return read_file(path, model)
         raw = path.read_bytes()
     except OSError:
-        return read_file(path)
+        return read_file(path, model)
     body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
         if b"\x00" in body:
@@ -109,28 +118,29 @@ def _parse(path: Path) -> tuple[dict[str, Any], str] | Loaded:
         text = body.decode("utf-8")
         return tomllib.loads(text), text
     except (ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
-        return load_bytes(raw, name)
+        return load_bytes(raw, name, model)
 
 
-def read_any(path: Path | str) -> Loaded | Fleet:
-    """An answer file or a fleet file, told apart by its content (see `is_fleet_data`)."""
+def read_any(path: Path | str, model: type | None = None) -> Loaded | Fleet:
+    """An answer file or a fleet file, told apart by its content (see `is_fleet_data`).
+    `model`: the answers class to validate with (tomlio.answers_model)."""
     path = Path(path)
-    parsed = _parse(path)
+    parsed = _parse(path, model)
     if isinstance(parsed, Loaded):
         return parsed
     data, text = parsed
     if is_fleet_data(data):
-        return validate_fleet_data(data, str(path), text, base_dir=path.parent)
-    return validate_data(data, str(path), text)
+        return validate_fleet_data(data, str(path), text, base_dir=path.parent, model=model)
+    return validate_data(data, str(path), text, model)
 
 
-def read_fleet(path: Path | str) -> Fleet:
+def read_fleet(path: Path | str, model: type | None = None) -> Fleet:
     path = Path(path)
-    parsed = _parse(path)
+    parsed = _parse(path, model)
     if isinstance(parsed, Loaded):
         return Fleet(parsed.name, problems=parsed.problems, unreadable=parsed.unreadable)
     data, text = parsed
-    return validate_fleet_data(data, str(path), text, base_dir=path.parent)
+    return validate_fleet_data(data, str(path), text, base_dir=path.parent, model=model)
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -173,12 +183,6 @@ class _Places:
         return file, line, False
 
 
-def _unknown_key(loc: tuple, key: str, allowed: tuple[str, ...] | list[str], where: str) -> Problem:
-    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
-    fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
-    return Problem(loc, f"unknown key '{key}' in {where}", fix)
-
-
 def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
     for section, table in overrides.items():
@@ -187,8 +191,8 @@ def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _read_base(fleet: Fleet, data: dict[str, Any],
-               base_dir: Path | None) -> tuple[dict[str, Any] | None, str | None, str | None]:
+def _read_base(fleet: Fleet, data: dict[str, Any], base_dir: Path | None,
+               model: type | None) -> tuple[dict[str, Any] | None, str | None, str | None]:
     """(base data, base text, base file name); problems go to `fleet`."""
     base = data.get("base")
     if base is None:
@@ -204,7 +208,7 @@ def _read_base(fleet: Fleet, data: dict[str, Any],
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     fleet.base = str(path)
-    parsed = _parse(path)
+    parsed = _parse(path, model)
     if isinstance(parsed, Loaded):
         for p in parsed.problems:
             fleet.problems.append(Problem(("base",), f"{path}: {p.message}", p.fix))
@@ -219,7 +223,7 @@ def _read_base(fleet: Fleet, data: dict[str, Any],
 
 def validate_fleet_data(
     data: dict[str, Any], name: str = "<fleet>", text: str | None = None,
-    base_dir: Path | str | None = None,
+    base_dir: Path | str | None = None, model: type | None = None,
 ) -> Fleet:
     """Validate a parsed fleet file: its own keys, each host's merged answers, then the rules
     across hosts. The base answer file is read from `base_dir` (the fleet file's folder)."""
@@ -240,9 +244,10 @@ def validate_fleet_data(
                            'add kind = "fleet" under schema_version'))
     for key in data:
         if key not in TOP_KEYS:
-            top.append(_unknown_key((key,), key, TOP_KEYS, "the top level of a fleet file"))
+            top.append(unknown_key((key,), key, TOP_KEYS, "the top level of a fleet file"))
 
-    base_data, base_text, base_name = _read_base(fleet, data, Path(base_dir) if base_dir else None)
+    base_data, base_text, base_name = _read_base(
+        fleet, data, Path(base_dir) if base_dir else None, model)
     places = _Places(name, text, base_name, base_text)
 
     hosts = data.get("hosts")
@@ -251,7 +256,7 @@ def validate_fleet_data(
                            'add [hosts.mim01.target] with host = "mim01.contoso.local"'))
         hosts = {}
 
-    sections = section_types()
+    sections = answers_model(model).section_types()
     host_problems: list[tuple[str, Problem]] = []
     for host_name, overrides in hosts.items():
         if not HOST_NAME.fullmatch(host_name):
@@ -267,7 +272,7 @@ def validate_fleet_data(
         clean: dict[str, Any] = {}
         for section, table in overrides.items():
             if section not in sections:
-                top.append(_unknown_key(("hosts", host_name, section), section, list(sections),
+                top.append(unknown_key(("hosts", host_name, section), section, list(sections),
                                         f"[hosts.{host_name}] (a host overrides answer-file "
                                         "sections)"))
             elif not isinstance(table, dict):
@@ -280,7 +285,7 @@ def validate_fleet_data(
         fleet.hosts.append(host)
         if base_data is None:
             continue
-        loaded = validate_data(host.data, name)
+        loaded = validate_data(host.data, name, model=model)
         host.answers = loaded.answers
         host_problems += [(host_name, p) for p in loaded.problems]
         if host.answers is not None and host.answers.target is None:

@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from tui.model.answers import AnswerFile, planned, section_types
-from tui.model.secrets import MASK, SecretRef
+from tui.model.behaviour import MASK, SecretRefBehaviour
+
+if TYPE_CHECKING:
+    from tui.model.answers import AnswerFile
+    from tui.model.secrets import SecretRef
 
 # Passed on every install: reboots are the admin's decision (/norestart alone does not stop a
 # custom action from asking for one).
@@ -75,7 +79,7 @@ def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
         if value is None:
             continue
         custom = getattr(section, "msi_value", lambda _n: None)(meta.name)
-        if isinstance(value, SecretRef):
+        if isinstance(value, SecretRefBehaviour):
             values, secret = [""], value
         elif custom is not None:
             values, secret = custom, None
@@ -93,9 +97,9 @@ def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
 def build_plan(a: AnswerFile) -> Plan:
     """The plan of a valid answer file (sections of unselected components are left out)."""
     props = [MsiProperty("ADDLOCAL", ",".join(a.components.features()), None, "components")]
-    for name in section_types():
+    for name in a.section_types():
         section = getattr(a, name)
-        if section is None or name == "components" or not planned(name, a.components):
+        if section is None or name == "components" or not a.planned(name):
             continue
         props.extend(_section_properties(name, section))
     props += [MsiProperty(k, v, None, "msi.extra_properties") for k, v in
@@ -108,14 +112,20 @@ def build_plan(a: AnswerFile) -> Plan:
     return Plan(install.msi_path, install.log_path, tuple(props))
 
 
+def owned_properties(model: type | None = None) -> dict[str, str]:
+    """MSI property -> the field that sets it. `model`: the answers class (default: pydantic's)."""
+    from tui.model.tomlio import answers_model
+
+    return dict(_owned_properties(answers_model(model)))
+
+
 @cache
-def owned_properties() -> dict[str, str]:
-    """MSI property -> the field that sets it."""
+def _owned_properties(answers: type) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {"ADDLOCAL": "components"}
-    for name, model in section_types().items():
+    for name, model in answers.section_types().items():
         for meta in model.fields():
             for prop in meta.msi:
                 out[prop] = f"{name}.{meta.name}"
         for prop, _ in getattr(model, "fixed_properties", ()):
             out[prop] = name
-    return out
+    return tuple(out.items())

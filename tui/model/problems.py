@@ -23,6 +23,15 @@ class HasProblems:
         return not self.unreadable and not self.errors
 
 
+def unknown_key(loc: Loc, key: str, allowed: list[str] | tuple[str, ...], where: str) -> Problem:
+    """A key the table does not take, with the closest known one or the list of them."""
+    import difflib  # only when a key is unknown: it costs start-up otherwise
+
+    close = difflib.get_close_matches(key, list(allowed), n=1, cutoff=0.6)
+    fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
+    return Problem(loc, f"unknown key '{key}' in {where}", fix)
+
+
 @dataclass(frozen=True)
 class Problem:
     loc: Loc

@@ -3,22 +3,22 @@ writing with each field's help and MSI property as comments."""
 
 from __future__ import annotations
 
-import difflib
 import re
 import textwrap
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tomli_w
-from pydantic import ValidationError
+from pydantic_core import ValidationError  # pydantic's, without its model machinery
 
-from tui.model.answers import SCHEMA_VERSION, AnswerFile, section_types
-from tui.model.atomic import atomic_write
-from tui.model.meta import FieldMeta
-from tui.model.problems import HasProblems, Problem
-from tui.model.secrets import PROMPT, SecretRef
+from tui.model.behaviour import SCHEMA_VERSION, SecretRefBehaviour
+from tui.model.fieldmeta import FieldMeta
+from tui.model.problems import HasProblems, Problem, unknown_key
+
+if TYPE_CHECKING:
+    from tui.model.answers import AnswerFile
 
 MAX_BYTES = 1024 * 1024
 SCHEMA_NAME = "mimsetup.schema.json"
@@ -39,8 +39,17 @@ class Loaded(HasProblems):
     unreadable: bool = False
 
 
+def answers_model(model: type | None = None) -> type:
+    """The answers class to validate with: `model` (e.g. the compiled one) or the pydantic
+    model, imported here rather than at the top so that the compiled path never loads it."""
+    if model is not None:
+        return model
+    from tui.model.answers import AnswerFile
 
-def read_file(path: Path | str) -> Loaded:
+    return AnswerFile
+
+
+def read_file(path: Path | str, model: type | None = None) -> Loaded:
     path = Path(path)
     name = str(path)
     try:
@@ -58,14 +67,14 @@ def read_file(path: Path | str) -> Loaded:
         return _unreadable(name, "does not exist", "check the path")
     except OSError as exc:
         return _unreadable(name, f"cannot be read ({exc.strerror or exc})", "check permissions")
-    return load_bytes(raw, name)
+    return load_bytes(raw, name, model)
 
 
 def _unreadable(name: str, message: str, fix: str, line: int | None = None) -> Loaded:
     return Loaded(name, problems=[Problem((), message, fix, file=name, line=line)], unreadable=True)
 
 
-def load_bytes(raw: bytes, name: str = "<answers>") -> Loaded:
+def load_bytes(raw: bytes, name: str = "<answers>", model: type | None = None) -> Loaded:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _unreadable(
             name,
@@ -86,13 +95,13 @@ def load_bytes(raw: bytes, name: str = "<answers>") -> Loaded:
             "save the file as UTF-8",
             line,
         )
-    return load_text(text, name)
+    return load_text(text, name, model)
 
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def load_text(text: str, name: str = "<answers>") -> Loaded:
+def load_text(text: str, name: str = "<answers>", model: type | None = None) -> Loaded:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -111,13 +120,16 @@ def load_text(text: str, name: str = "<answers>") -> Loaded:
             problems=[Problem((), "the file nests too deeply to be an answer file",
                               "check that this is the right file", file=name)],
         )
-    return validate_data(data, name, text)
+    return validate_data(data, name, text, model)
 
 
-def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | None = None) -> Loaded:
-    """Validate parsed data: field rules (pydantic) and, when those pass, cross-field rules."""
+def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | None = None,
+                  model: type | None = None) -> Loaded:
+    """Validate parsed data: field rules (pydantic) and, when those pass, cross-field rules.
+    `model` is the answers class (see `answers_model`)."""
     from tui.model.checks import check
 
+    model = answers_model(model)
     lines = Locator(text) if text is not None else None
     out = Loaded(name, data=data)
     if "schema_version" not in data:
@@ -140,9 +152,9 @@ def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | Non
         )
         data = {**data, "schema_version": SCHEMA_VERSION}
     try:
-        out.answers = AnswerFile.model_validate(data)
+        out.answers = model.model_validate(data)
     except ValidationError as exc:
-        out.problems.extend(problems_from(exc, data))
+        out.problems.extend(problems_from(exc, data, model))
     except RecursionError:
         out.problems.append(Problem((), "the file nests too deeply to be an answer file"))
     if out.answers is not None:
@@ -153,21 +165,8 @@ def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | Non
     return out
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    model: Any = AnswerFile
-    for part in loc:
-        fi = getattr(model, "model_fields", {}).get(part)
-        if fi is None:
-            return []
-        ann = fi.annotation
-        model = next(
-            (c for c in getattr(ann, "__args__", (ann,)) if hasattr(c, "model_fields")), None
-        )
-    return list(getattr(model, "model_fields", {}))
-
-
-def _field_meta(loc: tuple) -> FieldMeta | None:
-    types = section_types()
+def _field_meta(loc: tuple, model: type) -> FieldMeta | None:
+    types = model.section_types()
     if len(loc) >= 2 and loc[0] in types:
         for meta in types[loc[0]].fields():
             if meta.name == loc[1]:
@@ -175,14 +174,16 @@ def _field_meta(loc: tuple) -> FieldMeta | None:
     return None
 
 
-def problems_from(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
+def problems_from(exc: ValidationError, data: dict[str, Any],
+                  model: type | None = None) -> list[Problem]:
     """Pydantic errors as problems. The input values are never shown: some are passwords."""
+    model = answers_model(model)
     out: list[Problem] = []
     seen: set[tuple] = set()
     for err in exc.errors(include_url=False, include_input=False, include_context=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
         kind, msg = err["type"], err["msg"]
-        meta = _field_meta(loc)
+        meta = _field_meta(loc, model)
         example = (
             f"for example {loc[-1]} = {_fmt_value(meta.example)}"
             if meta and meta.example is not None and not meta.secret
@@ -190,11 +191,9 @@ def problems_from(exc: ValidationError, data: dict[str, Any]) -> list[Problem]:
         )
         if kind == "extra_forbidden":
             parent, key = loc[:-1], str(loc[-1])
-            allowed = _allowed_keys(parent)
-            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             where = f"[{'.'.join(map(str, parent))}]" if parent else "the top level"
-            message = f"unknown key '{key}' in {where}"
-            fix = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(allowed)}"
+            found = unknown_key(loc, key, model.allowed_keys(parent), where)
+            message, fix = found.message, found.fix
         elif kind == "missing":
             message = "is required"
             fix = f"add {example.removeprefix('for example ')}" if example else "add it"
@@ -271,8 +270,10 @@ def _comment(meta: FieldMeta) -> list[str]:
 def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
     """The answer file as TOML data. A literal password is kept only with include_secrets;
     otherwise it becomes { prompt = true }."""
+    from tui.model.secrets import PROMPT
+
     data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
-    for name in section_types():
+    for name in a.section_types():
         section = getattr(a, name)
         if section is None:
             continue
@@ -281,7 +282,7 @@ def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
             value = getattr(section, meta.name)
             if value is None or getattr(section, "toml_skip", lambda _n: False)(meta.name):
                 continue
-            if isinstance(value, SecretRef):
+            if isinstance(value, SecretRefBehaviour):
                 value = value.to_toml(include_secrets)
                 if value is None:
                     value = PROMPT.to_toml(False)
@@ -294,7 +295,7 @@ def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
 
 
 def has_literal_secrets(data: dict[str, Any]) -> bool:
-    types = section_types()
+    types = answers_model().section_types()
     for name, table in data.items():
         if name in types and isinstance(table, dict):
             for meta in types[name].fields():
@@ -317,7 +318,7 @@ def dump_data(data: dict[str, Any]) -> str:
         "",
         f"schema_version = {_fmt_value(data.get('schema_version', SCHEMA_VERSION))}",
     ]
-    types = section_types()
+    types = answers_model().section_types()
     for key, value in data.items():
         if key != "schema_version" and key not in types:
             out.append(f"{_key(key)} = {_fmt_value(value)}")
@@ -350,4 +351,6 @@ def dump(a: AnswerFile, include_secrets: bool = False) -> str:
 
 
 def save(a: AnswerFile, path: Path | str, include_secrets: bool = False) -> Path:
+    from tui.model.atomic import atomic_write  # writing only: tempfile costs reading start-up
+
     return atomic_write(path, dump(a, include_secrets), 0o600)
