@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -46,7 +47,18 @@ class SectionList(OptionList):
         if self._states.get(page) == state:
             return
         self._states[page] = state
-        self.replace_option_prompt(page, self._prompt(page))
+        index = self.get_option_index(page)
+        line = self._index_to_line.get(index) if self.is_mounted else None
+        if line is None:
+            self.replace_option_prompt(page, self._prompt(page))
+            return
+        # A prompt is one line whatever the state: only that line is drawn again
+        # (replace_option_prompt redraws the whole list, ~2 KB at 80x24, on every state change
+        # while the user types).
+        self.get_option_at_index(index)._set_prompt(self._prompt(page))
+        self._option_render_cache.clear()
+        width = self.scrollable_content_region.width
+        self.refresh(Region(0, line - self.scroll_offset.y, width, 1))
 
     def state(self, page: str) -> str:
         return self._states[page]
