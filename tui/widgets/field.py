@@ -139,7 +139,8 @@ class FieldRow(Vertical, can_focus=False):
                             type="integer" if kind == "int" else "text", compact=True,
                             select_on_focus=False)
         yield Static(self._help(), classes="field-help")
-        # the message line is added the first time there is something to say
+        # the message line is added the first time there is something to say, in place of the
+        # blank line under the row (app.tcss)
 
     def _secret_input(self, kind: str, value: Any) -> Input:
         text = ""
@@ -226,7 +227,10 @@ class FieldRow(Vertical, can_focus=False):
         self.touched = True
         self._check_live()
         self._update_note()
-        self._render_message()
+        if self._live:
+            self._render_message()  # an error in what is typed shows whatever the whole check says
+        # else the app checks the whole file on Edited and shows the outcome (show_problem):
+        # drawing here first would show the last check's problem for a frame, then redraw
         self.post_message(self.Edited(self, value))
 
     @on(Input.Changed, "#control")
@@ -311,9 +315,8 @@ class FieldRow(Vertical, can_focus=False):
         left or its page validated (`reveal`)."""
         if reveal:
             self.touched = True
-        if self._problem != problem or reveal:
-            self._problem = problem
-            self._render_message()
+        self._problem = problem
+        self._render_message()  # also after an edit: nothing is drawn when nothing changed
 
     def _render_message(self) -> None:
         shown: tuple[str, str] | None = None
@@ -332,7 +335,7 @@ class FieldRow(Vertical, can_focus=False):
         self._shown = shown
         found = self.query_children(".field-message")
         if shown is None:
-            if found:
+            if found:  # an empty line, kept: what is below does not move (and is not redrawn)
                 found.first().remove_class("-error", "-warning").update("")
             return
         severity, text = shown
@@ -341,8 +344,11 @@ class FieldRow(Vertical, can_focus=False):
             label = found.first(Static)
             label.update(content)
         else:
+            # the message line takes the place of the blank line under the field (the row's
+            # margin): a one-line message moves nothing below it, in or out
             label = Static(content, classes="field-message")
             self.mount(label)
+            self.add_class("-message-line")
         label.set_class(severity == "error", "-error")
         label.set_class(severity == "warning", "-warning")
 
