@@ -1,6 +1,10 @@
 """Benchmark (a script, not a test): bytes the wizard writes to the terminal per character typed
-into an Input, in a real pty at 80x24. Target: <= 4 KB a character, so that typing over a slow
-SSH link stays smooth.
+into an Input, in a real pty at 80x24. Target: <= 4 KB for every character (the largest one
+counts, not only the mean), so that typing over a slow SSH link stays smooth.
+
+The text typed into the Database page's "SQL Server" field makes the field's error message come
+and go and change its length (a trailing hyphen is an error, a name of several labels gets
+another message), and the page's state in the page list flip between errors and complete.
 
     PYTHONPATH=. python tests/bench/bench_wizard_bytes.py [characters]
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import signal
 import struct
@@ -21,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 QUIET = 0.25  # seconds without output: the app has finished answering a key
+TARGET = 4096
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>78]|\x1b\][^\x07]*\x07")
 
 
 class Pty:
@@ -31,17 +38,22 @@ class Pty:
                                      cwd=ROOT, start_new_session=True)
         os.close(slave)
 
-    def settle(self, timeout: float = 20.0) -> int:
-        """Read until the app is quiet; the number of bytes read."""
-        total = 0
+    def settle(self, timeout: float = 20.0, marker: str | None = None) -> int:
+        """Read until the app is quiet (and, with `marker`, has shown it); the number of bytes
+        read."""
+        out = b""
         deadline = time.monotonic() + timeout
         last = time.monotonic()
-        while time.monotonic() < deadline and time.monotonic() - last < QUIET:
+        seen = marker is None
+        while time.monotonic() < deadline and (not seen or time.monotonic() - last < QUIET):
             ready, _, _ = select.select([self.master], [], [], 0.02)
             if ready:
-                total += len(os.read(self.master, 65536))
+                out += os.read(self.master, 65536)
                 last = time.monotonic()
-        return total
+                seen = seen or marker.encode() in ANSI.sub(b"", out)  # type: ignore[union-attr]
+        if not seen:
+            raise RuntimeError(f"{marker!r} never shown")
+        return len(out)
 
     def send(self, data: str) -> None:
         os.write(self.master, data.encode())
@@ -64,23 +76,31 @@ def main() -> int:
         env.pop("NO_COLOR", None)
         term = Pty([sys.executable, "-m", "tui"], env)
         try:
-            term.settle(timeout=30)
+            # each step waits for what it shows, so that a slow start on a busy machine does not
+            # leave its output to be counted against a typed character
+            term.settle(timeout=30, marker="Choose what to install")
             term.send("\x0e")  # Ctrl+N: the Database page, focus in "SQL Server"
-            term.settle()
+            term.settle(marker="SQL Server")
             term.send("x\x7f")  # the first edit marks the answers unsaved (title): not counted
-            term.settle()
+            term.settle(marker="(unsaved)")
             sizes = []
             for char in text:
                 term.send(char)
                 sizes.append(term.settle())
         finally:
             term.close()
-    sizes.sort()
     mean = sum(sizes) / len(sizes)
-    print(f"bytes per typed character at 80x24: mean {mean:.0f}, median "
-          f"{sizes[len(sizes) // 2]}, max {sizes[-1]} ({len(sizes)} characters)")
-    print("target: <= 4096 per character")
-    return 0 if mean <= 4096 else 1
+    ordered = sorted(sizes)
+    worst = max(range(len(sizes)), key=sizes.__getitem__)
+    print(f"bytes per typed character at 80x24 ({len(sizes)} characters): mean {mean:.0f}, "
+          f"median {ordered[len(ordered) // 2]}, max {ordered[-1]} "
+          f"(after typing {text[:worst + 1]!r})")
+    print(f"in order: {' '.join(map(str, sizes))}")
+    met = ordered[-1] <= TARGET
+    print(f"target <= {TARGET} for every character: max {ordered[-1]} / {TARGET} = "
+          f"{ordered[-1] / TARGET:.2f}, mean {mean:.0f} / {TARGET} = {mean / TARGET:.2f}: "
+          f"{'met' if met else 'NOT met'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
