@@ -21,7 +21,7 @@ import contextlib
 import copy
 import os
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +155,7 @@ class WizardApp(App[int]):
         self._start_page = start_page
         self._notice = notice
         self._draft_timer: Timer | None = None
+        self._after_first_frame: list[Callable[[], object]] = []
         self._draft_key: Path | None = self.path
         if started is not None:  # a restored draft: the pages the user had been on
             self.started = set(started)
@@ -206,10 +207,20 @@ class WizardApp(App[int]):
             self.notify(f"The answer file has {n} problem{'s' if n != 1 else ''}: each is shown "
                         "at its field and listed on the Review page.", timeout=8)
         self._install_hangup_handler()
-        self.call_after_refresh(self._model_ready)
+        self.call_after_refresh(self._first_frame_out)
         if self.demo is not None and self.current == ReviewPage.PAGE_ID:
             # the demo's first step is Install: Enter presses it
             self.query_one("#action-install").focus()
+
+    def after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the first frame has been drawn, before the model is loaded."""
+        self._after_first_frame.append(callback)
+
+    def _first_frame_out(self) -> None:
+        for callback in self._after_first_frame:
+            callback()
+        self._after_first_frame.clear()
+        self._model_ready()
 
     def _model_ready(self) -> None:
         """After the first frame: check the answers with the model, refresh the spec cache."""
