@@ -12,7 +12,7 @@ and `async def action_install(self) -> None` on the App (or a subclass). Actions
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,8 +21,10 @@ from textual.message import Message
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from tui.model.problems import Problem
 from tui.widgets.page import WizardPage
+
+if TYPE_CHECKING:  # the model loads after the first frame
+    from tui.model.problems import Problem
 
 
 @dataclass(frozen=True)

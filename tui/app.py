@@ -47,13 +47,13 @@ from screens.synchronization import SynchronizationPage
 from screens.target import TargetPage
 from tui import drafts
 from tui.model.atomic import atomic_write
-from tui.model.problems import Problem
 from tui.widgets import spec
 from tui.widgets.field import FieldRow
 from tui.widgets.page import SectionPage, WizardPage
 from tui.widgets.sections import SectionList
 
 if TYPE_CHECKING:  # the engine and the model load when Install is pressed, not at start
+    from tui.model.problems import Problem
     from tui.session import DemoTarget, InstallSession, RemoteShellType
 
 PAGES: list[type[WizardPage]] = [

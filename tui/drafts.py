@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import hashlib
-import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -46,6 +44,8 @@ def draft_path(file: str | Path | None) -> Path:
     if file is None:
         name = "new"
     else:
+        import hashlib  # here, and json below: not on the way to a new file's first frame
+
         resolved = str(Path(file).expanduser().resolve())
         name = hashlib.sha256(resolved.encode()).hexdigest()[:16]
     return state_dir() / f"draft-{name}.json"
@@ -70,6 +70,8 @@ def without_secrets(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def save(draft: Draft) -> Path:
+    import json
+
     path = draft_path(draft.file)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     payload = {
@@ -87,8 +89,14 @@ def load(file: str | Path | None) -> Draft | None:
     """The draft for `file`, or None when there is none or it cannot be read."""
     path = draft_path(file)
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):  # none, or not UTF-8
+        return None
+    import json
+
+    try:
+        payload = json.loads(text)
+    except ValueError:
         return None
     if not isinstance(payload, dict) or payload.get("version") != VERSION:
         return None

@@ -33,7 +33,7 @@ def test_spec_cache_round_trip(tmp_path):
     built = spec.build()
     spec.save(built, tmp_path)
     assert spec.load(tmp_path) == built
-    (next(tmp_path.glob("uimeta-*.json"))).write_text("{broken")
+    (next(tmp_path.glob("uimeta-*"))).write_text("{broken")
     assert spec.load(tmp_path) is None
 
 

@@ -6,7 +6,7 @@ checked with the model's own rule (`check_value`) while the user types and when 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -17,8 +17,10 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tui.model.problems import Problem
 from tui.widgets.spec import FieldSpec, secret_kind
+
+if TYPE_CHECKING:  # the model loads after the first frame
+    from tui.model.problems import Problem
 
 MISSING = None  # an empty field: the key is left out of the answer file
 

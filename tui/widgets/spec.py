@@ -2,19 +2,21 @@
 a small cache so that the wizard can paint its first page before the model (pydantic) is
 imported; importing it takes longer than all of Textual's startup work for the first frame.
 
-The cache is derived data, like a .pyc: it is keyed by a hash of the model's source files and
-rebuilt from the model when they change. Nothing here imports pydantic or Textual; `build()`
-imports the model when it runs."""
+The cache is derived data, like a .pyc: it is keyed by a checksum of the model's source files
+and rebuilt from the model when they change. Nothing here imports pydantic or Textual; `build()`
+imports the model when it runs. What this module does import is there already when Textual is
+(marshal, zlib: no json or hashlib), and its records are named tuples, which cost a tenth of
+what frozen dataclasses cost to define: it is on the wizard's path to its first frame."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+import marshal
+import sys
+import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-FORMAT = 1
+FORMAT = 2  # 2: marshal, named tuples, crc32 key (1: JSON, dataclasses, sha256)
 MODEL_DIR = Path(__file__).resolve().parents[1] / "model"
 
 # How a secret is kept, as the chooser offers it. "none" only for fields that may be left out.
@@ -27,8 +29,7 @@ SECRET_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     section: str
     name: str
     title: str
@@ -46,12 +47,11 @@ class FieldSpec:
         return [(k, label) for k, label in SECRET_KINDS if k != "none" or not self.required]
 
 
-@dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(NamedTuple):
     name: str
     title: str
     required_by: tuple[str, ...]
-    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+    fields: tuple[FieldSpec, ...] = ()
 
 
 Specs = dict[str, SectionSpec]
@@ -93,43 +93,45 @@ def build() -> Specs:
 
 
 def model_key() -> str:
-    digest = hashlib.sha256(str(FORMAT).encode())
-    for path in sorted(MODEL_DIR.glob("*.py")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:20]
+    """A checksum of the model's sources (and of this module, and of the Python that marshals)."""
+    crc = zlib.crc32(f"{FORMAT} {sys.version_info[:2]}".encode())
+    size = 0
+    for path in sorted(MODEL_DIR.glob("*.py")) + [Path(__file__)]:
+        data = path.read_bytes()
+        crc = zlib.crc32(path.name.encode() + data, crc)
+        size += len(data)
+    return f"{crc:08x}{size:x}"
 
 
 def _cache_path(cache_dir: Path) -> Path:
-    return cache_dir / f"uimeta-{model_key()}.json"
+    return cache_dir / f"uimeta-{model_key()}.marshal"
 
 
 def load(cache_dir: Path) -> Specs | None:
     try:
-        raw = json.loads(_cache_path(cache_dir).read_text(encoding="utf-8"))
+        # our own file, in the user's state directory (0700, the file 0600); marshal builds
+        # values, it runs nothing
+        raw = marshal.loads(_cache_path(cache_dir).read_bytes())  # noqa: S302
         return {
-            name: SectionSpec(
-                s["name"], s["title"], tuple(s["required_by"]),
-                tuple(FieldSpec(**{**f, "msi": tuple(f["msi"]), "choices": tuple(f["choices"])})
-                      for f in s["fields"]),
-            )
-            for name, s in raw.items()
+            name: SectionSpec(name, title, tuple(required_by),
+                              tuple(FieldSpec(*f) for f in fields))
+            for name, (title, required_by, fields) in raw.items()
         }
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, EOFError, KeyError, TypeError):
         return None
 
 
 def save(specs: Specs, cache_dir: Path) -> None:
     from tui.model.atomic import atomic_write
 
+    raw = {name: (s.title, s.required_by, [tuple(f) for f in s.fields])
+           for name, s in specs.items()}
     try:
         cache_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for old in cache_dir.glob("uimeta-*.json"):
+        for old in cache_dir.glob("uimeta-*"):
             old.unlink()
-        atomic_write(_cache_path(cache_dir),
-                     json.dumps({n: asdict(s) for n, s in specs.items()}), 0o600)
-    except OSError:
+        atomic_write(_cache_path(cache_dir), marshal.dumps(raw), 0o600)
+    except (OSError, ValueError):
         pass  # only startup speed is lost
 
 
