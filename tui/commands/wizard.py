@@ -64,6 +64,11 @@ def edit(args: argparse.Namespace) -> int:
     # the collector would only walk them, a full collection among others (15-25 ms of a
     # ~250 ms start). It is back on once the first frame is out.
     gc.disable()
+    # Textual writes each frame from its output thread, which waits for the interpreter lock
+    # while the main thread goes on (laying out, then loading the model): up to the switch
+    # interval, 5 ms. While starting, the lock changes hands sooner.
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)
     try:
         theme = getattr(args, "theme", None)
         app = build(getattr(args, "file", None), theme)
@@ -74,9 +79,11 @@ def edit(args: argparse.Namespace) -> int:
             _err(f"no theme named {theme!r}; themes: {', '.join(sorted(app.available_themes))}")
             return EXIT_USAGE
         app.after_first_frame(gc.enable)
+        app.after_first_frame(lambda: sys.setswitchinterval(interval))
         code = app.run()
     finally:
         gc.enable()
+        sys.setswitchinterval(interval)
     return app.return_code if app.return_code is not None else (code or EXIT_OK)
 
 
