@@ -5,17 +5,19 @@ help and rules all come from the model."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.model.problems import Problem
 from tui.widgets import spec as specs_
 from tui.widgets.field import FieldRow
 from tui.widgets.spec import Specs, problems_at
+
+if TYPE_CHECKING:  # the model loads after the first frame
+    from tui.model.problems import Problem
 
 
 class WizardPage(VerticalScroll, can_focus=False):
