@@ -87,22 +87,24 @@ class SectionPage(WizardPage):
     def skipped(self, data: dict[str, Any]) -> bool:
         return all(specs_.skipped(self.specs, s, data) for s in self.SECTIONS)
 
-    def _note(self, name: str, needed: bool) -> Static:
+    def _note(self, name: str, needed: bool) -> Static | None:
         """The page's note `name` (a Static under the title), mounted the first time it is
-        needed; a detached one stands in until then."""
+        needed; None while it never was."""
         found = self.query_children(f".{name}")
         if found:
             return found.first(Static)
+        if not needed:
+            return None
         note = Static("", classes=name)
-        if needed:
-            self.mount(note, after=self.query_children(".page-intro, .page-title").last())
+        self.mount(note, after=self.query_children(".page-intro, .page-title").last())
         return note
 
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
         skipped = self.skipped(data)
         banner = self._note("page-banner", skipped)
-        banner.set_class(skipped, "-shown")
-        if skipped:
+        if banner is not None:
+            banner.set_class(skipped, "-shown")
+        if banner is not None and skipped:
             needs = ", ".join(
                 c for s in self.SECTIONS for c in self.specs[s].required_by
             )
@@ -121,6 +123,8 @@ class SectionPage(WizardPage):
             if p.loc[:1] and p.loc[0] in self.SECTIONS and tuple(p.loc[:2]) not in names
         ]
         box = self._note("page-problems", bool(other) and not skipped)
+        if box is None:
+            return
         box.remove_class("-error", "-warning")
         if other and not skipped:
             box.add_class("-error" if any(p.is_error for p in other) else "-warning")
