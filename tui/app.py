@@ -155,7 +155,7 @@ class WizardApp(App[int]):
         self._start_page = start_page
         self._notice = notice
         self._draft_timer: Timer | None = None
-        self._after_first_frame: list[Callable[[], object]] = []
+        self._after_start: list[Callable[[], object]] = []
         self._draft_key: Path | None = self.path
         if started is not None:  # a restored draft: the pages the user had been on
             self.started = set(started)
@@ -212,15 +212,16 @@ class WizardApp(App[int]):
             # the demo's first step is Install: Enter presses it
             self.query_one("#action-install").focus()
 
-    def after_first_frame(self, callback: Callable[[], object]) -> None:
-        """Call `callback` once the first frame has been drawn, before the model is loaded."""
-        self._after_first_frame.append(callback)
+    def after_start(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once the start is over: the first frame drawn, then the model loaded
+        and the answers checked with it."""
+        self._after_start.append(callback)
 
     def _first_frame_out(self) -> None:
-        for callback in self._after_first_frame:
-            callback()
-        self._after_first_frame.clear()
         self._model_ready()
+        for callback in self._after_start:
+            callback()
+        self._after_start.clear()
 
     def _model_ready(self) -> None:
         """After the first frame: check the answers with the model, refresh the spec cache."""

@@ -60,9 +60,9 @@ def edit(args: argparse.Namespace) -> int:
     # pydantic looks for plugins in every installed package's metadata on its first model;
     # the wizard has none, and starting fast matters more
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    # Starting makes many objects (Textual's modules, the first page) and next to no garbage:
-    # the collector would only walk them, a full collection among others (15-25 ms of a
-    # ~250 ms start). It is back on once the first frame is out.
+    # Starting makes many objects (Textual's modules, the first page, then the model) and next
+    # to no garbage: the collector would only walk them, a full collection among others (15-25
+    # ms before the first frame). It is back on once the start is over (after_start).
     gc.disable()
     # Textual writes each frame from its output thread, which waits for the interpreter lock
     # while the main thread goes on (laying out, then loading the model): up to the switch
@@ -78,8 +78,8 @@ def edit(args: argparse.Namespace) -> int:
         if theme and theme not in app.available_themes:
             _err(f"no theme named {theme!r}; themes: {', '.join(sorted(app.available_themes))}")
             return EXIT_USAGE
-        app.after_first_frame(gc.enable)
-        app.after_first_frame(lambda: sys.setswitchinterval(interval))
+        app.after_start(gc.enable)
+        app.after_start(lambda: sys.setswitchinterval(interval))
         code = app.run()
     finally:
         gc.enable()
