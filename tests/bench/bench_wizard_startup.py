@@ -86,6 +86,13 @@ def main() -> int:
         }
         for argv, marker in cases.values():  # warm the file cache and .pyc files
             first_paint(argv, marker, env)
+        # The wizard draws its first page from a cache of the model's field declarations, which
+        # it writes once the first frame is out; the warm-up start, hung up at its first frame,
+        # must have written it, or every start below would load the model first.
+        if not list((Path(tmp) / "state" / "cache").glob("uimeta-*")):
+            print("the warm-up start left no spec cache: every start would load the model "
+                  "before its first frame; not measured")
+            return 2
         times: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(runs):
             for name, (argv, marker) in cases.items():
@@ -95,8 +102,9 @@ def main() -> int:
         print(f"{name:8s} median {med[name] * 1000:7.1f} ms  "
               f"(min {min(t) * 1000:.1f}, max {max(t) * 1000:.1f}, runs {len(t)})")
     ratio = med["wizard"] / med["minimal"]
-    print(f"ratio wizard/minimal: {ratio:.2f} (target <= 1.3)")
-    return 0 if ratio <= 1.3 else 1
+    met = ratio <= 1.3
+    print(f"ratio wizard/minimal: {ratio:.2f} (target <= 1.3: {'met' if met else 'NOT met'})")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
