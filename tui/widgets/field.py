@@ -107,6 +107,8 @@ class FieldRow(Vertical, can_focus=False):
         self._problem: Problem | None = None
         self._note: str | None = None
         self._shown: tuple[str, str] | None = None
+        self._message_line: Static | None = None
+        self._held: int | None = None  # lines the message line keeps while the row has focus
         self._secret_key: str | None = value.get("key") if isinstance(value, dict) else None
 
     # --- layout -------------------------------------------------------------------------------
@@ -275,14 +277,21 @@ class FieldRow(Vertical, can_focus=False):
 
     def on_descendant_focus(self) -> None:
         self.add_class("-focused")
+        if self._held is None:
+            # While the field has focus, its message line keeps the height it has now: what is
+            # typed changes the message, and a message that grew or went would move (and
+            # redraw) everything below on each key, 3-8 KB a key at 80x24.
+            self._held = self._lines(self._message_text()) if self._message_line else 0
 
     def on_descendant_blur(self) -> None:
         if self.has_focus_within:
             return
         self.remove_class("-focused")
+        self._held = None
         if not self.touched:  # leaving a field shows what is wrong with it
             self.touched = True
             self._render_message()
+        self._draw_message()  # all of the message again
         self.post_message(self.Left(self))
 
     # --- messages -----------------------------------------------------------------------------
@@ -335,25 +344,51 @@ class FieldRow(Vertical, can_focus=False):
         if shown == self._shown:
             return
         self._shown = shown
-        found = self.query_children(".field-message")
-        if shown is None:
-            if found:  # an empty line, kept: what is below does not move (and is not redrawn)
-                found.first().remove_class("-error", "-warning").update("")
+        self._draw_message()
+
+    def _message_text(self) -> Text:
+        if self._shown is None:
+            return Text("")
+        severity, text = self._shown
+        return Text(("✗ " if severity == "error" else "! ") + text)
+
+    def _lines(self, text: Text) -> int:
+        """Lines `text` takes under the field (1 before the row has a width)."""
+        width = self.content_region.width
+        return max(1, len(text.wrap(self.app.console, width))) if width > 0 else 1
+
+    def _draw_message(self) -> None:
+        label = self._message_line
+        if self._shown is None and label is None:
             return
-        severity, text = shown
-        content = Text(("✗ " if severity == "error" else "! ") + text)
-        if found:
-            label = found.first(Static)
-            label.update(content)
+        content = self._message_text()
+        if self._held is not None:  # the row has focus: the line keeps its height
+            self._held = max(self._held, 1)
+            width = self.content_region.width
+            lines = content.wrap(self.app.console, width) if width > 0 else [content]
+            if len(lines) > self._held:  # the rest shows when the field is left
+                lines = lines[: self._held]
+                last = lines[-1]
+                last.truncate(max(1, width - 1))
+                last.append("…")
+                content = Text("\n").join(lines)
+        if label is None:
+            # The message line takes the place of the blank line under the field (the row's
+            # margin, app.tcss): a message of one line moves nothing below it, in or out.
+            # The line and the margin's going are drawn in the same frame.
+            label = self._message_line = Static(content, classes="field-message")
+            self.call_next(self._mount_message_line, label)
         else:
-            # the message line takes the place of the blank line under the field (the row's
-            # margin): a one-line message moves nothing below it, in or out
-            label = Static(content, classes="field-message")
-            self.mount(label)
-            self.add_class("-message-line")
+            label.update(content)
+        severity = self._shown[0] if self._shown else None
         label.set_class(severity == "error", "-error")
         label.set_class(severity == "warning", "-warning")
+        label.styles.height = self._held  # None: as high as the message
 
+    async def _mount_message_line(self, label: Static) -> None:
+        with self.app.batch_update():
+            self.add_class("-message-line")
+            await self.mount(label)
     @property
     def message(self) -> tuple[str, str] | None:
         """(severity, text) as shown, or None."""
