@@ -205,8 +205,10 @@ class ChecklistScreen(FlowScreen):
         detail.update(text)
 
     def current(self) -> Item | None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
+        tables = self.query(DataTable)
+        if not tables:  # the footer asks (check_action) before the table is composed
+            return None
+        row = tables.first().cursor_row
         return self.items[row] if 0 <= row < len(self.items) else None
 
     # --- keys -----------------------------------------------------------------------------------
@@ -214,10 +216,11 @@ class ChecklistScreen(FlowScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("fix", "recheck", "tick") and self.running:
             return None
-        item = self.current()
         if action == "fix":
+            item = self.current()
             return True if item is not None and item.fixable and item.status != "pass" else None
         if action == "tick":
+            item = self.current()
             return True if item is not None and item.status == "manual" else None
         return True
 
