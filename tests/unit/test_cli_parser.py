@@ -1,0 +1,35 @@
+"""The command line builds only the parser of the subcommand that runs; help lists them all."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.conftest import run_cli
+from tui import cli
+
+
+def test_help_lists_every_subcommand():
+    r = run_cli("--help")
+    assert r.returncode == 0
+    for name, (help_text, _) in cli.SUBCOMMANDS.items():
+        assert f"    {name}" in r.stdout
+        assert help_text.split()[0] in r.stdout
+
+
+@pytest.mark.parametrize("name", list(cli.SUBCOMMANDS))
+def test_each_subcommand_alone_parses_as_in_the_whole_parser(name):
+    only = cli.build_parser(name)
+    whole = cli.build_parser()
+    probe = {"validate": [name, "a.toml"], "plan": [name, "a.toml"],
+             "preflight": [name, "a.toml"], "apply": [name, "a.toml"], "check": [name, "a.toml"],
+             "export": [name, "powershell", "a.toml"]}.get(name, [name])
+    a, b = only.parse_args(probe), whole.parse_args(probe)
+    assert {k: v for k, v in vars(a).items() if k != "run"} == \
+        {k: v for k, v in vars(b).items() if k != "run"}
+
+
+def test_a_subcommands_usage_error_names_it(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["plan"])
+    assert exc.value.code == 2
+    assert "mimsetup plan" in capsys.readouterr().err
