@@ -78,6 +78,12 @@ def edit(args: argparse.Namespace) -> int:
         if theme and theme not in app.available_themes:
             _err(f"no theme named {theme!r}; themes: {', '.join(sorted(app.available_themes))}")
             return EXIT_USAGE
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # Textual would draw into a pipe and wait for keys that cannot come.
+            _err("the wizard needs a terminal, and standard input or output is not one here; in a "
+                 "script use `mimsetup validate FILE`, `mimsetup plan FILE` or "
+                 "`mimsetup apply FILE --yes`")
+            return EXIT_USAGE
         app.after_start(gc.enable)
         app.after_start(lambda: sys.setswitchinterval(interval))
         code = app.run()
