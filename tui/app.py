@@ -21,6 +21,7 @@ import contextlib
 import copy
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +75,7 @@ PAGES: list[type[WizardPage]] = [
 THEME_ENV = "MIMSETUP_THEME"
 FORM_ACTIONS = frozenset({"next", "back", "save", "sections"})
 HANGUP_GRACE = 3.0  # seconds a hung-up app gets to end by itself
+TERMINAL_WATCH = 1.0  # seconds between checks that the terminal is still there
 EXIT_HANGUP = 129
 
 
@@ -160,6 +162,7 @@ class WizardApp(App[int]):
         self._notice = notice
         self._draft_timer: Timer | None = None
         self._after_start: list[Callable[[], object]] = []
+        self._hung_up = False
         self._draft_key: Path | None = self.path
         if started is not None:  # a restored draft: the pages the user had been on
             self.started = set(started)
@@ -487,13 +490,29 @@ class WizardApp(App[int]):
             self.notify(f"Could not save the draft: {exc.strerror or exc}", severity="warning")
 
     def _install_hangup_handler(self) -> None:
+        if not self.is_headless:
+            # A pty that closes while it is not the process's controlling terminal sends no
+            # SIGHUP; it shows as stdin no longer being a terminal (Textual's input thread then
+            # reads nothing, forever, at full speed).
+            self.set_interval(TERMINAL_WATCH, self._watch_terminal)
         if not hasattr(signal, "SIGHUP"):
             return
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self._hangup)
 
+    def _watch_terminal(self) -> None:
+        try:
+            alive = os.isatty(sys.__stdin__.fileno())
+        except (AttributeError, ValueError, OSError):
+            alive = False
+        if not alive:
+            self._hangup()
+
     def _hangup(self) -> None:
         """The terminal went away (SSH hang-up): keep the draft and leave cleanly."""
+        if self._hung_up:
+            return
+        self._hung_up = True
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self.save_draft()

@@ -1,5 +1,5 @@
-"""The real app in a real pseudo-terminal: type into fields, hang up (SIGHUP), start again and
-find the values restored from the draft."""
+"""The real app in a real pseudo-terminal: type into fields, hang up (SIGHUP, or a terminal that
+closes without one), start again and find the values restored from the draft."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ ANSI = re.compile(rb"\x1b\[[0-9;?<>=$ ]*[A-Za-z~]|\x1b[()][A-Z0-9]|\x1b[=>78]|\x
 
 
 class Terminal:
-    def __init__(self, state_dir: Path, *args: str) -> None:
+    def __init__(self, state_dir: Path, *args: str, controlling: bool = True) -> None:
         self.master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "MIMSETUP_STATE_DIR": str(state_dir),
@@ -33,7 +33,7 @@ class Terminal:
         env.pop("NO_COLOR", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui", *args], stdin=slave, stdout=slave, stderr=slave,
-            cwd=ROOT, env=env, start_new_session=True, close_fds=True,
+            cwd=ROOT, env=env, start_new_session=controlling, close_fds=True,
         )
         os.close(slave)
         self.output = b""
@@ -105,3 +105,25 @@ def test_hangup_keeps_the_draft_and_the_next_start_restores_it(tmp_path):
     finally:
         again.proc.send_signal(signal.SIGHUP)
         again.close()
+
+
+def test_a_terminal_that_closes_without_a_hangup_signal_ends_the_app_with_its_draft(tmp_path):
+    """The pty is the app's stdin but not its controlling terminal (no new session), so closing
+    it sends no SIGHUP: the app notices the terminal is gone, saves the draft and ends, instead
+    of spinning on empty reads."""
+    state = tmp_path / "state"
+    term = Terminal(state, controlling=False)
+    term.read_until("Choose what to install")
+    term.send("\x0e")  # Ctrl+N: the Database page
+    term.read_until("SQL Server")
+    term.send("sqlgone01")
+    term.read_until("sqlgone01")
+    os.close(term.master)
+    try:
+        code = term.proc.wait(timeout=30)
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert code == 129
+    drafts = list(state.glob("draft-*.json"))
+    assert len(drafts) == 1 and "sqlgone01" in drafts[0].read_text()
