@@ -10,12 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from screens.flow import FlowHeader, FlowScreen, mark
+from screens.flow import FlowHeader, TableFlowScreen, mark
 from screens.prompts import Choice
 from tui.engine.checklist import Item
 from tui.engine.errors import EngineError
-
-STATUS_W, TITLE_W = 10, 34
 
 WHAT_FIX_DOES = {
     "intranet-zone": "adds the portal's site to the Local intranet zone of the install account "
@@ -48,8 +46,10 @@ def summary(items: list[Item], ticked: set[str]) -> tuple[str, str]:
     return cls, f"{'✗' if fails else '!'} {passed} pass, {', '.join(parts)}{hint}."
 
 
-class ChecklistScreen(FlowScreen):
+class ChecklistScreen(TableFlowScreen):
     STEP = "Checklist"
+    STATUS_ID = "cl-status"
+    COLUMNS = (("Status", "status", 10), ("Item", "item", 34), ("Evidence", "evidence", 16))
     BINDINGS = [
         Binding("f", "fix", "Fix"),
         Binding("space", "tick", "Tick"),
@@ -59,10 +59,7 @@ class ChecklistScreen(FlowScreen):
     ]
 
     def __init__(self, session, *, run: bool = True) -> None:
-        """run=False: wait for `show(items)` (tests feed fixed items)."""
-        super().__init__(session)
-        self._run_on_mount = run
-        self.running = False
+        super().__init__(session, run=run)
         self.items: list[Item] = list(session.checklist)
 
     def compose(self) -> ComposeResult:
@@ -74,25 +71,14 @@ class ChecklistScreen(FlowScreen):
         yield Footer()
 
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        evidence_w = max(16, self.app.size.width - STATUS_W - TITLE_W - 8)
-        table.add_column("Status", width=STATUS_W, key="status")
-        table.add_column("Item", width=TITLE_W, key="item")
-        table.add_column("Evidence", width=evidence_w, key="evidence")
-        if self._run_on_mount:
-            self.check()
-
     # --- checking -------------------------------------------------------------------------------
 
+    def start(self) -> None:
+        self.check()
+
     def check(self, fix: tuple[str, ...] = ()) -> None:
-        self.running = True
         what = "Fixing and checking again" if fix else "Checking every item"
-        self._status("", f"{what} on {self.session.where} …")
-        table = self.query_one(DataTable)
-        table.display = True
-        table.loading = True
-        self.refresh_bindings()
+        self._busy(f"{what} on {self.session.where} …")
         self._run(fix)
 
     @work(thread=True, exclusive=True, group="checklist")
@@ -158,12 +144,6 @@ class ChecklistScreen(FlowScreen):
         return (mark(status), Text(title, no_wrap=True, overflow="ellipsis"),
                 Text(evidence, no_wrap=True, overflow="ellipsis", style="dim"))
 
-    def _status(self, cls: str, text: str) -> None:
-        status = self.query_one("#cl-status", Static)
-        status.remove_class("-error", "-warning", "-ok")
-        if cls:
-            status.add_class(cls)
-        status.update(Text(text))
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

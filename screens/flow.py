@@ -13,7 +13,7 @@ from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
 from textual.screen import Screen
-from textual.widgets import Header
+from textual.widgets import DataTable, Header, Static
 from textual.widgets._header import HeaderTitle
 
 from screens.prompts import Choice, PathPrompt
@@ -146,3 +146,48 @@ class FlowScreen(Screen[None]):
             self.notify(f"Could not save the report: {exc.strerror or exc}", severity="error")
             return
         self.notify("Report saved: " + ", ".join(map(str, written)) + " (mode 0600).")
+
+
+class TableFlowScreen(FlowScreen):
+    """A step that runs on the target and lists what it found in a table (the pre-flight, the
+    checklist): a status line (`STATUS_ID`), the table, the highlighted row's detail below."""
+
+    STATUS_ID: ClassVar[str] = ""
+    # (label, key, width); the last column takes what the others leave, at least its width
+    COLUMNS: ClassVar[tuple[tuple[str, str, int], ...]] = ()
+
+    def __init__(self, session: InstallSession, *, run: bool = True) -> None:
+        """run=False: run nothing and wait for `show(...)` (tests feed fixed results)."""
+        super().__init__(session)
+        self._run_on_mount = run
+        self.running = False
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        *fixed, (label, key, least) = self.COLUMNS
+        for name, column, width in fixed:
+            table.add_column(name, width=width, key=column)
+        rest = self.app.size.width - sum(width for *_, width in fixed) - 8
+        table.add_column(label, width=max(least, rest), key=key)
+        if self._run_on_mount:
+            self.start()
+
+    def start(self) -> None:
+        """Run the step on the target (on mount, unless run=False)."""
+        raise NotImplementedError
+
+    def _busy(self, text: str) -> None:
+        """The step runs: say what it does, the table waits."""
+        self.running = True
+        self._status("", text)
+        table = self.query_one(DataTable)
+        table.display = True
+        table.loading = True
+        self.refresh_bindings()
+
+    def _status(self, cls: str, text: str) -> None:
+        status = self.query_one(f"#{self.STATUS_ID}", Static)
+        status.remove_class("-error", "-warning", "-ok")
+        if cls:
+            status.add_class(cls)
+        status.update(Text(text))

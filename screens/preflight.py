@@ -10,13 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from screens.flow import FlowHeader, FlowScreen, mark
+from screens.flow import FlowHeader, TableFlowScreen, mark
 from screens.prompts import Choice
 from tui.engine.errors import EngineError
 from tui.engine.preflight import Check, PreflightReport
 
 ORDER = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
-STATUS_W, TITLE_W = 8, 28
 
 
 def verdict(report: PreflightReport) -> tuple[str, str]:
@@ -38,8 +37,10 @@ def verdict(report: PreflightReport) -> tuple[str, str]:
     return "-ok", f"✓ {summary}: nothing stands in the installer's way. i installs."
 
 
-class PreflightScreen(FlowScreen):
+class PreflightScreen(TableFlowScreen):
     STEP = "Pre-flight"
+    STATUS_ID = "pf-status"
+    COLUMNS = (("Status", "status", 8), ("Check", "check", 28), ("Message", "message", 20))
     BINDINGS = [
         Binding("i", "install", "Install"),
         Binding("c", "checklist", "Checklist"),
@@ -47,11 +48,8 @@ class PreflightScreen(FlowScreen):
         Binding("escape", "back", "Back"),
     ]
     def __init__(self, session, *, run: bool = True) -> None:
-        """run=False: wait for `show(report)` (tests feed a fixed report)."""
-        super().__init__(session)
-        self._run_on_mount = run
+        super().__init__(session, run=run)
         self.report: PreflightReport | None = None
-        self.running = False
         self._rows: list[Check] = []
 
     def compose(self) -> ComposeResult:
@@ -64,27 +62,16 @@ class PreflightScreen(FlowScreen):
         yield Footer()
 
 
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        message_w = max(20, self.app.size.width - STATUS_W - TITLE_W - 8)
-        table.add_column("Status", width=STATUS_W, key="status")
-        table.add_column("Check", width=TITLE_W, key="check")
-        table.add_column("Message", width=message_w, key="message")
-        if self._run_on_mount:
-            self.run_checks()
-
     # --- running --------------------------------------------------------------------------------
 
+    def start(self) -> None:
+        self.run_checks()
+
     def run_checks(self) -> None:
-        self.running = True
         self.report = None
-        self._status("", f"Running the pre-flight on {self.session.where} (every check in one "
-                     "round trip) …")
-        table = self.query_one(DataTable)
-        table.display = True
-        table.loading = True
         self.query_one("#pf-detail", Static).update("")
-        self.refresh_bindings()
+        self._busy(f"Running the pre-flight on {self.session.where} (every check in one round "
+                   "trip) …")
         self._run()
 
     @work(thread=True, exclusive=True, group="preflight")
@@ -130,12 +117,6 @@ class PreflightScreen(FlowScreen):
         table.focus()
         self.refresh_bindings()
 
-    def _status(self, cls: str, text: str) -> None:
-        status = self.query_one("#pf-status", Static)
-        status.remove_class("-error", "-warning", "-ok")
-        if cls:
-            status.add_class(cls)
-        status.update(Text(text))
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
