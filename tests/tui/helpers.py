@@ -6,7 +6,7 @@ import contextlib
 import copy
 import tomllib
 
-from tests.tui.conftest import CONTOSO
+from tests.tui.conftest import CONTOSO, type_text
 from tui.app import WizardApp
 from tui.widgets.field import FieldRow
 
@@ -103,3 +103,13 @@ def sim_server(password: str = "Sim-Passw0rd!", scenario: str = "healthy", speed
     finally:
         installer_of(machine).wait(30)
         machine.close()
+
+
+async def save_report(pilot, app, path) -> None:
+    """From a flow screen: s, the path, Enter, and wait for the report's JSON half."""
+    await pilot.press("s")
+    await until(pilot, lambda: on_screen(app, "PathPrompt"), what="the path prompt")
+    await pilot.press("ctrl+u")
+    await type_text(pilot, str(path))
+    await pilot.press("enter")
+    await until(pilot, lambda: path.with_suffix(".json").exists(), what="the report")

@@ -10,8 +10,8 @@ import stat
 import pytest
 from textual.widgets import DataTable
 
-from tests.tui.conftest import CONTOSO, type_text
-from tests.tui.helpers import demo_wizard, on_screen, screen_text, until
+from tests.tui.conftest import CONTOSO
+from tests.tui.helpers import demo_wizard, on_screen, save_report, screen_text, until
 from tui.engine.sim.demo import demo_target
 from tui.engine.sim.install_script import installer_of
 from tui.engine.state import unfinished
@@ -82,12 +82,7 @@ async def test_healthy_install_to_a_passing_checklist(answers, tmp_path):
             assert "✓ The checklist is complete" in screen_text(app)
             assert app.install_session.report().install.exit_code == 0
             # the report, saved from the checklist like Save as
-            await pilot.press("s")
-            await until(pilot, lambda: on_screen(app, "PathPrompt"), what="the path prompt")
-            await pilot.press("ctrl+u")
-            await type_text(pilot, str(tmp_path / "report.md"))
-            await pilot.press("enter")
-            await until(pilot, lambda: (tmp_path / "report.json").exists(), what="the report")
+            await save_report(pilot, app, tmp_path / "report.md")
             await pilot.press("escape")  # back to the answers
             await pilot.pause()
             assert app.screen is app.screen_stack[0] and app.current == "review"

@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import DataTable
 
 from tests.tui.conftest import type_text
-from tests.tui.helpers import on_screen, screen_text, sim_server, until
+from tests.tui.helpers import on_screen, save_report, screen_text, sim_server, until
 from tui.commands import wizard
 from tui.engine.sim.install_script import installer_of
 from tui.model.tomlio import dump_data
@@ -87,12 +87,7 @@ async def test_the_wizard_flow_leaks_no_password(tmp_path, monkeypatch, state_di
                 await until(pilot, lambda: on_screen(app, "ChecklistScreen")
                             and not app.screen.running, what="the re-check")
             shot(app)
-            await pilot.press("s")
-            await until(pilot, lambda: on_screen(app, "PathPrompt"), what="the path prompt")
-            await pilot.press("ctrl+u")
-            await type_text(pilot, str(tmp_path / "report.md"))
-            await pilot.press("enter")
-            await until(pilot, lambda: (tmp_path / "report.json").exists(), what="the report")
+            await save_report(pilot, app, tmp_path / "report.md")
             shot(app)
             await pilot.press("escape")
             await pilot.pause()
