@@ -12,6 +12,7 @@ from textual import work
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 from textual.widgets._header import HeaderTitle
@@ -95,6 +96,20 @@ class FlowScreen(Screen[None]):
         # switch_screen has already removed (its watcher then fails)
         where = "simulated server" if session.demo else session.endpoint.host
         self.sub_title = f"{self.STEP} on {where}" if self.STEP else where
+
+    class MoveOn(Message):
+        """Asks the app for the flow's next step in place of `screen`: "progress" (options: those
+        of ProgressScreen), "result" or "checklist". The flow's screens never import one another:
+        the app makes the next one (tui/wizard/install.py)."""
+
+        def __init__(self, screen: FlowScreen, step: str, **options: object) -> None:
+            super().__init__()
+            self.screen = screen
+            self.step = step
+            self.options = options
+
+    def move_on(self, step: str, **options: object) -> None:
+        self.post_message(self.MoveOn(self, step, **options))
 
     def from_thread(self, callback, *args) -> None:
         """From a worker's thread: `callback(*args)` on the app's loop, if this screen is still

@@ -303,10 +303,8 @@ class ProgressScreen(FlowScreen):
         self.call_after_refresh(self.set_timer, RESULT_DELAY, self._show_result)
 
     def _show_result(self) -> None:
-        from screens.result import ResultScreen
-
         if self.is_current:
-            self.app.switch_screen(ResultScreen(self.session))
+            self.move_on("result")
         # else: a dialog is open over this screen; the result follows when it closes
 
     def on_screen_resume(self) -> None:

@@ -154,18 +154,14 @@ class PreflightScreen(TableFlowScreen):
             self.run_checks()
 
     def action_checklist(self) -> None:
-        from screens.checklist import ChecklistScreen
-
         if self._already_installed():
-            self.app.switch_screen(ChecklistScreen(self.session))
+            self.move_on("checklist")
 
     def action_install(self) -> None:
         self._install()
 
     @work(exclusive=True, group="preflight-install")
     async def _install(self) -> None:
-        from screens.install import ProgressScreen
-
         report = self.report
         if report is None:
             self.notify("The pre-flight has not finished yet." if self.running else
@@ -190,4 +186,4 @@ class PreflightScreen(TableFlowScreen):
             ))
             if choice != "install":
                 return
-        self.app.switch_screen(ProgressScreen(self.session))
+        self.move_on("progress")

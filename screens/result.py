@@ -101,12 +101,9 @@ class ResultScreen(FlowScreen):
         return True
 
     def action_checklist(self) -> None:
-        from screens.checklist import ChecklistScreen
-
-        self.app.switch_screen(ChecklistScreen(self.session))
+        self.move_on("checklist")
 
     def action_attach(self) -> None:
-        from screens.install import ProgressScreen
         from tui.engine.state import InstallState
 
         state = self.session.state
@@ -117,4 +114,4 @@ class ResultScreen(FlowScreen):
         except (OSError, ValueError, TypeError):
             fresh = state
         self.session.finished = None
-        self.app.switch_screen(ProgressScreen(self.session, attach_state=fresh))
+        self.move_on("progress", attach_state=fresh)

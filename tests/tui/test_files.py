@@ -120,7 +120,7 @@ async def test_draft_has_no_clear_text_secret_and_is_restored(tmp_path, state_di
         await pilot.pause()
         app.query_one("#field-service_account-password #secret-text").focus()
         await type_text(pilot, "Sentinel-Pa55")
-        app.save_draft()
+        app.lifecycle.save_draft()
     files = list(state_dir.glob("draft-*.json"))
     assert len(files) == 1
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600

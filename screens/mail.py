@@ -1,8 +1,0 @@
-"""The Mail server page."""
-
-from tui.widgets.page import SectionPage
-
-
-class MailPage(SectionPage):
-    PAGE_ID = "mail"
-    SECTIONS = ("mail",)
