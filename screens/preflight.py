@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from screens.flow import FlowHeader, TableFlowScreen, mark
 from screens.prompts import Choice
 from tui.engine.errors import EngineError
+from tui.engine.job import preflight_gate
 from tui.engine.preflight import Check, PreflightReport
 
 ORDER = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
@@ -24,14 +25,14 @@ def verdict(report: PreflightReport) -> tuple[str, str]:
     words = {"fail": ("failure", "failures"), "warn": ("warning", "warnings"),
              "pass": ("passed", "passed"), "skip": ("skipped", "skipped")}
     summary = ", ".join(f"{n} {words[s][n != 1]}" for s, n in counts.items() if n)
-    installed = report.get("mim-installed")
-    if installed is not None and installed.status == "fail":
+    gate = preflight_gate(report)
+    if gate.already_installed:
         return "-error", (f"✗ {summary}. MIM Service and Portal is already installed: there is "
                           "nothing to install. c: the post-install checklist.")
-    if report.status == "fail":
+    if gate.decision == "stop":
         return "-error", (f"✗ {summary}: the installer would fail. Fix what is marked ✗ (its "
                           "remedy is under the table), then r runs the pre-flight again.")
-    if report.status == "warn":
+    if gate.decision == "confirm":
         return "-warning", (f"! {summary}: the installer should succeed; read the warnings. "
                             "i installs (after a yes to the warnings).")
     return "-ok", f"✓ {summary}: nothing stands in the installer's way. i installs."
@@ -137,8 +138,7 @@ class PreflightScreen(TableFlowScreen):
     # --- the way on -----------------------------------------------------------------------------
 
     def _already_installed(self) -> bool:
-        check = self.report.get("mim-installed") if self.report else None
-        return check is not None and check.status == "fail"
+        return self.report is not None and preflight_gate(self.report).already_installed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "install":
@@ -167,14 +167,15 @@ class PreflightScreen(TableFlowScreen):
             self.notify("The pre-flight has not finished yet." if self.running else
                         "The pre-flight could not run: r tries again.", severity="warning")
             return
-        if not report.ok:
-            n = len(report.by_status("fail"))
+        gate = preflight_gate(report)
+        if gate.decision == "stop":
+            n = len(gate.failures)
             self.notify(f"The pre-flight found {n} failure{'s' if n != 1 else ''}: the installer "
                         "would fail. Fix them, then r runs the pre-flight again.",
                         severity="error")
             return
-        warnings = report.by_status("warn")
-        if warnings:
+        warnings = gate.warnings
+        if gate.decision == "confirm":
             n = len(warnings)
             listed = "\n".join(f"! {c.title}: {c.message}" for c in warnings[:6])
             more = f"\n… and {n - 6} more (see the table)" if n > 6 else ""

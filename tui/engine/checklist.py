@@ -44,6 +44,11 @@ ITEMS: dict[str, tuple[str, bool]] = {
 MANUAL = {"addins"}
 
 
+def fixable_items() -> list[str]:
+    """The ids of the items mimsetup can fix on the target, in the walkthrough's order."""
+    return [i for i, (_, fixable) in ITEMS.items() if fixable]
+
+
 def _portal_host(a: AnswerFile) -> tuple[str, str, str]:
     parts = urlsplit(a.portal.sharepoint_url or "")
     host = parts.hostname or ""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tui.engine.checklist import Item
 from tui.engine.events import Finished
+from tui.engine.preflight import PreflightReport
 from tui.model.answers import AnswerFile
 from tui.model.atomic import atomic_write
 from tui.model.tomlio import to_data
@@ -83,6 +84,11 @@ class Report:
         atomic_write(md, self.to_markdown(), 0o600)
         atomic_write(js, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", 0o600)
         return [md, js]
+
+
+def preflight_rows(report: PreflightReport | None) -> list[dict]:
+    """The pre-flight's rows as the report keeps them (each with its title)."""
+    return [c.__dict__ | {"title": c.title} for c in report.checks] if report else []
 
 
 def _cell(text: object) -> str:

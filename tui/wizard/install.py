@@ -19,7 +19,8 @@ async def launch(app: Wizard) -> None:
     a worker (the dialogs wait for answers)."""
     from screens import prompts  # loaded when first needed: a faster start
     from tui.engine.errors import ConnectionProblem
-    from tui.session import InstallSession, check_target, needed_secrets, resolve_known
+    from tui.engine.job import by_prop, connection_endpoint, resolve_known, secret_needs
+    from tui.session import InstallSession
 
     if app.in_install_flow():
         return
@@ -41,13 +42,14 @@ async def launch(app: Wizard) -> None:
                                           app.remote_shell)
     else:
         try:
-            check_target(answers, base)
+            connection_endpoint(answers, base)  # what cannot work, before asking
         except ConnectionProblem as exc:
             await app.push_screen_wait(
                 prompts.MessageDialog("Cannot connect", exc.message, exc.remedy))
             return
-        needed = needed_secrets(answers)
-        values, problems = resolve_known(needed, base)
+        needed = secret_needs(answers)
+        known, problems = resolve_known(needed, base)
+        values = by_prop(known)
         if problems:
             await app.push_screen_wait(prompts.MessageDialog(
                 "Passwords missing", "\n".join(problems),
