@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+from tui.commands.common import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -18,6 +18,20 @@ def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
         return getattr(importlib.import_module(module), name)(args)
 
     return run
+
+
+def _apply_file(args: argparse.Namespace) -> int:
+    """`apply` on a fleet file (tui.commands.fleet) or an answer file (tui.commands.install)."""
+    from tui.model.fleet import Fleet, read_any
+
+    loaded = read_any(args.file)
+    if isinstance(loaded, Fleet):
+        from tui.commands.fleet import apply_fleet
+
+        return apply_fleet(args, loaded)
+    from tui.commands.install import apply
+
+    return apply(args, loaded)
 
 
 def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = True) -> None:
@@ -69,7 +83,7 @@ def _import(s: argparse.ArgumentParser) -> None:
 def _preflight(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the checks as JSON")
-    s.set_defaults(run=_lazy("tui.commands.remote", "preflight"))
+    s.set_defaults(run=_lazy("tui.commands.preflight", "preflight"))
 
 
 def _apply(s: argparse.ArgumentParser) -> None:
@@ -78,7 +92,7 @@ def _apply(s: argparse.ArgumentParser) -> None:
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.add_argument("--parallel", type=int, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
-    s.set_defaults(run=_lazy("tui.commands.install", "apply"))
+    s.set_defaults(run=_apply_file)
 
 
 def _attach(s: argparse.ArgumentParser) -> None:
@@ -91,9 +105,11 @@ def _attach(s: argparse.ArgumentParser) -> None:
 def _check(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the items as JSON")
+    from tui.engine.checklist import fixable_items
+
     s.add_argument("--fix", action="append", default=[], metavar="ITEM",
-                   help="fix this item (intranet-zone, mpr-own-attributes, fimservice), then "
-                   "check again; repeatable")
+                   help=f"fix this item ({', '.join(fixable_items())}), then check again; "
+                   "repeatable")
     s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.set_defaults(run=_lazy("tui.commands.install", "check"))
@@ -102,13 +118,14 @@ def _check(s: argparse.ArgumentParser) -> None:
 def _demo(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", nargs="?", metavar="FILE", help="answer file (default: contoso.toml)")
     s.add_argument("--headless", action="store_true", help="no wizard: print the steps' results")
+    from tui.commands.demo import scenario_names
+
     s.add_argument("--scenario", default="healthy", metavar="NAME",
-                   help="healthy, no-sharepoint, sql-unreachable, install-running, "
-                   "pending-reboot, mim-installed, wrong-msi, reboot-required, install-fails")
+                   help=", ".join(scenario_names()))
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.add_argument("--http", action="store_true", help="sealed HTTP instead of HTTPS")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
-    s.set_defaults(run=_lazy("tui.commands.remote", "demo"))
+    s.set_defaults(run=_lazy("tui.commands.demo", "demo"))
 
 
 def _export(s: argparse.ArgumentParser) -> None:
@@ -184,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KeyboardInterrupt:
         print("mimsetup: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_FAIL
     except Exception as exc:  # a traceback is a bug, but the user still gets a sentence
@@ -195,4 +212,4 @@ def main(argv: list[str] | None = None) -> int:
             "MIMSETUP_DEBUG=1 for details and report it.",
             file=sys.stderr,
         )
-        return 70
+        return EXIT_INTERNAL

@@ -34,8 +34,8 @@ os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from textual import events  # noqa: E402
 
 from tui.app import WizardApp  # noqa: E402
-from tui.commands.remote import demo_secrets  # noqa: E402
-from tui.commands.wizard import remote_shell  # noqa: E402
+from tui.commands.common import remote_shell  # noqa: E402
+from tui.commands.demo import demo_secrets  # noqa: E402
 from tui.engine.events import LogLines, Progress  # noqa: E402
 from tui.engine.sim.demo import demo_target  # noqa: E402
 from tui.engine.sim.install_script import installer_of  # noqa: E402

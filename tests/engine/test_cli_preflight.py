@@ -169,7 +169,7 @@ def test_yes_with_a_prompt_secret_fails_at_once_naming_it(tmp_path):
     for extra in (["--yes"], []):  # without --yes, no terminal: the same, stdin is never read
         res = _mimsetup("preflight", str(path), *extra, timeout=30)
         assert res.returncode == 2, res.stderr
-        assert "target.password (Install account password) is set to be asked" in res.stderr
+        assert "Install account password (target.password) is set to be asked" in res.stderr
         assert "Traceback" not in res.stderr and res.stdout == ""
 
 

@@ -68,8 +68,8 @@ def on_screen(app, name: str) -> bool:
 def demo_wizard(d, data: dict | None = None, **kwargs) -> WizardApp:
     """The wizard on the contoso answers (or `data`), its Install pointed at the simulated
     server `d` (a tui.engine.sim.demo.Demo), as `mimsetup demo` opens it."""
-    from tui.commands.remote import demo_secrets
-    from tui.commands.wizard import remote_shell
+    from tui.commands.common import remote_shell
+    from tui.commands.demo import demo_secrets
     from tui.session import DemoTarget
 
     secrets = demo_secrets(d.answers, CONTOSO.parent)

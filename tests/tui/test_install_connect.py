@@ -9,7 +9,7 @@ from textual.widgets import Input
 from tests.tui.conftest import type_text
 from tests.tui.helpers import on_screen, screen_text, sim_server, until
 from tui.app import WizardApp
-from tui.commands.wizard import remote_shell
+from tui.commands.common import remote_shell
 
 SIZE = (80, 24)
 PASSWORD = "Adm1n-Pa55!"

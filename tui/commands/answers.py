@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tui.model import compiled
 from tui.model.fleet import read_any  # validate takes answer files and fleet files alike
 from tui.model.tomlio import Loaded, read_file

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tui.export.common import ExportError, Source, load_source
 from tui.model.atomic import atomic_write
 

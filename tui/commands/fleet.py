@@ -10,47 +10,51 @@ import sys
 import threading
 from pathlib import Path
 
-from tui.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE
-from tui.commands.install import EXIT_DETACHED, _follow_in_thread, install_secrets
-from tui.commands.printer import EventPrinter
-from tui.commands.remote import (
-    TARGET_SECRET,
+from tui.commands.common import (
+    EXIT_DETACHED,
+    EXIT_FAIL,
+    EXIT_OK,
+    EXIT_USAGE,
+    TARGET_FLAGS,
     UsageProblem,
-    _problem,
-    needed_for_connection,
+    follow_in_thread,
+    remote_shell,
+    report_problem,
     resolve_secrets,
+    target_endpoint,
 )
+from tui.commands.printer import EventPrinter
 from tui.engine.events import CheckResult, Event, Finished, Notice
 from tui.model.fleet import Fleet
 
 
 def _refuse_overrides(args: argparse.Namespace) -> None:
-    given = [f"--{n.replace('_', '-')}" for n in ("host", "port", "user", "transport",
-                                                    "ca_bundle") if getattr(args, n, None)]
+    given = [f"--{n.replace('_', '-')}" for n in TARGET_FLAGS
+             if n not in ("http", "no_verify", "insecure") and getattr(args, n, None)]
     if given:
         raise UsageProblem(f"{', '.join(given)} cannot apply to every host of a fleet.",
                            "Set each host's [hosts.NAME.target] in the fleet file instead.")
 
 
 def _secrets(fleet: Fleet, base: Path, yes: bool) -> dict[str, dict[str, str]]:
-    """host -> {label: value}; a reference shared by several hosts is resolved (asked) once."""
-    labels: dict[object, str] = {}
-    per_host: dict[str, list[tuple[str, object]]] = {}
-    for h in fleet.hosts:
-        needed = needed_for_connection(h.answers) + install_secrets(h.answers)
-        per_host[h.name] = needed
-        for label, ref in needed:
-            labels.setdefault(ref, f"{label} [{h.name}]")
-    values = resolve_secrets([(label, ref) for ref, label in labels.items()], base, yes)
-    return {host: {label: values[labels[ref]] for label, ref in needed}
-            for host, needed in per_host.items()}
+    """host -> {MSI property (TARGET for the logon): value}; a reference shared by several
+    hosts is resolved (asked) once."""
+    from tui.engine.job import secret_needs
+
+    per_host = {h.name: secret_needs(h.answers) for h in fleet.hosts}
+    first = {}  # reference -> the first need for it, its label naming the host
+    for host, needs in per_host.items():
+        for n in needs:
+            first.setdefault(n.ref, n.for_host(host))
+    values = resolve_secrets(list(first.values()), base, yes)
+    return {host: {n.prop: values[first[n.ref]] for n in needs}
+            for host, needs in per_host.items()}
 
 
 def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
-    from tui.commands.install import _prop_of
-    from tui.commands.remote import target_endpoint
     from tui.engine.errors import EngineError
     from tui.engine.fleet import run_fleet, steps_for
+    from tui.engine.job import TARGET, InstallJob
 
     if not fleet.ok:
         for p in fleet.problems:
@@ -60,39 +64,35 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
     try:
         _refuse_overrides(args)
         secrets = _secrets(fleet, base, args.yes)
-        endpoints = {}
+        jobs = {}
         for h in fleet.hosts:
-            ep = target_endpoint(h.answers, args, base, secrets[h.name][TARGET_SECRET])
-            endpoints[h.name] = ep
+            values = dict(secrets[h.name])
+            ep = target_endpoint(h.answers, args, base, values.pop(TARGET))
+            jobs[h.name] = InstallJob(h.answers, ep, remote_shell, ep.url,
+                                      str(Path(args.file).resolve()), values)
     except (UsageProblem, EngineError) as exc:
-        return _problem(exc, args.json)
+        return report_problem(exc, args.json)
 
     printers = {h.name: EventPrinter(mode="json" if args.json else "lines", host=h.name)
                 for h in fleet.hosts}
 
     def run_host(name: str, emit, stop: threading.Event) -> Finished:
-        from tui.engine.install import InstallRequest, install
-        from tui.engine.preflight import run_preflight
-        from tui.engine.shell import RemoteShell
+        from tui.engine.install import install
 
-        host = fleet.host(name)
-        ep = endpoints[name]
-        with RemoteShell(ep) as shell:
-            report = run_preflight(shell, host.answers)
+        job = jobs[name]
+        report = job.run_preflight()
         for c in report.checks:
             emit(CheckResult(c.id, c.status, c.message, c.remedy))
-        if report.status == "fail":
-            failed = ", ".join(c.id for c in report.by_status("fail"))
+        gate = job.gate()
+        if gate.decision == "stop":
+            failed = ", ".join(c.id for c in gate.failures)
             return Finished("failed", None, f"The pre-flight failed ({failed}).",
                             "Fix the FAIL checks above and run again.")
-        if report.by_status("warn") and not args.yes:
+        if gate.decision == "confirm" and not args.yes:
             return Finished("failed", None, "The pre-flight has warnings.",
                             "Read them, then run again with --yes to accept them.")
         emit(Notice("Pre-flight passed; installing."))
-        values = {_prop_of(k): v for k, v in secrets[name].items() if k != TARGET_SECRET}
-        request = InstallRequest.for_answers(host.answers, ep, values,
-                                             str(Path(args.file).resolve()))
-        return install(lambda: RemoteShell(ep), request, emit, stop=stop)
+        return install(job.open_shell(), job.request(), emit, stop=stop)
 
     def work(emit_all, stop: threading.Event):
         return run_fleet(steps_for(fleet), run_host, emit_all, parallel=args.parallel,
@@ -101,7 +101,7 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
     def emit(host: str, event: Event) -> None:
         printers[host](event)
 
-    result = _follow_in_thread(lambda _emit, stop: work(emit, stop), lambda e: None)
+    result = follow_in_thread(lambda _emit, stop: work(emit, stop), lambda e: None)
     print("\n".join(["", "Summary:", *result.summary()]))
     if any(r.outcome == "detached" for r in result.results):
         return EXIT_DETACHED

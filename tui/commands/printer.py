@@ -1,10 +1,12 @@
-"""Engine events on a terminal: a progress bar on a TTY, plain lines otherwise, or JSON lines."""
+"""The engine's results on a terminal: events as a progress bar on a TTY, plain lines otherwise,
+or JSON lines; the pre-flight as a table; the checklist as a list."""
 
 from __future__ import annotations
 
 import json
 import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from tui.engine.events import (
@@ -104,3 +106,53 @@ class EventPrinter:
         if self._bar_shown:
             self.stream.write("\r\x1b[2K")
             self._bar_shown = False
+
+
+MARK = {"pass": "pass", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
+
+
+def print_preflight(report, where: str, stream=None) -> None:
+    stream = stream or sys.stdout
+    width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
+    title_w = max(len(c.id) for c in report.checks) if report.checks else 10
+    title_w = min(title_w, 34)
+    indent = 7 + title_w + 2
+    text_w = max(30, width - indent)
+    rounds = f", {report.requests} round trips" if report.requests is not None else ""
+    computer = f" on {report.computer}" if report.computer else ""
+    print(f"Pre-flight{computer} ({where}): {len(report.checks)} checks in "
+          f"{report.seconds:.2f} s{rounds}", file=stream)
+    print(f"{'STATUS':<7}{'CHECK':<{title_w + 2}}MESSAGE / REMEDY", file=stream)
+    for c in report.checks:
+        lines = textwrap.wrap(c.message, text_w) or [""]
+        if c.remedy and c.status in ("fail", "warn"):
+            lines += textwrap.wrap("remedy: " + c.remedy, text_w, subsequent_indent="  ")
+        title = c.id if len(c.id) <= title_w else c.id[: title_w - 1] + "…"
+        print(f"{MARK.get(c.status, c.status):<7}{title:<{title_w + 2}}{lines[0]}", file=stream)
+        for line in lines[1:]:
+            print(" " * indent + line, file=stream)
+    counts = {s: len(report.by_status(s)) for s in ("pass", "warn", "fail", "skip")}
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+    verdict = {
+        "pass": "nothing stands in the installer's way.",
+        "warn": "the installer should succeed; read the warnings.",
+        "fail": "the installer would fail: fix the FAIL lines and run the pre-flight again.",
+    }[report.status]
+    print(f"\n{summary}: {verdict}", file=stream)
+    for note in report.notes:
+        print(f"note: {note}", file=stream)
+
+
+def print_checklist(items, stream=None) -> None:
+    stream = stream or sys.stdout
+    print("Post-install checklist:", file=stream)
+    for i in items:
+        mark = {"pass": "pass", "fail": "FAIL", "unknown": "????", "manual": "todo"}.get(
+            i.status, i.status)
+        fixed = " (fixed)" if i.fixed else ""
+        print(f"  [{mark}] {i.title}{fixed}", file=stream)
+        if i.evidence and i.status != "manual":
+            print(f"         {i.evidence}", file=stream)
+        if i.status in ("fail", "unknown") and i.remedy:
+            print(f"         -> {i.remedy}" + (" (fixable: --fix " + i.id + ")" if i.fixable
+                                              else ""), file=stream)

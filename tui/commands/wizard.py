@@ -4,26 +4,16 @@ wizard opens, so that the other subcommands never load it."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-EXIT_OK, EXIT_USAGE = 0, 2
+from tui.commands.common import EXIT_OK, EXIT_USAGE, remote_shell
 
 
 def _err(message: str) -> None:
     print(f"mimsetup: {message}", file=sys.stderr)
-
-
-def remote_shell(endpoint):
-    """The wizard's Install connects with this: the engine's WinRM shell, imported when Install
-    is pressed (the wizard starts without the WinRM stack, and its modules never import it)."""
-    from tui.engine.shell import RemoteShell
-
-    return RemoteShell(endpoint)
 
 
 def build(file: str | None, theme: str | None = None):
@@ -92,45 +82,3 @@ def edit(args: argparse.Namespace) -> int:
         sys.setswitchinterval(interval)
     return app.return_code if app.return_code is not None else (code or EXIT_OK)
 
-
-DEMO_SPEED_ENV = "MIMSETUP_DEMO_SPEED"  # how much faster than real time the demo's install runs
-
-
-@contextlib.contextmanager
-def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "healthy", *,
-             https: bool = True, speed: float | None = None,
-             report: str | None = None) -> Iterator:
-    """The wizard on `path`'s answers, its Install pointed at a simulated Windows server
-    (started here, stopped on leaving) that matches them. No password is asked: the simulated
-    server's logon is its own, and `secrets` (MSI property -> value) are throwaway values."""
-    from tui.app import WizardApp
-    from tui.engine.sim.demo import demo_target
-    from tui.model.tomlio import read_file
-    from tui.session import DemoTarget
-
-    loaded = read_file(path)
-    with demo_target(answers, scenario, https=https, speed=speed) as d:
-        demo = DemoTarget(d.endpoint, d.label, dict(secrets), d.time_scale, d.scenario.name,
-                          report)
-        notice = (f"Demo: Install (on this Review page) goes to a simulated Windows server at "
-                  f"{d.endpoint.url} (scenario {d.scenario.name}); no password is asked. "
-                  "F2 lists the pages.")
-        yield WizardApp(path=path, data=loaded.data, from_file=True, start_page="review",
-                        notice=notice, demo=demo, remote_shell=remote_shell)
-
-
-def demo(args: argparse.Namespace, path: Path, answers, secrets: dict[str, str]) -> int:
-    """`mimsetup demo` without --headless: the whole flow in the wizard, against the simulated
-    server (MIMSETUP_DEMO_SPEED=N replays the install N times faster than real time)."""
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    speed: float | None = None
-    if os.environ.get(DEMO_SPEED_ENV):
-        try:
-            speed = float(os.environ[DEMO_SPEED_ENV])
-        except ValueError:
-            _err(f"{DEMO_SPEED_ENV} must be a number, e.g. 40")
-            return EXIT_USAGE
-    with demo_app(path, answers, secrets, args.scenario, https=not args.http, speed=speed,
-                  report=getattr(args, "report", None)) as app:
-        code = app.run()
-    return app.return_code if app.return_code is not None else (code or EXIT_OK)
