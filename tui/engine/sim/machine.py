@@ -55,6 +55,9 @@ class ScriptRun:
 
 
 ScriptHandler = Callable[[ScriptRun], int]
+# The handler of one check run inline (`# mimsetup-check: ID`; the run's name is the check's id),
+# registered by the pre-flight's emulation like any script.
+SINGLE_CHECK = "check"
 
 _REGISTRY: dict[str, ScriptHandler] = {}
 # Every module of this package named `*_script` is imported before the first script runs, so
@@ -243,15 +246,13 @@ class WindowsMachine:
         return _fail("The simulated target does not run arbitrary PowerShell.", 1)
 
     def _single_check(self, check_id: str, params: dict, user: str) -> ProcessFn:
-        from tui.engine.sim.preflight_script import run_checks
+        handler = self.handlers.get(SINGLE_CHECK)
 
         def fn(stdin: StdinReader, out: OutputSink) -> int:
-            found = [c for c in run_checks(self.state, params, user) if c["id"] == check_id]
-            if not found:
-                out.stderr(f"no check named {check_id}\r\n")
+            if handler is None:
+                out.stderr("The simulated target has no emulation of single checks.\r\n")
                 return 1
-            out.stdout(json.dumps(found[0]) + "\r\n")
-            return 0
+            return int(handler(ScriptRun(self, check_id, params, user, out)) or 0)
 
         return fn
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 
-from tui.engine.sim.machine import ScriptRun, script
-from tui.engine.sim.state import MachineState
+from tui.engine.sim.machine import SINGLE_CHECK, ScriptRun, script
+from tui.engine.sim.state import MachineState, normalise_url
 from tui.model.rules import split_account
 
 SP_KEY = "HKLM:\\SOFTWARE\\Microsoft\\Shared Tools\\Web Server Extensions\\{}"
@@ -883,13 +883,20 @@ def _sharepoint(c: Checks, state: MachineState, params: dict, user: str) -> None
         )
 
 
-def normalise_url(url: str) -> str:
-    return url.strip().rstrip("/").lower()
-
-
 @script("preflight")
 def preflight(run: ScriptRun) -> int:
     checks = run_checks(run.state, run.params, run.user)
     doc = {"schema": 1, "computer": run.state.computer_name, "checks": checks}
     run.out.stdout(json.dumps(doc, separators=(",", ":")) + "\r\n")
+    return 0
+
+
+@script(SINGLE_CHECK)
+def single_check(run: ScriptRun) -> int:
+    """One check run inline (`# mimsetup-check: ID`): `run.name` is its id."""
+    found = [c for c in run_checks(run.state, run.params, run.user) if c["id"] == run.name]
+    if not found:
+        run.out.stderr(f"no check named {run.name}\r\n")
+        return 1
+    run.out.stdout(json.dumps(found[0]) + "\r\n")
     return 0

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine import preflight as pf
-from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance
+from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
 
 DEFAULT_MSI = "C:\\Install\\Service and Portal\\Service and Portal.msi"
 DEFAULT_ADMIN = "CONTOSO\\Administrator"
@@ -251,8 +251,6 @@ def healthy_state(root: Path, answers: object | None = None) -> MachineState:
     if db_existing:
         inst.databases.add(db_name)
     s.sql[(s.computer_name if s.is_this_computer(host) else host).lower()] = inst
-    from tui.engine.sim.preflight_script import normalise_url
-
     for url in sites:
         s.sites[normalise_url(url)] = 200
     s.sharepoint_farm_admins.add(DEFAULT_ADMIN.lower())

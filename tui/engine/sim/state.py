@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PureWindowsPath
 
 
+def normalise_url(url: str) -> str:
+    """A site's address as `MachineState.sites` keys it."""
+    return url.strip().rstrip("/").lower()
+
+
 @dataclass
 class Service:
     name: str
