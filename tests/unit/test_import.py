@@ -21,6 +21,7 @@ from tui.model.importer import (
     parse_arguments,
 )
 from tui.model.msi import build_plan
+from tui.model.secrets import named_like_secret
 from tui.model.tomlio import validate_data
 
 SECRET_PROPS = {"SERVICE_ACCOUNT_PASSWORD", "REGISTRATION_ACCOUNT_PASSWORD",
@@ -73,7 +74,7 @@ Write-Host "done"
 
 
 def non_secret(props: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in props.items() if k not in SECRET_PROPS}
+    return {k: v for k, v in props.items() if k not in SECRET_PROPS and not named_like_secret(k)}
 
 
 def original_props(text: str) -> dict[str, str]:
@@ -311,3 +312,66 @@ def test_a_password_in_a_plan_built_from_the_import_is_masked():
     plan = build_plan(validate_data(data).answers)
     assert SENTINEL not in plan.command_line()
     assert imported.secrets["SERVICE_ACCOUNT_PASSWORD"] == SENTINEL
+
+
+# --- passwords whatever the selection (#12.2) --------------------------------------------------
+
+UNSELECTED = (
+    'msiexec /i "C:\\Install\\Service and Portal.msi" /qn ADDLOCAL=CommonServices,WebPortals '
+    "SQLSERVER_SERVER=corpsql MAIL_SERVER=localhost MAIL_SERVER_USE_SSL=0 "
+    "MAIL_SERVER_IS_EXCHANGE=0 POLL_EXCHANGE_ENABLED=0 SERVICE_ACCOUNT_NAME=MIMService "
+    "SERVICE_ACCOUNT_DOMAIN=contoso SERVICE_ACCOUNT_EMAIL=MIMService@contoso.local "
+    "SYNCHRONIZATION_SERVER=CORPIDM SYNCHRONIZATION_SERVER_ACCOUNT=contoso\\MIMMA "
+    "SERVICEADDRESS=CORPIDM SHAREPOINT_URL=http://CorpIDM.contoso.local "
+    f'SERVICE_ACCOUNT_PASSWORD="{SENTINEL}-svc" REGISTRATION_ACCOUNT_NAME=MIMSSPR '
+    f'REGISTRATION_ACCOUNT_PASSWORD="{SENTINEL}-reg" RESET_ACCOUNT_PASSWORD="{SENTINEL}-res" '
+    f'SQL_ADMIN_PWD="{SENTINEL}-sql" SvcPassword="{SENTINEL}-mixed" SQLSERVER_TIMEOUT=600'
+)
+
+
+def test_unselected_and_unknown_passwords_are_secrets():
+    imported = from_command_line(UNSELECTED)
+    assert set(imported.secrets) == {
+        "SERVICE_ACCOUNT_PASSWORD", "REGISTRATION_ACCOUNT_PASSWORD", "RESET_ACCOUNT_PASSWORD",
+        "SQL_ADMIN_PWD", "SVCPASSWORD"}
+    msi = imported.data["msi"]
+    assert msi["extra_properties"] == {"REGISTRATION_ACCOUNT_NAME": "MIMSSPR",
+                                       "SQLSERVER_TIMEOUT": "600"}
+    assert set(msi["secret_properties"]) == set(imported.secrets) - {"SERVICE_ACCOUNT_PASSWORD"}
+    assert SENTINEL not in json.dumps(imported.data)
+
+
+def test_unselected_passwords_never_printed(tmp_path):
+    out, r = import_via_cli(tmp_path, UNSELECTED)
+    text = out.read_text(encoding="utf-8")
+    assert SENTINEL not in text
+    stored = tomllib.loads((tmp_path / "imported.secrets.toml").read_text(encoding="utf-8"))
+    assert stored["RESET_ACCOUNT_PASSWORD"] == f"{SENTINEL}-res"
+    assert stored["SQL_ADMIN_PWD"] == f"{SENTINEL}-sql"
+    data = tomllib.loads(text)
+    assert data["msi"]["secret_properties"]["REGISTRATION_ACCOUNT_PASSWORD"] == {
+        "file": "imported.secrets.toml", "key": "REGISTRATION_ACCOUNT_PASSWORD"}
+    assert validate_data(data, str(out)).ok
+    plan = plan_json(out)
+    assert_reproduced(original_props(UNSELECTED), plan["properties"])
+    for prop in ("REGISTRATION_ACCOUNT_PASSWORD", "RESET_ACCOUNT_PASSWORD", "SQL_ADMIN_PWD"):
+        assert plan["properties"][prop] == "********"  # still passed to msiexec, masked
+    text_plan = run_cli("plan", str(out))
+    assert text_plan.returncode == 0 and SENTINEL not in text_plan.stdout
+    for kind in ("powershell", "ansible"):
+        exported = run_cli("export", kind, str(out), cwd=tmp_path)
+        assert SENTINEL not in exported.stdout + exported.stderr
+    # without -o the passwords would go to stdout: refused
+    r = run_cli("import", UNSELECTED)
+    assert r.returncode == 2 and SENTINEL not in r.stdout + r.stderr
+
+
+def test_a_secret_property_set_by_a_planned_field_is_a_conflict():
+    imported = from_command_line(UNSELECTED)
+    imported.refer_to("s.toml")
+    data = imported.data
+    data["msi"]["secret_properties"]["SERVICE_ACCOUNT_PASSWORD"] = {"prompt": True}
+    data["install"]["msi_path"] = "C:\\x.msi"
+    problems = [p.format() for p in validate_data(data).problems]
+    assert any("SERVICE_ACCOUNT_PASSWORD is set by service_account.password" in p
+               for p in problems)

@@ -12,7 +12,14 @@ from pydantic import SecretStr, ValidationError
 from tests.unit.conftest import SENTINEL, run_cli
 from tui.model.answers import AnswerFile
 from tui.model.msi import build_plan
-from tui.model.secrets import MASK, PROMPT, SecretRef, SecretUnavailable, resolve
+from tui.model.secrets import (
+    MASK,
+    PROMPT,
+    SecretRef,
+    SecretUnavailable,
+    named_like_secret,
+    resolve,
+)
 from tui.model.service import ServiceAccount
 from tui.model.tomlio import SECRETS_HEADER, dump, load_text, read_file, save, validate_data
 
@@ -250,3 +257,23 @@ def test_an_empty_env_or_file_reference_is_refused_not_taken_for_a_literal():
             assert "needs" in str(exc)
         else:
             raise AssertionError(f"{data} was accepted")
+
+
+# --- what is named like a secret (the importer's and the drafts' one rule) --------------------
+
+@pytest.mark.parametrize("name", [
+    "SERVICE_ACCOUNT_PASSWORD", "SQL_PASSWORD", "SQL_ADMIN_PWD", "SvcPassword", "password",
+    "pasword", "passwd", "paswd", "pwd", "PASS", "SQL_PW", "MyPassPhrase", "CLIENT_SECRET",
+    "mot_de_passe", "Kennwort", "credentials",
+])
+def test_named_like_a_secret(name):
+    assert named_like_secret(name)
+
+
+@pytest.mark.parametrize("name", [
+    "REQUIRE_RESET_INFO", "PASSTHROUGH", "BYPASS_CHECK", "COMPASS_URL", "SHAREPOINTTIMEOUT",
+    "USE_MANAGED_ACCOUNT_FOR_SERVICE", "IS_BEST_PRACTICE_ACCOUNT", "ADDRESS", "SPS", "name",
+    "REGISTRATION_ACCOUNT_NAME",
+])
+def test_not_named_like_a_secret(name):
+    assert not named_like_secret(name)

@@ -120,11 +120,7 @@ def import_(args: argparse.Namespace) -> int:
 
         atomic_write(secrets_path, "# Passwords imported by mimsetup; keep this file private "
                      "(mode 0600).\n" + tomli_w.dumps(imported.secrets), 0o600)
-        for table in imported.data.values():
-            if isinstance(table, dict):
-                for value in table.values():
-                    if isinstance(value, dict) and value.get("file") == "":
-                        value["file"] = secrets_path.name
+        imported.refer_to(secrets_path.name)
     text_out = dump_data(imported.data)
     if out is None:
         sys.stdout.write(text_out)

@@ -241,13 +241,21 @@ def _extra_properties(a: AnswerFile) -> Iterator[Problem]:
     from tui.model.msi import owned_properties
 
     owned = owned_properties(type(a))
-    for name in a.msi.extra_properties:
-        owner = owned.get(name, "").split(".")[0]
-        if owner in a.section_types() and (getattr(a, owner) is None or not a.planned(owner)):
-            continue  # the plan does not set it: passing it through is no conflict
-        if name in owned:
-            yield Problem(
-                ("msi", "extra_properties", name),
-                f"{name} is set by {owned[name]}",
-                f"remove it here and set {owned[name]} instead",
-            )
+    for table in ("extra_properties", "secret_properties"):
+        for name in getattr(a.msi, table):
+            owner = owned.get(name, "").split(".")[0]
+            if owner in a.section_types() and (getattr(a, owner) is None
+                                               or not a.planned(owner)):
+                continue  # the plan does not set it: passing it through is no conflict
+            if name in owned:
+                yield Problem(
+                    ("msi", table, name),
+                    f"{name} is set by {owned[name]}",
+                    f"remove it here and set {owned[name]} instead",
+                )
+    for name in set(a.msi.extra_properties) & set(a.msi.secret_properties):
+        yield Problem(
+            ("msi", "extra_properties", name),
+            f"{name} is also in [msi.secret_properties]",
+            "keep it in one of the two tables (a password in secret_properties)",
+        )

@@ -3,24 +3,16 @@ lost: properties without a field go to [msi.extra_properties], passwords to a se
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
 from tui.model.answers import SCHEMA_VERSION, planned, section_types
+from tui.model.cmdline import ImportProblem, extract_command, parse_arguments, split_msiexec
 from tui.model.components import Components
+from tui.model.secrets import named_like_secret
 
-_MSIEXEC = re.compile(r"(?i)(?:^|[\s&\"'(])(?:[\w:\\. -]*\\)?msiexec(?:\.exe)?\"?(?=\s|$)")
-_ARGLIST = re.compile(r"(?i)-ArgumentList\s+")
-# What separates arguments on a Windows command line: not U+00A0 or U+3000, which
-# str.isspace() counts and a value may hold unquoted.
-_BLANKS = " \t\r\n"
-_ARG_LINE = re.compile(r"^[ \t]+(?:[A-Za-z_][A-Za-z0-9_.]*=|/[A-Za-z])")
-_END = re.compile(r"\s[|;&]{1,2}\s|\s-Wait\b|\s-NoNewWindow\b|\s-PassThru\b")
-
-
-class ImportProblem(Exception):
-    """The input holds no msiexec command line mimsetup can read."""
+__all__ = ["ImportProblem", "Imported", "extract_command", "from_command_line",
+           "parse_arguments", "split_msiexec"]
 
 
 @dataclass
@@ -29,110 +21,17 @@ class Imported:
     secrets: dict[str, str] = field(default_factory=dict)  # MSI property -> password
     notes: list[str] = field(default_factory=list)
 
+    def refer_to(self, secrets_file: str) -> None:
+        """Point every password reference at the secrets file, once its name is known."""
+        def walk(node: Any) -> None:
+            if isinstance(node, dict):
+                if node.get("file") == "" and "key" in node:
+                    node["file"] = secrets_file
+                    return
+                for value in node.values():
+                    walk(value)
 
-def split_msiexec(text: str) -> list[str]:
-    """msiexec's own tokenising: whitespace separates, double quotes group, "" inside quotes is
-    a quote. PROP="a b" stays one token."""
-    tokens: list[str] = []
-    cur: list[str] = []
-    quoted = False
-    started = False
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == '"':
-            if quoted and text[i + 1 : i + 2] == '"':
-                cur.append('"')
-                i += 2
-                continue
-            quoted = not quoted
-            started = True
-        elif c in _BLANKS and not quoted:
-            if started or cur:
-                tokens.append("".join(cur))
-            cur, started = [], False
-        else:
-            cur.append(c)
-            started = True
-        i += 1
-    if quoted:
-        raise ImportProblem("a double quote is not closed")
-    if started or cur:
-        tokens.append("".join(cur))
-    return tokens
-
-
-_PS_ESCAPES = {"n": "\n", "t": "\t", "0": ""}
-
-
-def _ps_strings(text: str) -> list[str]:
-    """The string literals of a PowerShell -ArgumentList value ('..', "..", or a list)."""
-    out = []
-    for m in re.finditer(r"'((?:[^']|'')*)'|\"((?:[^\"`]|`.|\"\")*)\"", text):
-        if m.group(1) is not None:
-            out.append(m.group(1).replace("''", "'"))
-        else:
-            s = m.group(2).replace('""', '"')
-            out.append(re.sub(r"`(.)", lambda g: _PS_ESCAPES.get(g.group(1), g.group(1)), s))
-        if not re.match(r"\s*,", text[m.end():]):
-            break
-    return out
-
-
-def extract_command(text: str) -> str:
-    """The msiexec arguments in a .cmd/.bat/.ps1 text or a bare command line."""
-    text = re.sub(r"\^\r?\n", " ", text)  # cmd line continuation
-    text = re.sub(r"`\r?\n", " ", text)  # PowerShell line continuation
-    lines = text.splitlines()
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(("#", "::", "REM ", "rem ")):
-            continue
-        m = _MSIEXEC.search(line)
-        if not m:
-            continue
-        for more in lines[index + 1 :]:  # wrapped over indented lines, as documents print it
-            if not _ARG_LINE.match(more):
-                break
-            line += " " + more.strip()
-        rest = line[m.end():]
-        if a := _ARGLIST.search(rest):
-            return " ".join(_ps_strings(rest[a.end():]))
-        for end in _END.finditer(rest):  # the command ends there unless inside "..."
-            if rest.count('"', 0, end.start()) % 2 == 0:
-                return rest[: end.start()]
-        return rest
-    if re.search(r"(?i)(^|\s)/(i|package)\s", text) or re.search(r"\b[A-Z_]+=", text):
-        return text.strip()
-    raise ImportProblem("no msiexec command line was found")
-
-
-def parse_arguments(args: str) -> tuple[dict[str, str], dict[str, str]]:
-    """(options, properties) of msiexec arguments."""
-    tokens = split_msiexec(args)
-    options: dict[str, str] = {}
-    props: dict[str, str] = {}
-    i = 0
-    while i < len(tokens):
-        t = tokens[i]
-        low = t.lower()
-        if low.startswith(("/", "-")) and "=" not in t:
-            name = low[1:]
-            if name in ("i", "package", "a", "x", "f") or name.startswith("l"):
-                if i + 1 >= len(tokens):
-                    raise ImportProblem(f"{t} needs a file after it")
-                options["package" if name in ("i", "package") else name] = tokens[i + 1]
-                i += 2
-                continue
-            options[name] = ""
-        elif "=" in t:
-            key, _, value = t.partition("=")
-            props[key.upper()] = value
-        elif "package" not in options and t.lower().endswith(".msi"):
-            options["package"] = t
-        i += 1
-    return options, props
-
+        walk(self.data)
 
 def _wants_int(annotation: Any) -> bool:
     """Whether a field holds a number (a port), not text that may be all digits (a thumbprint,
@@ -147,6 +46,12 @@ def _field_index() -> dict[str, tuple[str, str]]:
             for prop in meta.msi:
                 out[prop] = (section, meta.name)
     return out
+
+
+def _secret_properties() -> set[str]:
+    """Every MSI property of a password field, whether its component is selected or not."""
+    return {prop for model in section_types().values() for meta in model.fields()
+            if meta.secret for prop in meta.msi}
 
 
 def from_command_line(text: str) -> Imported:
@@ -200,8 +105,17 @@ def from_command_line(text: str) -> Imported:
         k: v for k, v in props.items()
         if k not in consumed and not (k in fixed and fixed[k] == v)
     }
+    # A password is a secret whatever the selection (an unselected portal's), and so is a
+    # property whose name says password: to the secrets file, referenced, passed as a secret.
+    known = _secret_properties()
+    hidden = {k: extra.pop(k) for k in list(extra) if k in known or named_like_secret(k)}
     if extra:
         data.setdefault("msi", {})["extra_properties"] = extra
+    if hidden:
+        result.secrets.update(hidden)
+        data.setdefault("msi", {})["secret_properties"] = {
+            k: {"file": "", "key": k} for k in hidden
+        }
     for prop in sorted(set(props) & set(fixed)):
         if fixed[prop] != props[prop]:
             result.notes.append(f"{prop}={props[prop]} kept in [msi.extra_properties]")
@@ -217,4 +131,3 @@ def _components(addlocal: str, remove: str) -> dict[str, bool]:
         for m in Components.fields()
         if m.feature
     }
-

@@ -104,6 +104,8 @@ def build_plan(a: AnswerFile) -> Plan:
         props.extend(_section_properties(name, section))
     props += [MsiProperty(k, v, None, "msi.extra_properties") for k, v in
               a.msi.extra_properties.items()]
+    props += [MsiProperty(k, "", ref, "msi.secret_properties") for k, ref in
+              a.msi.secret_properties.items()]
     given = {p.name for p in props}
     props += [MsiProperty(k, v, None, "") for k, v in FIXED_PROPERTIES if k not in given]
     install = a.install

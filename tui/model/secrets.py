@@ -6,6 +6,7 @@ A literal value is kept only when the user asks for it, and never shown."""
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,28 @@ from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
 from tui.model.behaviour import MASK, SecretRefBehaviour, secret_literal, secret_one_source
 
-__all__ = ["MASK", "PROMPT", "SecretRef", "SecretUnavailable", "resolve"]
+__all__ = ["MASK", "PROMPT", "SecretRef", "SecretUnavailable", "named_like_secret", "resolve"]
+
+# A name says "password" when one of its words (split at _ - . spaces and lower-to-upper case
+# changes) is one of these, spelt right or not: an unknown MSI property (SQL_PASSWORD,
+# SvcPwd) or a misspelt key in an answer file (pasword, passwd) is then handled as a secret.
+_SECRET_WORD = re.compile(
+    r"""p[a@]s{1,2}(?:w(?:o?r?d|rd|ort)?|phrase)?   # password passwd pasword pass passphrase
+      | pw|pwd|secrets?|credentials?|creds?|kennwort|contrase(?:n|ñ)a""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9ñ@]+|(?<=[a-z])(?=[A-Z])")
+
+
+def named_like_secret(name: str) -> bool:
+    """Whether a key or MSI property name says it holds a password: the one rule for the
+    importer (unknown properties) and the drafts (misspelt keys)."""
+    words = [w for w in _WORD_SPLIT.split(name) if w]
+    if any(_SECRET_WORD.fullmatch(w) for w in words):
+        return True
+    # Run together (PASSWORDFORSQL, SQLPWD) or in several words (mot_de_passe)
+    return bool(re.search(r"(?i)passw|pasw|pwd|passphrase|secret|kennwort|mot\W?_?de\W?_?passe",
+                          name))
 
 
 class SecretRef(SecretRefBehaviour, BaseModel):

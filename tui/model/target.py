@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
+from pydantic import AfterValidator
+
+from tui.model import rules
 from tui.model.behaviour import TargetBehaviour
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import Account, Host, MsiFile, MsiProperties, Port, WindowsPath
+
+# Passwords for properties that have no field (an unselected portal's, or an unknown property
+# whose name says password): references, like every password of the answer file.
+MsiSecretProperties = Annotated[dict[str, SecretRef], AfterValidator(rules.msi_property_names)]
 
 
 class Install(Section):
@@ -57,6 +64,15 @@ class Msi(Section):
         "Properties passed to msiexec as they are, for what has no field here (kept by "
         "`mimsetup import`).",
         example={"SQLSERVER_TIMEOUT": "600"},
+        default_factory=dict,
+    )
+    secret_properties: MsiSecretProperties = field(
+        "Extra secret MSI properties",
+        "Passwords passed to msiexec for properties without a field here (an unselected "
+        "portal's, or one whose name says password), each a reference such as "
+        "{ file = \"x.secrets.toml\", key = \"NAME\" }; never shown.",
+        example={"SQL_PASSWORD": {"prompt": True}},
+        secret=True,
         default_factory=dict,
     )
 

@@ -286,7 +286,10 @@ def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
                 value = value.to_toml(include_secrets)
                 if value is None:
                     value = PROMPT.to_toml(False)
-            if value == {} and meta.name == "extra_properties":
+            elif ref_table(meta):  # msi.secret_properties
+                value = {k: ref.to_toml(include_secrets) or PROMPT.to_toml(False)
+                         for k, ref in value.items()}
+            if value == {} and meta.name in ("extra_properties", "secret_properties"):
                 continue
             table[meta.name] = value
         if table or name != "msi":
@@ -294,12 +297,19 @@ def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
     return data
 
 
+def ref_table(meta: FieldMeta) -> bool:
+    """A table of password references (msi.secret_properties), not one reference."""
+    return meta.secret and isinstance(meta.default, dict)
+
+
 def has_literal_secrets(data: dict[str, Any]) -> bool:
     types = answers_model().section_types()
     for name, table in data.items():
         if name in types and isinstance(table, dict):
             for meta in types[name].fields():
-                if meta.secret and isinstance(table.get(meta.name), str):
+                value = table.get(meta.name)
+                if meta.secret and (isinstance(value, str) or ref_table(meta) and isinstance(
+                        value, dict) and any(isinstance(v, str) for v in value.values())):
                     return True
     return False
 
@@ -333,7 +343,7 @@ def dump_data(data: dict[str, Any]) -> str:
             if meta.name not in table:
                 continue
             value = table[meta.name]
-            if isinstance(value, dict) and not meta.secret:
+            if isinstance(value, dict) and (not meta.secret or ref_table(meta)):
                 subtables.append((meta.name, value))
                 continue
             out += [*_comment(meta), f"{meta.name} = {_fmt_value(value)}"]
