@@ -123,3 +123,27 @@ def test_detach_then_attach_follows_to_the_end():
         assert r.lines() == expected_lines(r.machine, second.log_path)
         assert unfinished() == []
         assert [e.outcome for e in r.events if isinstance(e, Finished)] == ["detached", "success"]
+
+
+def test_progress_keeps_coming_through_a_silent_phase():
+    # The database phase writes nothing for six minutes of the reference log (here 416 s at
+    # 100x: about 4 s); the tail sends only a checkpoint every 15 s. The bar must still move.
+    import time
+
+    stamped: list[tuple[float, object]] = []
+    with rig(speed=100.0) as r:
+        result = install(r.shell, r.request(), lambda e: stamped.append((time.monotonic(), e)),
+                         time_scale=100.0)
+    assert result.outcome == "success"
+    phases = [(t, e.phase) for t, e in stamped if isinstance(e, PhaseStarted)]
+    start = next(t for t, p in phases if p == "database")
+    end = next(t for t, p in phases if t > start)
+    during = [(t, e) for t, e in stamped if isinstance(e, Progress) and start <= t <= end]
+    assert end - start > 2.0, "the database phase should take seconds of wall time here"
+    gaps = [b - a for (a, _), (b, _) in zip([(start, None), *during], during, strict=False)]
+    assert len(during) >= (end - start) / 1.0 - 1  # at least about one a second
+    assert max(gaps) < 1.5, gaps
+    percents = [e.percent for _, e in during]
+    assert percents == sorted(percents) and len(set(percents)) >= 3  # and it moves
+    etas = [e.eta_seconds for _, e in during if e.eta_seconds is not None]
+    assert etas[-1] < etas[0]  # the ETA counts down too

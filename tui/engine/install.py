@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from tui.engine import msilog
 from tui.engine.errors import EngineError
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
-from tui.engine.progress import Phase, ProgressEstimator
+from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
 from tui.engine.results import interpret
 from tui.engine.state import InstallState
 from tui.model.msi import Plan
@@ -110,6 +110,7 @@ class Follower:
         self._buffer = ""
         self._phase: Phase | None = None
         self._saved_at = 0.0
+        self._lock = threading.Lock()  # the batches and the ticker share the estimator
 
     def run(self, shell) -> None:
         """Follow until the install ends; raises Detached when asked to stop."""
@@ -128,7 +129,25 @@ class Follower:
         if self.stop.is_set():
             raise Detached
 
+    def tick(self) -> None:
+        """Between batches (from the ticker's thread): the bar and the ETA move with time."""
+        with self._lock:
+            if not self.done:
+                self._report(time.monotonic())
+
+    def _report(self, now: float) -> None:
+        report = self.estimator.report(wall=now)
+        if report.phase is not None and report.phase != self._phase:
+            self._phase = report.phase
+            self.emit(PhaseStarted(str(report.phase), report.title))
+        self.emit(Progress(report.percent, str(report.phase or ""), report.eta_seconds,
+                           time.time() - self.state.started_at))
+
     def _batch(self, batch: dict) -> None:
+        with self._lock:
+            self._batch_locked(batch)
+
+    def _batch_locked(self, batch: dict) -> None:
         self.batches += 1
         lines = tuple(batch.get("lines") or ())
         now = time.monotonic()
@@ -142,12 +161,7 @@ class Follower:
             self.state.save()
             self._saved_at = now
             self.emit(LogLines(lines, self.state.offset))
-        report = self.estimator.report(wall=now)
-        if report.phase is not None and report.phase != self._phase:
-            self._phase = report.phase
-            self.emit(PhaseStarted(str(report.phase), report.title))
-        self.emit(Progress(report.percent, str(report.phase or ""), report.eta_seconds,
-                           time.time() - self.state.started_at))
+        self._report(now)
         if batch.get("done"):
             self.done = True
             code = batch.get("exit_code")
@@ -238,7 +252,14 @@ def follow(
 ) -> Finished:
     """Follow an install to its end, reconnecting (from the last offset) when the connection
     drops; after `reconnect_for` seconds without a connection, detach."""
+    emit = serialised(emit)  # the ticker emits too
     follower = Follower(state, emit, stop, time_scale)
+    with Ticker(follower.tick):
+        return _follow(open_shell, state, emit, follower, shell, stop, reconnect_for)
+
+
+def _follow(open_shell: ShellFactory, state: InstallState, emit: Emit, follower: Follower,
+            shell, stop: threading.Event | None, reconnect_for: float) -> Finished:
     lost_since: float | None = None
     batches_then = 0
     while True:

@@ -14,7 +14,8 @@ names once in a few milliseconds to *generate* the script, which must not move t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -338,3 +339,50 @@ class ProgressEstimator:
 def naive_percent(done_actions: int, total_actions: int) -> float:
     """Action counting, the measure this module replaces; tests show how far off it is."""
     return 100.0 * done_actions / total_actions if total_actions else 0.0
+
+
+# --- ticking -------------------------------------------------------------------------------------
+
+TICK_SECONDS = 0.5  # progress is emitted at least this often while an install is followed
+
+
+class Ticker:
+    """Calls `tick()` every `interval` seconds on a daemon thread while the `with` block runs.
+
+    The estimator advances with the wall clock, but the log says nothing for minutes while the
+    database is created (and the tail sends nothing but a checkpoint every 15 s): without a
+    tick nothing would redraw the bar or the ETA in between. An exception in `tick` stops the
+    ticking, never the install being followed."""
+
+    def __init__(self, tick: Callable[[], None], interval: float = TICK_SECONDS) -> None:
+        self._tick = tick
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="mimsetup-progress")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self._tick()
+            except Exception:  # noqa: BLE001 - a display hiccup must not end the follow
+                return
+
+    def __enter__(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+
+def serialised(emit: Callable[[object], None]) -> Callable[[object], None]:
+    """`emit` callable from several threads (the follow loop and the ticker), one at a time."""
+    lock = threading.Lock()
+
+    def locked(event: object) -> None:
+        with lock:
+            emit(event)
+
+    return locked
