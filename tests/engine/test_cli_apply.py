@@ -9,47 +9,16 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.engine._preflight_support import CONTOSO, contoso
+from tests.support.answers import SENTINEL, contoso
+from tests.support.cli import mimsetup, mimsetup_env
+from tests.support.paths import CONTOSO
+from tests.support.sim import answers_for
 from tui.engine.sim.install_script import installer_of
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.target import SimTarget
-from tui.model.secrets import SecretRef
-from tui.model.target import Target
-from tui.model.tomlio import save
-
-ROOT = Path(__file__).resolve().parents[2]
-SENTINEL = "S3ntinel-Pw!x"
-
-
-def _env(tmp_path: Path, **extra: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MIMSETUP_STATE_DIR": str(tmp_path / "state"),
-           "MIM_PW": SENTINEL, **extra}
-    env.pop("MIMSETUP_DEBUG", None)
-    return env
-
-
-def _mimsetup(args: list[str], tmp_path: Path, timeout: float = 120, **env: str):
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=tmp_path, env=_env(
-        tmp_path, **env), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-
-
-def _answers_for(target: SimTarget, tmp_path: Path) -> Path:
-    """contoso.toml pointed at the simulated target; every password from $MIM_PW."""
-    a = contoso().model_copy(deep=True)
-    ep = target.endpoint
-    env = SecretRef(env="MIM_PW")
-    a.target = Target(host=ep.host, port=ep.port, https=ep.https, ca_bundle=str(ep.ca_path),
-                      user=ep.user, password=SecretRef(env="SIM_ADMIN_PW"))
-    a.service_account = a.service_account.model_copy(update={"password": env})
-    a.registration_portal = a.registration_portal.model_copy(update={"password": env})
-    a.reset_portal = a.reset_portal.model_copy(update={"password": env})
-    path = tmp_path / "sim.toml"
-    save(a, path)
-    return path
 
 
 @pytest.fixture
@@ -64,8 +33,8 @@ def sim(tmp_path):
 
 def test_apply_installs_and_prints_json_events(sim, tmp_path):
     target, machine = sim
-    path = _answers_for(target, tmp_path)
-    r = _mimsetup(["apply", str(path), "--yes", "--json", "--report", "out.md"], tmp_path,
+    path = answers_for(target, tmp_path)
+    r = mimsetup(["apply", str(path), "--yes", "--json", "--report", "out.md"], tmp_path,
                   SIM_ADMIN_PW=target.endpoint.password)
     assert r.returncode == 0, r.stderr
     events = [json.loads(line) for line in r.stdout.splitlines()]
@@ -80,11 +49,11 @@ def test_apply_installs_and_prints_json_events(sim, tmp_path):
         assert SENTINEL not in written.read_text()
     assert SENTINEL not in r.stdout + r.stderr
     # once installed, apply stops at the pre-flight: already installed
-    again = _mimsetup(["apply", str(path), "--yes"], tmp_path,
+    again = mimsetup(["apply", str(path), "--yes"], tmp_path,
                       SIM_ADMIN_PW=target.endpoint.password)
     assert again.returncode == 1 and "already installed" in again.stderr
     # and the checklist fixes what it can
-    check = _mimsetup(["check", str(path), "--yes", "--fix-all", "--report", "check.md"],
+    check = mimsetup(["check", str(path), "--yes", "--fix-all", "--report", "check.md"],
                       tmp_path, SIM_ADMIN_PW=target.endpoint.password)
     assert check.returncode == 0, check.stdout + check.stderr
     assert "(fixed)" in check.stdout
@@ -93,7 +62,7 @@ def test_apply_installs_and_prints_json_events(sim, tmp_path):
 
 def test_apply_with_yes_and_a_prompt_secret_fails_at_once(tmp_path):
     started = time.monotonic()
-    r = _mimsetup(["apply", str(CONTOSO), "--yes"], tmp_path, timeout=30)
+    r = mimsetup(["apply", str(CONTOSO), "--yes"], tmp_path, timeout=30)
     assert r.returncode == 2
     assert "target.password" in r.stderr and "service_account.password" in r.stderr
     assert "Traceback" not in r.stderr
@@ -103,11 +72,11 @@ def test_apply_with_yes_and_a_prompt_secret_fails_at_once(tmp_path):
 def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
     target, machine = sim
     installer_of(machine).speed = 25
-    path = _answers_for(target, tmp_path)
+    path = answers_for(target, tmp_path)
+    env = mimsetup_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password)
     proc = subprocess.Popen([sys.executable, "-m", "tui", "apply", str(path), "--yes", "--json"],
-                            cwd=tmp_path, env=_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            stdin=subprocess.DEVNULL)
+                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
     seen = 0
     for line in proc.stdout:
         if '"LogLines"' in line:
@@ -120,7 +89,7 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
     assert "mimsetup attach" in out + err
     states = list((tmp_path / "state" / "installs").glob("*.json"))
     assert len(states) == 1 and SENTINEL not in states[0].read_text()
-    r = _mimsetup(["attach", "--yes", "--json"], tmp_path, SIM_ADMIN_PW=target.endpoint.password)
+    r = mimsetup(["attach", "--yes", "--json"], tmp_path, SIM_ADMIN_PW=target.endpoint.password)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.splitlines()[-1])["outcome"] == "success"
     assert len(installer_of(machine).runs) == 1  # the install ran once
@@ -133,7 +102,7 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
     ("no-sharepoint", 1, "SharePoint"),
 ])
 def test_demo_headless(tmp_path, scenario, code, words):
-    r = _mimsetup(["demo", "--headless", "--scenario", scenario], tmp_path)
+    r = mimsetup(["demo", "--headless", "--scenario", scenario], tmp_path)
     # POSIX keeps 8 bits of an exit status: 3010 arrives as 194 (Windows keeps 3010).
     want = code if os.name == "nt" else code % 256
     assert r.returncode == want, r.stdout[-2000:] + r.stderr

@@ -6,8 +6,9 @@ import contextlib
 
 import pytest
 
-from tests.engine._preflight_support import contoso
-from tests.engine.test_cli_apply import SENTINEL, _answers_for, _mimsetup
+from tests.support.answers import SENTINEL, contoso
+from tests.support.cli import mimsetup
+from tests.support.sim import answers_for
 from tui.engine.sim.install_script import installer_of
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.target import SimTarget
@@ -32,7 +33,7 @@ def _two_targets(second_scenario: str):
 
 def _fleet(tmp_path, sims) -> str:
     (t1, _), (t2, _) = sims
-    _answers_for(t1, tmp_path)  # sim.toml: the base, passwords from the environment
+    answers_for(t1, tmp_path)  # sim.toml: the base, passwords from the environment
     hosts = {"mim01": ("127.0.0.1", t1), "mim02": ("localhost", t2)}
     text = ['schema_version = 1', 'kind = "fleet"', 'base = "sim.toml"']
     for name, (host, target) in hosts.items():
@@ -48,10 +49,10 @@ def _fleet(tmp_path, sims) -> str:
 def test_fleet_apply(tmp_path, second):
     with _two_targets(second) as sims:
         path = _fleet(tmp_path, sims)
-        ok = _mimsetup(["validate", path], tmp_path)
+        ok = mimsetup(["validate", path], tmp_path)
         assert ok.returncode == 0, ok.stdout + ok.stderr
         # Both simulated servers accept the same administrator password.
-        r = _mimsetup(["apply", path, "--yes"], tmp_path, timeout=180,
+        r = mimsetup(["apply", path, "--yes"], tmp_path, timeout=180,
                       SIM_ADMIN_PW=sims[0][0].endpoint.password)
         out = r.stdout + r.stderr
         assert "Traceback" not in out and SENTINEL not in out

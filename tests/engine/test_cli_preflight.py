@@ -11,7 +11,8 @@ import sys
 
 import pytest
 
-from tests.engine._preflight_support import CONTOSO, EXPECTED_FAILURES, ROOT
+from tests.support.paths import CONTOSO, ROOT
+from tests.support.sim import EXPECTED_FAILURES
 from tui.cli import main
 from tui.engine.preflight import CHECKS
 from tui.engine.sim.machine import WindowsMachine

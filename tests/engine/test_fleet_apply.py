@@ -7,17 +7,16 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.engine._install_support import rig
+from tests.support.paths import ROOT
+from tests.support.sim import rig
 from tui.engine.events import Finished, LogLines
 from tui.engine.fleet import HostResult, Step, run_fleet, steps_for
 from tui.engine.install import install
 from tui.model.fleet import read_fleet
 
-ROOT = Path(__file__).resolve().parents[2]
 TWO = """schema_version = 1
 kind = "fleet"
 base = "contoso.toml"

@@ -11,8 +11,8 @@ import tree_sitter_powershell
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.engine._install_support import rig
-from tests.engine._preflight_support import contoso
+from tests.support.answers import contoso
+from tests.support.sim import rig
 from tui.engine import scripts
 from tui.engine.install import InstallRequest, install
 from tui.engine.sim.install_script import _quote

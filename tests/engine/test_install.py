@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from tests.engine._install_support import PASSWORD, expected_lines, rig
+from tests.support.sim import PASSWORD, expected_lines, rig
 from tui.engine.events import Finished, LogLines, PhaseStarted, Progress
 from tui.engine.install import attach, install
 from tui.engine.state import InstallState, unfinished

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.engine._reference import log_bytes, log_lines
+from tests.support.reference import log_bytes, log_lines
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogDecoder, classify, decode_lines
 from tui.engine.progress import ProgressEstimator
 from tui.engine.sim.logreplay import LogReplayer, build_script, expected_lines

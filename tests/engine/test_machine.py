@@ -7,14 +7,8 @@ import json
 
 import pytest
 
-from tests.engine._preflight_support import (
-    ADMIN,
-    EXPECTED_FAILURES,
-    checks_of,
-    contoso,
-    run_command,
-    run_direct,
-)
+from tests.support.answers import contoso
+from tests.support.sim import ADMIN, EXPECTED_FAILURES, checks_of, run_command, run_direct
 from tui.engine.preflight import CHECKS, PRODUCT_CODE, preflight_params
 from tui.engine.sim import scenarios
 from tui.engine.sim.machine import WindowsMachine, registered_scripts, script

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.engine._reference import log_bytes, log_classified, log_lines
+from tests.support.paths import SHARED
+from tests.support.reference import SHARED_LOG, log_bytes, log_classified, log_lines
 from tui.engine.msilog import (
     ClockUnwrapper,
     LineKind,
@@ -361,3 +362,9 @@ def test_context_triggers_fire_on_failures_only():
 def test_the_whole_log_fed_a_few_bytes_at_a_time(name, size):
     data = _variants()[name]
     assert _chunked(data, list(range(0, len(data), size))) == _whole(data)
+
+
+def test_the_packaged_reference_log_is_shareds_byte_for_byte():
+    """The tests and the simulated target read the copy the package ships; it is the published
+    log of ../shared/reference, unchanged."""
+    assert log_bytes() == (SHARED / SHARED_LOG).read_bytes()

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from tests.engine._preflight_support import EXPECTED_FAILURES, contoso
+from tests.support.answers import contoso
+from tests.support.sim import EXPECTED_FAILURES
 from tui.engine import scripts
 from tui.engine.errors import CommandTimeout, ConnectionProblem
 from tui.engine.preflight import (

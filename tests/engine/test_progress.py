@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.engine._reference import log_classified
+from tests.support.reference import log_classified
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogLine, classify, matters
 from tui.engine.progress import (
     ACTION_PHASES,

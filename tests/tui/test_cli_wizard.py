@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.conftest import CONTOSO
+from tests.support.paths import CONTOSO
 from tui import cli
 from tui.commands import wizard
 
@@ -51,7 +51,8 @@ def test_without_a_terminal_the_wizard_says_so_instead_of_waiting(tmp_path):
     import subprocess
     import sys
 
-    from tests.unit.conftest import ROOT, cli_env
+    from tests.support.cli import cli_env
+    from tests.support.paths import ROOT
 
     for argv in ([str(CONTOSO)], ["edit"], []):
         r = subprocess.run([sys.executable, "-m", "tui", *argv], stdin=subprocess.DEVNULL,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import stat
 
-from tests.tui.conftest import CONTOSO, type_text
-from tests.tui.helpers import contoso, message
+from tests.support.answers import contoso_data
+from tests.support.paths import CONTOSO
+from tests.support.wizard import message, type_text
 from tui import drafts
 from tui.app import WizardApp
 from tui.commands.wizard import build
@@ -31,7 +32,7 @@ async def test_edit_contoso_fills_every_field():
 
 
 async def test_partial_file_opens_at_its_first_incomplete_page(tmp_path):
-    data = contoso()
+    data = contoso_data()
     for section in ("service_account", "synchronization", "portal"):
         del data[section]
     path = tmp_path / "partial.toml"
@@ -43,7 +44,7 @@ async def test_partial_file_opens_at_its_first_incomplete_page(tmp_path):
 
 
 async def test_invalid_file_shows_its_problems_at_the_fields(tmp_path):
-    data = contoso()
+    data = contoso_data()
     data["database"]["server"] = "http://corpsql"
     data["database"]["sevrer"] = "x"
     data["registration_portal"]["port"] = 5726
@@ -106,7 +107,7 @@ async def test_save_as_new_file_then_overwrite_confirmation(tmp_path):
 
 async def test_draft_has_no_clear_text_secret_and_is_restored(tmp_path, state_dir):
     path = tmp_path / "a.toml"
-    write(path, contoso())
+    write(path, contoso_data())
     app = build(str(path))
     async with app.run_test(size=SIZE) as pilot:
         await app.show_page("database", ("database", "server"))
@@ -165,7 +166,7 @@ async def test_quit_without_changes_does_not_ask():
 
 async def test_open_command_loads_another_file(tmp_path):
     path = tmp_path / "b.toml"
-    write(path, contoso())
+    write(path, contoso_data())
     app = WizardApp()
     async with app.run_test(size=SIZE) as pilot:
         app.action_open()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.helpers import app_with, contoso
+from tests.support.answers import contoso_data
+from tests.support.wizard import app_with
 from tui.engine.checklist import Item
 from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
@@ -24,7 +25,7 @@ def no_shell(endpoint):
 
 @pytest.fixture
 def session() -> InstallSession:
-    answers = validate_data(contoso()).answers
+    answers = validate_data(contoso_data()).answers
     endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
     return InstallSession(answers, endpoint, no_shell, endpoint.url)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.tui.conftest import type_text
-from tests.tui.helpers import on_screen, screen_text, sim_server, until
+from tests.support.answers import contoso_data
+from tests.support.wizard import on_screen, screen_text, sim_server, type_text, until
 from tui.app import WizardApp
 from tui.commands.common import remote_shell
 
@@ -90,8 +90,7 @@ async def test_a_refused_logon_is_a_sentence_and_a_remedy():
 
 
 async def test_no_target_is_told_before_any_password_is_asked():
-    data = {k: v for k, v in __import__("tests.tui.helpers", fromlist=["contoso"]).contoso()
-            .items() if k != "target"}
+    data = {k: v for k, v in contoso_data().items() if k != "target"}
     app = wizard(data)
     async with app.run_test(size=SIZE) as pilot:
         app.action_install()

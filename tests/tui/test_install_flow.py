@@ -10,8 +10,8 @@ import stat
 import pytest
 from textual.widgets import DataTable
 
-from tests.tui.conftest import CONTOSO
-from tests.tui.helpers import demo_wizard, on_screen, save_report, screen_text, until
+from tests.support.paths import CONTOSO
+from tests.support.wizard import demo_wizard, on_screen, save_report, screen_text, until
 from tui.engine.sim.demo import demo_target
 from tui.engine.sim.install_script import installer_of
 from tui.engine.state import unfinished

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-from tests.tui.conftest import type_text
-from tests.tui.helpers import on_screen, save_report, screen_text, sim_server, until
+from tests.support.wizard import on_screen, save_report, screen_text, sim_server, type_text, until
 from tui.commands import wizard
 from tui.engine.sim.install_script import installer_of
 from tui.model.tomlio import dump_data
@@ -110,10 +109,10 @@ async def test_the_wizard_flow_leaks_no_password(tmp_path, monkeypatch, state_di
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_mimsetup_demo_in_a_terminal_leaks_no_password(tmp_path, monkeypatch, state_dir):
     """`mimsetup demo FILE` (what `make demo` runs) from the first key to the last, in a pty."""
-    from tests.tui.helpers import contoso
-    from tests.tui.test_pty import Terminal
+    from tests.support.answers import contoso_data
+    from tests.support.pty import Terminal
 
-    data = contoso()
+    data = contoso_data()
     for section, name in SECRETS[1:]:  # the simulated server's own logon is never asked
         data[section][name] = {"env": ENV}
     answers = tmp_path / "mim.toml"

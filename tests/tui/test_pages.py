@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select
 
-from tests.tui.conftest import type_text
-from tests.tui.helpers import app_with, message, row
+from tests.support.wizard import app_with, message, row, type_text
 from tui.app import WizardApp
 from tui.widgets.sections import SectionList
 
@@ -274,7 +273,7 @@ async def test_review_lists_problems_and_jumps_to_the_field():
 
 
 async def test_review_values_mask_secrets_and_show_the_plan():
-    from tests.tui.conftest import CONTOSO
+    from tests.support.paths import CONTOSO
     from tui.model.msi import build_plan
     from tui.model.tomlio import read_file
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tui.helpers import app_with
+from tests.support.wizard import app_with
 from tui.app import WizardApp
 
 SIZE = (80, 24)

@@ -8,7 +8,7 @@ import itertools
 import subprocess
 import sys
 
-from tests.tui.conftest import CONTOSO, ROOT
+from tests.support.paths import CONTOSO, ROOT
 from tui import drafts
 from tui.app import WizardApp
 from tui.model.answers import section_needed, section_types

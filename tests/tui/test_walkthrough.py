@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import stat
 
-from tests.tui.conftest import CONTOSO, type_text
+from tests.support.paths import CONTOSO
+from tests.support.wizard import type_text
 from tui.app import WizardApp
 from tui.model.tomlio import read_file
 

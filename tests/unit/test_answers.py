@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.conftest import ANSWERS, CONTOSO, answer_file_paths, run_cli
+from tests.support.answers import answer_file_paths
+from tests.support.cli import run_cli
+from tests.support.paths import ANSWERS, CONTOSO
 from tui.model.msi import build_plan
 from tui.model.tomlio import dump, read_file
 

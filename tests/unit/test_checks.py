@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.conftest import run_cli
+from tests.support.cli import run_cli
 from tui.model.answers import AnswerFile, section_needed, section_types
 from tui.model.checks import check
 from tui.model.components import Components

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel
 
-from tests.unit.conftest import ANSWERS, ROOT, SENTINEL, contoso_data
-from tests.unit.strategies import answer_data, free_text
+from tests.support.answers import SENTINEL, contoso_data
+from tests.support.paths import ANSWERS, ROOT
+from tests.support.strategies import answer_data, free_text
 from tui.model import compiled
 from tui.model.answers import AnswerFile
 from tui.model.compile import CompileError, _Compiler, compile_model, compiled_text

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.conftest import ANSWERS, CONTOSO, contoso_data, run_cli
+from tests.support.answers import contoso_data
+from tests.support.cli import run_cli
+from tests.support.paths import ANSWERS, CONTOSO, ROOT
 from tui.engine import scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
@@ -379,5 +381,5 @@ def test_export_loads_neither_ansible_winrm_nor_textual(tmp_path):
         "if m in sys.modules))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                       cwd=Path(__file__).resolve().parents[2], timeout=60, check=False)
+                       cwd=ROOT, timeout=60, check=False)
     assert r.stdout.strip() == "0 []", r.stdout + r.stderr

@@ -9,7 +9,9 @@ import re
 
 import pytest
 
-from tests.unit.conftest import ANSWERS, CONTOSO, contoso_data, run_cli
+from tests.support.answers import contoso_data
+from tests.support.cli import run_cli
+from tests.support.paths import ANSWERS, CONTOSO
 from tui.engine import msilog, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params

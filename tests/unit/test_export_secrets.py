@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.conftest import SENTINEL, contoso_data, run_cli
+from tests.support.answers import SENTINEL, contoso_data
+from tests.support.cli import run_cli
 from tui.model.tomlio import dump_data, validate_data
 
 

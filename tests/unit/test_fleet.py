@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.conftest import ANSWERS, CONTOSO, run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import ANSWERS, CONTOSO
 from tui.model.fleet import is_fleet_data, read_any, read_fleet, same_host
 from tui.model.tomlio import Loaded
 

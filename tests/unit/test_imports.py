@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from tests.unit.conftest import ROOT, cli_env
+from tests.support.cli import cli_env
+from tests.support.paths import ROOT
 
 FORBIDDEN = ("textual", "winrm", "requests", "requests_ntlm", "spnego")
 # pydantic's model machinery: what the compiled model spares these commands

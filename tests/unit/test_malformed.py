@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.conftest import ROOT, run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import ROOT
 
 MALFORMED = ROOT / "tests" / "malformed"
 TIMEOUT = 60

@@ -1,10 +1,7 @@
 """The README's answer-file reference is generated from the model; it must not drift."""
 
-from pathlib import Path
-
+from tests.support.paths import ROOT
 from tui.model.docs import BEGIN, END, reference_table
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_readme_reference_matches_model():

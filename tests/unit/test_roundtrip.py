@@ -11,8 +11,8 @@ import tomli_w
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.conftest import contoso_data
-from tests.unit.strategies import answer_data, answer_files, free_text, password_literal
+from tests.support.answers import contoso_data
+from tests.support.strategies import answer_data, answer_files, free_text, password_literal
 from tui.model.answers import AnswerFile
 from tui.model.importer import from_command_line, split_msiexec
 from tui.model.msi import Plan, build_plan, quote

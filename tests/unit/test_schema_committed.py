@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.unit.conftest import ANSWERS, run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import ANSWERS
 from tui.model.schema import schema_text
 
 COMMITTED = ANSWERS / "mimsetup.schema.json"

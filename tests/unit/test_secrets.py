@@ -9,7 +9,8 @@ import stat
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from tests.unit.conftest import SENTINEL, run_cli
+from tests.support.answers import SENTINEL
+from tests.support.cli import run_cli
 from tui.model.answers import AnswerFile
 from tui.model.msi import build_plan
 from tui.model.secrets import (

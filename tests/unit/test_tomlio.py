@@ -8,7 +8,8 @@ import stat
 
 import pytest
 
-from tests.unit.conftest import CONTOSO, answer_file_paths, contoso_data
+from tests.support.answers import answer_file_paths, contoso_data
+from tests.support.paths import CONTOSO
 from tui.model import atomic
 from tui.model.answers import AnswerFile, section_types
 from tui.model.tomlio import (

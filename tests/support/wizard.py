@@ -1,23 +1,18 @@
-"""Shared helpers of the wizard tests."""
+"""Driving the wizard under Pilot: the app on given answers, typing, waiting, reading the screen."""
 
 from __future__ import annotations
 
 import contextlib
-import copy
-import tomllib
 
-from tests.tui.conftest import CONTOSO, type_text
+from tests.support.answers import contoso_data
+from tests.support.paths import CONTOSO
 from tui.app import WizardApp
 from tui.widgets.field import FieldRow
 
 
-def contoso() -> dict:
-    return tomllib.loads(CONTOSO.read_text(encoding="utf-8"))
-
-
 def app_with(changes: dict | None = None, drop: tuple[str, ...] = (), **kwargs) -> WizardApp:
     """The app on the contoso answers with some sections changed (merged) or dropped."""
-    data = copy.deepcopy(contoso())
+    data = contoso_data()
     for section, table in (changes or {}).items():
         data.setdefault(section, {}).update(table)
     for section in drop:
@@ -74,7 +69,7 @@ def demo_wizard(d, data: dict | None = None, **kwargs) -> WizardApp:
 
     secrets = demo_secrets(d.answers, CONTOSO.parent)
     demo = DemoTarget(d.endpoint, d.label, secrets, d.time_scale, d.scenario.name)
-    return WizardApp(data=data if data is not None else contoso(), from_file=True,
+    return WizardApp(data=data if data is not None else contoso_data(), from_file=True,
                      start_page="review", demo=demo, remote_shell=remote_shell, **kwargs)
 
 
@@ -95,7 +90,7 @@ def sim_server(password: str = "Sim-Passw0rd!", scenario: str = "healthy", speed
         with SimTarget(machine=machine, https=True,
                        users={"CONTOSO\\Administrator": password}) as target:
             ep = target.endpoint
-            data = contoso()
+            data = contoso_data()
             data["target"] = {"host": ep.host, "port": ep.port, "https": True,
                               "ca_bundle": str(ep.ca_path), "transport": "ntlm",
                               "user": ep.user, "password": {"prompt": True}}
@@ -113,3 +108,18 @@ async def save_report(pilot, app, path) -> None:
     await type_text(pilot, str(path))
     await pilot.press("enter")
     await until(pilot, lambda: path.with_suffix(".json").exists(), what="the report")
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` as key presses, as a fast typist would: the same Key events `pilot.press`
+    sends, without waiting for the app to be idle after each one (which costs ~70 ms a key)."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for char in text:
+        key = char if char.isalnum() else _character_to_key(char)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await pilot.pause()

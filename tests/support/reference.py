@@ -1,25 +1,19 @@
-"""The reference FIM 2010 R2 install log, for the engine tests."""
+"""The reference FIM 2010 R2 install log (the copy the package ships; tests/engine/test_msilog.py
+proves it is ../shared's, byte for byte)."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from tui.engine.msilog import LogLine, classify_all, decode_lines
 from tui.engine.sim.logreplay import reference_bytes
 
-# The shared copy beside the repository when there is one, else the packaged copy.
-SHARED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "reference"
-    / "fim2010r2-service-and-portal-install.log"
-)
+SHARED_LOG = "reference/fim2010r2-service-and-portal-install.log"
 
 
 @cache
 def log_bytes() -> bytes:
-    return SHARED.read_bytes() if SHARED.is_file() else reference_bytes()
+    return reference_bytes()
 
 
 @cache

@@ -1,0 +1,168 @@
+"""The simulated target in the engine tests: a script run directly on a WindowsMachine (no WinRM
+in between), the install rig (a SimTarget over loopback), and answers pointed at a target."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.support.answers import contoso
+from tui.engine import scripts
+from tui.engine.events import Event, Finished, LogLines
+from tui.engine.install import InstallRequest, tail_params
+from tui.engine.progress import phases_for
+from tui.engine.shell import RemoteShell
+from tui.engine.sim.install_script import Installer, installer_of
+from tui.engine.sim.machine import WindowsMachine
+from tui.engine.sim.tailer import tail
+from tui.engine.sim.target import SimTarget
+from tui.engine.state import InstallState
+from tui.model.msi import build_plan
+
+ADMIN = "CONTOSO\\Administrator"
+PASSWORD = 'Pa$$ "w0rd" `x` 100% ;é'
+
+# What each scenario must make fail (nothing else may fail).
+EXPECTED_FAILURES: dict[str, set[str]] = {
+    "healthy": set(),
+    "no-sharepoint": {"sharepoint"},
+    "sql-unreachable": {"sql-reachable"},
+    "install-running": {"install-running"},
+    "pending-reboot": {"pending-reboot"},
+    "mim-installed": {"mim-installed", "sql-database", "service-ports", "sharepoint-farm"},
+    "wrong-msi": {"msi-product"},
+    # The install scenarios: the machine is healthy; only msiexec's outcome differs.
+    "reboot-required": set(),
+    "install-fails": set(),
+}
+
+
+# --- a script run directly on the machine ------------------------------------------------------
+
+
+def run_direct(
+    machine: WindowsMachine, name: str, params: dict, user: str = ADMIN
+) -> tuple[str, str, int]:
+    """Start the bootstrap on the machine as the transport would, feed stdin, collect output."""
+    proc = machine.start(scripts.POWERSHELL, scripts.bootstrap_args(), user)
+    proc.write_stdin(scripts.stdin_payload(name, params), True)
+    out, err = b"", b""
+    limit = time.monotonic() + 10
+    while time.monotonic() < limit:
+        o, e, code = proc.read(0.5)
+        out, err = out + o, err + e
+        if code is not None:
+            return out.decode(), err.decode(), code
+    raise AssertionError("the simulated script did not finish")
+
+
+def run_command(machine: WindowsMachine, command: str, args: list[str] | None = None,
+                user: str = ADMIN) -> tuple[str, str, int]:
+    proc = machine.start(command, args or [], user)
+    proc.write_stdin(b"", True)
+    out, err = b"", b""
+    while True:
+        o, e, code = proc.read(2)
+        out, err = out + o, err + e
+        if code is not None:
+            return out.decode(), err.decode(), code
+
+
+def checks_of(stdout: str) -> dict[str, dict]:
+    doc = json.loads(stdout)
+    return {c["id"]: c for c in doc["checks"]}
+
+
+# --- the install rig ---------------------------------------------------------------------------
+
+
+@dataclass
+class Rig:
+    target: SimTarget
+    machine: WindowsMachine
+    installer: Installer
+    events: list[Event] = field(default_factory=list)
+
+    def shell(self) -> RemoteShell:
+        return RemoteShell(self.target.endpoint.client_endpoint(operation_timeout=2,
+                                                                 read_timeout=10))
+
+    def request(self, answers=None) -> InstallRequest:
+        a = answers or contoso()
+        plan = build_plan(a)
+        ep = self.target.endpoint
+        return InstallRequest(plan, {k: PASSWORD for k in plan.secret_properties()}, ep.user,
+                              ep.password, target={"host": ep.host, "port": ep.port},
+                              phases=[str(p) for p in phases_for(a.components.features())])
+
+    def lines(self) -> list[str]:
+        return [line for e in self.events if isinstance(e, LogLines) for line in e.lines]
+
+    def finished(self) -> list[Finished]:
+        return [e for e in self.events if isinstance(e, Finished)]
+
+
+@contextlib.contextmanager
+def rig(scenario: str = "healthy", speed: float = 150.0, **installer: object) -> Iterator[Rig]:
+    machine = WindowsMachine(scenario, answers=contoso())
+    inst = installer_of(machine)
+    inst.speed = speed
+    for k, v in installer.items():
+        setattr(inst, k, v)
+    try:
+        with SimTarget(machine=machine, operation_timeout_cap=1.0) as target:
+            yield Rig(target, machine, inst)
+    finally:
+        inst.wait(30)
+        machine.close()
+
+
+class _Sink:
+    """An OutputSink for running the tail emulation once over a finished log."""
+
+    terminated = False
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def stdout(self, data) -> None:
+        self.text += data if isinstance(data, str) else data.decode()
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
+def expected_lines(machine: WindowsMachine, log_path: str) -> list[str]:
+    """Every line the filter keeps, from one uninterrupted pass over the finished log."""
+    state = InstallState("x", {}, "t", "C:\\w", "C:\\w\\status.json", log_path, 0.0)
+    machine.state.write_file("C:\\w\\status.json", json.dumps({"state": "done", "exit_code": 0}))
+    sink = _Sink()
+    tail(tail_params(state), machine.state.path, sink)
+    return [line for b in sink.text.splitlines() for line in json.loads(b)["lines"]]
+
+
+# --- answers pointed at a simulated target -----------------------------------------------------
+
+
+def answers_for(target: SimTarget, tmp_path: Path) -> Path:
+    """contoso.toml pointed at the simulated target, saved as tmp_path/sim.toml; every password
+    from $MIM_PW, the administrator's from $SIM_ADMIN_PW."""
+    from tui.model.secrets import SecretRef
+    from tui.model.target import Target
+    from tui.model.tomlio import save
+
+    a = contoso().model_copy(deep=True)
+    ep = target.endpoint
+    env = SecretRef(env="MIM_PW")
+    a.target = Target(host=ep.host, port=ep.port, https=ep.https, ca_bundle=str(ep.ca_path),
+                      user=ep.user, password=SecretRef(env="SIM_ADMIN_PW"))
+    a.service_account = a.service_account.model_copy(update={"password": env})
+    a.registration_portal = a.registration_portal.model_copy(update={"password": env})
+    a.reset_portal = a.reset_portal.model_copy(update={"password": env})
+    path = tmp_path / "sim.toml"
+    save(a, path)
+    return path
