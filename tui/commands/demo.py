@@ -31,8 +31,9 @@ from tui.commands.steps import (
     step_install,
     step_preflight_gate,
 )
+from tui.model.examples import example
 
-CONTOSO = Path(__file__).resolve().parents[2] / "answers" / "contoso.toml"
+CONTOSO = example("contoso.toml")  # the demo's answers, packaged or in the checkout
 DEMO_SPEED_ENV = "MIMSETUP_DEMO_SPEED"  # how much faster than real time the demo's install runs
 DEMO_STEPS = [step_preflight_gate, step_install, step_checklist]  # the walkthrough, start to end
 
