@@ -15,8 +15,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# Tests run in parallel (pytest-xdist), one worker per core (JOBS=auto); JOBS=0 runs them in
+# pytest's own process.
+JOBS ?= auto
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(JOBS)
 
 demo: $(STAMP)
 	$(BIN)/mimsetup demo
