@@ -148,7 +148,7 @@ class _FakeShell:
     def __init__(self, exc=None, result=None):
         self.exc, self.result = exc, result
 
-    def run_script(self, name, params, deadline=None, on_stdout=None):
+    def run_script(self, name, params, deadline=None, on_stdout=None, if_lost="report"):
         if self.exc:
             raise self.exc
         return self.result

@@ -111,5 +111,7 @@ def parse(stdout: str, a: AnswerFile) -> list[Item]:
 
 
 def run_checklist(shell, a: AnswerFile, fix: tuple[str, ...] = ()) -> list[Item]:
-    result = shell.run_script("checklist", checklist_params(a, fix))
+    # Without fixes the checklist only reads: a run whose output was lost is run again.
+    result = shell.run_script("checklist", checklist_params(a, fix),
+                              if_lost="report" if fix else "rerun")
     return parse(result.stdout, a)

@@ -24,8 +24,10 @@ class Endpoint:
     user: str = ""
     password: str = field(default="", repr=False)
     allow_insecure: bool = False
-    operation_timeout: int = 20  # seconds one Receive may wait on the server
-    read_timeout: int = 30  # HTTP read timeout; must exceed operation_timeout
+    operation_timeout: int = 20  # seconds one Receive may wait on the server (the long-poll)
+    read_timeout: int = 25  # HTTP read timeout of a Receive; must exceed operation_timeout
+    connect_timeout: int = 10  # TCP (and TLS) connection set-up
+    answer_timeout: int = 15  # read timeout of requests answered at once (logon, Create, Command)
 
     def __post_init__(self) -> None:
         if self.port is None:
@@ -60,8 +62,11 @@ class Endpoint:
                 f"No user name was given for {self.where}.",
                 "Give the account to log on with, for a domain account as CONTOSO\\admin.",
             )
-        if not 1 <= self.operation_timeout < self.read_timeout:
+        if not 1 <= self.operation_timeout < self.read_timeout or min(
+            self.connect_timeout, self.answer_timeout
+        ) <= 0:
             raise ConnectionProblem(
                 f"The timeouts for {self.where} do not fit together.",
-                "The read timeout must be longer than the operation timeout (at least 1 s).",
+                "The read timeout must be longer than the operation timeout (at least 1 s), and "
+                "the connect and answer timeouts positive.",
             )

@@ -34,3 +34,18 @@ class CommandTimeout(EngineError):
 
 class RemoteFault(EngineError):
     """The target's WinRM service answered with an error (a WS-Man fault)."""
+
+
+class LogonRefused(ConnectionProblem):
+    """The target refused the account's logon. Never retried: each attempt with a wrong password
+    counts towards the account's lockout threshold."""
+
+
+class ReplyLost(ConnectionProblem):
+    """A request reached the target but its reply did not come back (a read timeout, a connection
+    reset mid-answer). What the target did is unknown, and WinRS does not send a reply twice."""
+
+
+class OutputLost(ReplyLost):
+    """Output of a running command was lost on the way: a Receive reply that carried it never
+    arrived, and WinRS hands each piece of output out once only (MS-WSMV 3.1.4.14)."""

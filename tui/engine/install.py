@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from tui.engine import msilog
-from tui.engine.errors import EngineError
+from tui.engine.errors import EngineError, LogonRefused, OutputLost
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
 from tui.engine.results import interpret
@@ -38,6 +38,13 @@ KEEP_LINES = 5000  # lines kept for the failure context; the log on the target h
 
 class Detached(Exception):
     """The admin asked to stop following; the install goes on."""
+
+
+class _Gap(Exception):
+    """The tail's output has a hole; it is read again from the last offset taken."""
+
+
+GAPS_WITHOUT_PROGRESS = 3
 
 
 @dataclass
@@ -107,25 +114,50 @@ class Follower:
         self.exit_code: int | None = None
         self.done = False
         self.batches = 0
+        self.gaps = 0  # holes in the tail's output, each read again from the last offset
         self._buffer = ""
         self._phase: Phase | None = None
         self._saved_at = 0.0
         self._lock = threading.Lock()  # the batches and the ticker share the estimator
 
     def run(self, shell) -> None:
-        """Follow until the install ends; raises Detached when asked to stop."""
+        """Follow until the install ends; raises Detached when asked to stop.
+
+        A gap (a reply lost on the way, whose output WinRS never sends again, or a line that
+        is not a whole batch) is never skipped: the tail runs again from the offset of the last
+        batch taken, so each line arrives once. Gaps with no progress in between are given up
+        on after GAPS_WITHOUT_PROGRESS, as an outage (`follow` reconnects or detaches)."""
+        gaps, gap_offset = 0, -1
         while not self.done:
             if self.stop.is_set():
                 raise Detached
             self._buffer = ""
-            shell.run_script("install-tail", tail_params(self.state), on_stdout=self._on_output)
+            try:
+                shell.run_script("install-tail", tail_params(self.state),
+                                 on_stdout=self._on_output, if_lost="stop")
+            except (OutputLost, _Gap) as exc:
+                gaps = gaps + 1 if self.state.offset == gap_offset else 1
+                gap_offset = self.state.offset
+                why = exc.message if isinstance(exc, OutputLost) else str(exc)
+                if gaps > GAPS_WITHOUT_PROGRESS:
+                    raise EngineError(why, "Run `mimsetup attach` again later.") from None
+                self.gaps += 1
+                self.emit(Notice(f"{why} Reading the log again from byte {self.state.offset}.",
+                                 "info"))
 
     def _on_output(self, chunk: str) -> None:
         self._buffer += chunk
         *complete, self._buffer = self._buffer.split("\n")
         for text in complete:
             if text.strip():
-                self._batch(json.loads(text))
+                try:
+                    batch = json.loads(text)
+                except ValueError:
+                    batch = None
+                if not isinstance(batch, dict):
+                    raise _Gap(f"The log follower sent a line that is not a whole batch "
+                               f"after byte {self.state.offset}.")
+                self._batch(batch)
         if self.stop.is_set():
             raise Detached
 
@@ -275,6 +307,10 @@ def _follow(open_shell: ShellFactory, state: InstallState, emit: Emit, follower:
         except Detached:
             state.save()
             return detached_result(state, "You stopped following.")
+        except LogonRefused as exc:
+            # Never tried again: each refused logon counts towards the account's lockout.
+            state.save()
+            return detached_result(state, f"{exc.message} {exc.remedy}")
         except EngineError as exc:
             shell = None
             now = time.monotonic()

@@ -259,7 +259,8 @@ def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> Pref
     before = getattr(shell, "requests", None)
     started = time.monotonic()
     try:
-        result = shell.run_script(SCRIPT, params, deadline=started + timeout)
+        # The pre-flight only reads: a run whose output was lost on the way is run again.
+        result = shell.run_script(SCRIPT, params, deadline=started + timeout, if_lost="rerun")
     except ConnectionProblem:
         raise
     except CommandTimeout as exc:

@@ -8,6 +8,8 @@ Commands (the command and its arguments are joined and split on spaces, as cmd w
   stderr TEXT                         prints TEXT on stderr, exits with 1
   more                                echoes stdin back once it is closed
   sleep SECONDS                       prints nothing for SECONDS, then exits 0
+  native TEXT                         prints TEXT in the OEM code page (437), as native tools
+                                      such as sc.exe or netsh do whatever the shell's code page
   powershell.exe ... -EncodedCommand <bootstrap>   reads the stdin payload, prints JSON of it
 """
 
@@ -101,6 +103,9 @@ def program(command: str, arguments: list[str]) -> ProcessFn:
         return _more
     if head == "sleep":
         return _sleep(float(rest[0]))
+    if head == "native":
+        text = " ".join(rest)
+        return lambda stdin, out: out.stdout((text + "\r\n").encode("cp437")) or 0
     if head in ("powershell", "powershell.exe"):
         return _powershell(words)
     return _fail(f"'{words[0]}' is not recognized as an internal or external command.", 9009)

@@ -6,12 +6,13 @@ stdin and nowhere else); their repr shows only numbers so a failing assert never
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["drop", "500", "401"]
+FaultKind = Literal["drop", "500", "401", "lose", "late"]
 
 
 @dataclass
@@ -20,6 +21,7 @@ class StartedCommand:
     shell_id: str
     command_line: str
     user: str
+    options: dict[str, str] = field(default_factory=dict)  # the Command's WINRS_* options
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Faults:
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
         self.delay: float = 0.0
+        self.late_seconds: float = 0.0
 
     def _add(self, kind: FaultKind, action: str | None, command_id: str | None, nth: int) -> None:
         if nth < 1:
@@ -58,6 +61,18 @@ class Faults:
     def reject_once(self, action: str | None = None, nth: int = 1) -> None:
         """Answer HTTP 401 and close the connection, as if the logon had expired."""
         self._add("401", action, None, nth)
+
+    def lose_reply(self, action: str | None = "Receive", nth: int = 1) -> None:
+        """Process the nth (matching) request, then close the connection instead of answering:
+        the reply is lost after the server acted (a Receive's output is handed out and gone,
+        as WinRS does not send it twice)."""
+        self._add("lose", action, None, nth)
+
+    def late_reply(self, seconds: float, action: str | None = "Receive", nth: int = 1) -> None:
+        """Process the nth (matching) request and answer `seconds` later (past the client's
+        read timeout, the reply is lost the same way)."""
+        self._add("late", action, None, nth)
+        self.late_seconds = seconds
 
     def clear(self) -> None:
         with self._lock:
@@ -93,10 +108,12 @@ class Counters:
     ntlm_handshakes: int = 0
     auth_failures: int = 0
     receive_bytes: int = 0
+    receive_bytes_max: int = 0  # the largest Receive answer
     faults_fired: Counter[str] = field(default_factory=Counter)
     commands: list[StartedCommand] = field(default_factory=list, repr=False)
     stdin: dict[str, bytes] = field(default_factory=dict, repr=False)  # by command id
     terminated: list[str] = field(default_factory=list)  # command ids signalled to stop
+    operation_timeouts: list[float] = field(default_factory=list)  # asked for by each Receive
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, name: str, amount: int = 1) -> None:
@@ -109,3 +126,20 @@ class Counters:
 
     def command_lines(self) -> list[str]:
         return [c.command_line for c in self.commands]
+
+
+class SilentListener:
+    """A TCP listener on 127.0.0.1 that accepts connections and never answers (a hung service,
+    a port held by something else, a filtering proxy). Context manager; `port` to connect to."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)  # the kernel completes the handshakes; nothing is ever read
+        self.port = self._sock.getsockname()[1]
+
+    def __enter__(self) -> SilentListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._sock.close()

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _STREAM = f"{{{soap.NS['rsp']}}}"
 _TERMINATE = f"{soap.SHELL_URI}/signal/terminate"
 _CTRL_C = f"{soap.SHELL_URI}/signal/ctrl_c"
+DEFAULT_IDLE_TIMEOUT = 7200.0  # what the recorded Windows servers report (winrs-recorded/)
 
 
 @dataclass
@@ -34,7 +35,9 @@ class Command:
     # One Receive at a time per command: two answers must not share or reorder output.
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def receive(self, wait: float, max_envelope: int) -> tuple[bytes, bytes, bool] | None:
+    def receive(
+        self, wait: float, max_envelope: int, cap: int | None = None
+    ) -> tuple[bytes, bytes, bool] | None:
         """Output for one Receive answer, or None when nothing came within `wait` seconds."""
         with self.lock:
             limit = time.monotonic() + wait
@@ -48,7 +51,7 @@ class Command:
                     return None
             # base64 grows data by 4/3; the rest of the envelope needs RECEIVE_OVERHEAD.
             room = max_envelope - soap.RECEIVE_OVERHEAD - 4 * soap.STREAM_OVERHEAD
-            budget = max(3, room // 4 * 3)
+            budget = max(3, min(room // 4 * 3, cap or room))
             out = bytes(self.out[:budget])
             del self.out[: len(out)]
             err = bytes(self.err[: budget - len(out)])
@@ -61,15 +64,24 @@ class Command:
 class Shell:
     id: str
     owner: str
+    # MS-WSMV 2.2.4.37 Shell/IdleTimeOut: the client may ask; the server deletes a shell that
+    # receives no request for this long (ending its processes).
+    idle_timeout: float = DEFAULT_IDLE_TIMEOUT
     commands: dict[str, Command] = field(default_factory=dict)
+    last_request: float = field(default_factory=time.monotonic)
 
 
 Answer = tuple[int, bytes]  # HTTP status, plaintext envelope
 
 
 class WinRS:
-    def __init__(self, machine: Machine, counters: Counters, address: str, wait_cap: float):
+    def __init__(self, machine: Machine, counters: Counters, address: str, wait_cap: float,
+                 max_shells_per_user: int = 30):
         self.machine = machine
+        self.max_shells_per_user = max_shells_per_user  # MaxShellsPerUser, 30 by default
+        # Output bytes one Receive answer may carry (None: what fits the envelope). WinRS hands
+        # out what the process wrote so far, often a few KB: a batch may span several answers.
+        self.output_cap: int | None = None
         self.counters = counters
         self.address = address
         self.wait_cap = wait_cap
@@ -81,10 +93,13 @@ class WinRS:
             return sum(len(s.commands) for s in self.shells.values())
 
     def handle(self, req: soap.Request, user: str) -> Answer:
+        self._expire_idle()
         if req.action == "Create":
             return self._create(req, user)
         with self._lock:
             shell = self.shells.get(req.shell_id or "")
+            if shell is not None:
+                shell.last_request = time.monotonic()
         if shell is None:
             return 500, soap.no_shell(req, req.shell_id or "")
         handler = {
@@ -97,10 +112,25 @@ class WinRS:
         return handler(req, shell)
 
     def _create(self, req: soap.Request, user: str) -> Answer:
-        shell = Shell(soap.new_id(), user)
+        asked = req.body.findtext("rsp:Shell/rsp:IdleTimeOut", None, soap.NS)
+        idle = soap.duration(asked) if asked else DEFAULT_IDLE_TIMEOUT
+        shell = Shell(soap.new_id(), user, idle)
         with self._lock:
+            if sum(s.owner == user for s in self.shells.values()) >= self.max_shells_per_user:
+                return 500, soap.max_shells(req, self.max_shells_per_user)
             self.shells[shell.id] = shell
-        return 200, soap.create_response(req, shell.id, user, self.address)
+        return 200, soap.create_response(req, shell.id, user, self.address, idle)
+
+    def _expire_idle(self) -> None:
+        """Delete shells that had no request for their idle timeout, as WinRM does."""
+        now = time.monotonic()
+        with self._lock:
+            expired = [s for s in self.shells.values() if now - s.last_request > s.idle_timeout]
+            for shell in expired:
+                del self.shells[shell.id]
+        for shell in expired:
+            for cmd in shell.commands.values():
+                cmd.process.terminate()
 
     def _command(self, req: soap.Request, shell: Shell) -> Answer:
         line = req.body.find("rsp:CommandLine", soap.NS)
@@ -118,7 +148,8 @@ class WinRS:
             shell.commands[cmd.id] = cmd
         with self.counters.lock:
             self.counters.commands.append(
-                StartedCommand(cmd.id, shell.id, " ".join([command, *arguments]), shell.owner)
+                StartedCommand(cmd.id, shell.id, " ".join([command, *arguments]), shell.owner,
+                               soap.options(req))
             )
         return 200, soap.command_response(req, cmd.id)
 
@@ -144,7 +175,10 @@ class WinRS:
         cmd = shell.commands.get(desired.get("CommandId", "") if desired is not None else "")
         if cmd is None:
             return 500, soap.no_command(req)
-        got = cmd.receive(min(req.operation_timeout, self.wait_cap), req.max_envelope)
+        with self.counters.lock:
+            self.counters.operation_timeouts.append(req.operation_timeout)
+        got = cmd.receive(min(req.operation_timeout, self.wait_cap), req.max_envelope,
+                          self.output_cap)
         if got is None:
             return 500, soap.timed_out(req)
         out, err, done = got
@@ -157,7 +191,9 @@ class WinRS:
             streams.append(soap.stream_xml("stdout", cmd.id, b"", end=True))
             streams.append(soap.stream_xml("stderr", cmd.id, b"", end=True))
         payload = soap.receive_response(req, cmd.id, streams, cmd.exit_code if done else None)
-        self.counters.add("receive_bytes", len(payload))
+        with self.counters.lock:
+            self.counters.receive_bytes += len(payload)
+            self.counters.receive_bytes_max = max(self.counters.receive_bytes_max, len(payload))
         return 200, payload
 
     def _signal(self, req: soap.Request, shell: Shell) -> Answer:

@@ -67,9 +67,10 @@ class Request:
     max_envelope: int
     shell_id: str | None
     body: ET.Element
+    header: ET.Element
 
 
-def _duration(text: str | None) -> float:
+def duration(text: str | None) -> float:
     m = re.fullmatch(r"PT(\d+(?:\.\d+)?)S", (text or "").strip())
     return float(m.group(1)) if m else 60.0
 
@@ -95,11 +96,20 @@ def parse(xml: bytes) -> Request:
     return Request(
         action=action,
         message_id=header.findtext("a:MessageID", "", NS).strip(),
-        operation_timeout=_duration(header.findtext("w:OperationTimeout", None, NS)),
+        operation_timeout=duration(header.findtext("w:OperationTimeout", None, NS)),
         max_envelope=max_env,
         shell_id=selector.text.strip() if selector is not None and selector.text else None,
         body=body,
+        header=header,
     )
+
+
+def options(req: Request) -> dict[str, str]:
+    """The request's w:OptionSet, name -> value (WINRS_CONSOLEMODE_STDIN, WINRS_SKIP_CMD_SHELL)."""
+    return {
+        o.get("Name", ""): (o.text or "").strip()
+        for o in req.header.findall("w:OptionSet/w:Option", NS)
+    }
 
 
 def new_id() -> str:
@@ -116,7 +126,9 @@ def envelope(req: Request, body: str, action: str | None = None) -> bytes:
     return text.encode("utf-8")
 
 
-def create_response(req: Request, shell_id: str, owner: str, address: str) -> bytes:
+def create_response(
+    req: Request, shell_id: str, owner: str, address: str, idle_timeout: float = 7200.0
+) -> bytes:
     body = (
         f"<x:ResourceCreated><a:Address>{escape(address)}</a:Address><a:ReferenceParameters>"
         f"<w:ResourceURI>{CMD_URI}</w:ResourceURI><w:SelectorSet>"
@@ -124,7 +136,8 @@ def create_response(req: Request, shell_id: str, owner: str, address: str) -> by
         f'</a:ReferenceParameters></x:ResourceCreated><rsp:Shell xmlns:rsp="{SHELL_URI}">'
         f"<rsp:ShellId>{shell_id}</rsp:ShellId><rsp:ResourceUri>{CMD_URI}</rsp:ResourceUri>"
         f"<rsp:Owner>{escape(owner)}</rsp:Owner><rsp:ClientIP>127.0.0.1</rsp:ClientIP>"
-        "<rsp:IdleTimeOut>PT7200.000S</rsp:IdleTimeOut><rsp:InputStreams>stdin</rsp:InputStreams>"
+        f"<rsp:IdleTimeOut>PT{idle_timeout:.3f}S</rsp:IdleTimeOut>"
+        "<rsp:InputStreams>stdin</rsp:InputStreams>"
         "<rsp:OutputStreams>stdout stderr</rsp:OutputStreams>"
         "<rsp:ShellRunTime>P0DT0H0M0S</rsp:ShellRunTime>"
         "<rsp:ShellInactivity>P0DT0H0M0S</rsp:ShellInactivity></rsp:Shell>"
@@ -245,6 +258,19 @@ def no_command(req: Request) -> bytes:
 def no_shell(req: Request, shell_id: str) -> bytes:
     text = _no_shell_text(shell_id)
     return fault(req, "s:Sender", "w:InvalidSelectors", text, INVALID_SELECTORS, text)
+
+
+MAX_SHELLS = 2150859173  # ERROR_WSMAN_QUOTA_MAX_SHELLS (0x803381A5)
+
+
+def max_shells(req: Request, limit: int) -> bytes:
+    """The user already has MaxShellsPerUser shells open (winrm/config/winrs)."""
+    text = (
+        "The WS-Management service cannot process the request. This user is allowed a maximum "
+        f"number of {limit} concurrent shells, which has been exceeded. Close existing shells "
+        "or raise the quota for this user. "
+    )
+    return fault(req, "s:Receiver", "w:InternalError", text, MAX_SHELLS, text)
 
 
 def internal_error(req: Request | None, message: str) -> bytes:

@@ -86,6 +86,7 @@ class SimTarget:
         allow_basic: bool = True,
         offer_ntlm: bool = False,
         allow_unencrypted: bool = False,
+        max_shells_per_user: int = 30,
     ) -> None:
         self.machine = machine or EchoMachine()
         self.https = https
@@ -97,6 +98,7 @@ class SimTarget:
             allow_basic=allow_basic,
             offer_ntlm=offer_ntlm,
             allow_unencrypted=allow_unencrypted,
+            max_shells_per_user=max_shells_per_user,
         )
         self._tmp: Path | None = None
         self._server: WinRSServer | None = None

@@ -45,8 +45,12 @@ class WinRSServer(ThreadingHTTPServer):
         allow_basic: bool = True,
         offer_ntlm: bool = False,
         allow_unencrypted: bool = False,
+        max_shells_per_user: int = 30,
     ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
+        # HTTP.sys closes a keep-alive connection idle this long (IdleConnectionTimeout, 120 s
+        # by default; proxies and firewalls may be shorter). None: never.
+        self.idle_close: float | None = None
         self.users = dict(users)
         self.user_file = user_file
         self.certificate = certificate
@@ -57,7 +61,7 @@ class WinRSServer(ThreadingHTTPServer):
         self.faults = Faults()
         self.counters = Counters()
         address = f"{self.scheme}://127.0.0.1:{self.port}/wsman"
-        self.winrs = WinRS(machine, self.counters, address, wait_cap)
+        self.winrs = WinRS(machine, self.counters, address, wait_cap, max_shells_per_user)
         self._conns: set[socket.socket] = set()
         self._conns_lock = threading.Lock()
 
@@ -127,6 +131,9 @@ class _Handler(BaseHTTPRequestHandler):
     server: WinRSServer
 
     def setup(self) -> None:
+        # The socket timeout bounds the wait for the next request on a kept-alive connection;
+        # when it passes, the connection is closed (BaseHTTPRequestHandler's own handling).
+        self.timeout = self.server.idle_close
         super().setup()
         # Small answers must not wait for the client's delayed ACK (Nagle): ~40 ms per request.
         try:
@@ -266,6 +273,15 @@ class _Handler(BaseHTTPRequestHandler):
                 srv.counters.faults_fired[fault] += 1
             log.info("injected fault %s on %s", fault, req.action)
         if fault == "drop":
+            self._drop()
+            return
+        if fault in ("lose", "late"):
+            # The server acts on the request; its reply never reaches the client (the
+            # connection is reset mid-answer, or the answer comes after the client gave up).
+            status, payload = srv.winrs.handle(req, user)
+            if fault == "late":
+                time.sleep(srv.faults.late_seconds)
+                self._answer(status, payload, sealed)
             self._drop()
             return
         if fault == "401":

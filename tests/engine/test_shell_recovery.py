@@ -1,0 +1,221 @@
+"""#13: recovery that knows what WinRS resends and what it does not, against the simulated target
+over a real loopback socket: lost replies (after the server acted), a listener that never
+answers, idle keep-alive connections closed by the server, the shell limit, leaked shells."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tui.engine.endpoint import Endpoint
+from tui.engine.errors import (
+    CommandTimeout,
+    ConnectionProblem,
+    OutputLost,
+    RemoteFault,
+    ReplyLost,
+)
+from tui.engine.shell import RemoteShell
+from tui.engine.sim.faults import SilentListener
+from tui.engine.sim.target import SimTarget
+
+EXPECTED = "".join(f"line {i}\r\n" for i in range(1, 7))
+
+
+@pytest.fixture(params=[False, True], ids=["http-sealed", "https"])
+def target(request):
+    with SimTarget(https=request.param, operation_timeout_cap=0.2) as t:
+        yield t
+
+
+def shell_for(target: SimTarget, **kw) -> RemoteShell:
+    kw.setdefault("operation_timeout", 1)
+    kw.setdefault("read_timeout", 3)
+    return RemoteShell(target.endpoint.client_endpoint(**kw), backoff=0.05)
+
+
+def one_sentence(text: str) -> bool:
+    return text.endswith(".") and ". " not in text and "\n" not in text
+
+
+# --- 1. a reply lost after the server handed its output out ------------------------------------
+
+
+def test_lost_output_of_a_read_only_command_is_read_again_whole(target):
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Receive", nth=2)
+        res = sh.run("lines", ["6", "0.1"], if_lost="rerun")
+    assert res.stdout == EXPECTED
+    c = target.counters
+    assert c.faults_fired["lose"] == 1 and c.commands_started == 2
+    assert c.terminated[0] == c.commands[0].command_id  # the first run was stopped
+    assert target.server_state.live_commands() == 0
+
+
+def test_lost_output_is_reported_in_one_sentence_never_silently(target):
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Receive", nth=2)
+        with pytest.raises(OutputLost) as info:
+            sh.run("lines", ["6", "0.1"])
+    assert one_sentence(info.value.message), info.value.message
+    assert "lost on the way" in info.value.message and "exit code 0" in info.value.message
+    assert info.value.remedy
+    assert target.counters.commands_started == 1  # not run twice: it may change the target
+
+
+def test_stop_mode_stops_at_once_for_the_caller_to_read_again(target):
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Receive", nth=1)
+        with pytest.raises(OutputLost) as info:
+            sh.run("lines", ["40", "0.1"], if_lost="stop")
+        assert "was stopped" in info.value.message
+        assert sh.run("echo", ["next"]).stdout == "next\r\n"  # the shell goes on
+    assert target.counters.terminated[0] == target.counters.commands[0].command_id
+
+
+def test_a_reply_later_than_the_read_timeout_is_a_loss_with_the_time_waited(target):
+    with shell_for(target, operation_timeout=1, read_timeout=2) as sh:
+        target.faults.late_reply(3.5, "Receive", nth=1)
+        with pytest.raises(OutputLost) as info:
+            sh.run("lines", ["3", "0.1"])
+    # The long-poll waits its operation timeout plus the margin: 1 + 1 s.
+    assert "(no answer within 2 s)" in info.value.message
+
+
+# --- 2. timeouts that mean what they say ----------------------------------------------------
+
+
+def test_a_listener_that_never_answers_is_asked_once_and_the_wait_is_stated():
+    with SilentListener() as silent:
+        ep = Endpoint("127.0.0.1", silent.port, https=False, user="u", password="p",
+                      answer_timeout=1)
+        sh = RemoteShell(ep)
+        with pytest.raises(ConnectionProblem) as info:
+            sh.open()
+    assert info.value.message == (
+        f"127.0.0.1:{silent.port} accepted the connection but sent no answer in 1 s."
+    )
+    assert sh.requests == 1  # not five attempts of the long-poll's timeout
+
+
+def test_a_deadline_cuts_the_servers_wait_and_says_how_long_it_took():
+    with SimTarget(operation_timeout_cap=60) as t:
+        with shell_for(t, operation_timeout=20, read_timeout=25) as sh:
+            with pytest.raises(CommandTimeout) as info:
+                sh.run("sleep", ["30"], deadline=time.monotonic() + 1.5)
+        # Each Receive asked the server to wait no longer than the time left (whole seconds).
+        assert max(t.counters.operation_timeouts) <= 2
+    assert "did not finish within 1.5 s and was stopped after" in info.value.message
+
+
+# --- 3. idle keep-alive connections closed by the server -------------------------------------
+
+
+def test_a_connection_closed_while_idle_is_logged_on_again_not_blamed_on_the_port(target):
+    target.server.idle_close = 0.3
+    with shell_for(target) as sh:
+        assert sh.run("echo", ["one"]).stdout == "one\r\n"
+        time.sleep(0.6)  # the server closes the idle connection meanwhile
+        assert sh.run("echo", ["two"]).stdout == "two\r\n"
+    assert target.counters.commands_started == 2
+    assert target.counters.ntlm_handshakes >= 2
+
+
+# --- 4. no leaked shells ---------------------------------------------------------------------
+
+
+def test_a_failed_delete_is_tried_again_so_no_shell_is_left(target):
+    sh = shell_for(target)
+    sh.open()
+    target.faults.drop_request(action="Delete")
+    sh.close()
+    assert target.server_state.live_shells() == 0
+    assert (sh.shells_opened, sh.shells_closed) == (1, 1)
+
+
+def test_http_500_on_create_is_retried(target):
+    target.faults.fail_once(action="Create")
+    with shell_for(target) as sh:
+        assert sh.run("echo", ["ok"]).stdout == "ok\r\n"
+    assert target.counters.requests["Create"] == 2
+
+
+def test_a_shell_whose_create_reply_was_lost_ends_on_its_own(target):
+    target.faults.lose_reply("Create")
+    with shell_for(target) as sh:
+        assert sh.run("echo", ["ok"]).stdout == "ok\r\n"
+    orphans = list(target.server_state.winrs.shells.values())
+    assert len(orphans) == 1  # its id never reached the client
+    assert orphans[0].idle_timeout <= 300  # asked for, instead of the server's 7200 s
+
+
+def test_the_shell_limit_is_named_with_what_to_do():
+    with SimTarget(max_shells_per_user=2) as t:
+        first, second = shell_for(t), shell_for(t)
+        first.open()
+        second.open()
+        with pytest.raises(RemoteFault) as info, shell_for(t):
+            pass
+        first.close()
+        second.close()
+        assert t.server_state.live_shells() == 0
+    assert "limit of open shells (MaxShellsPerUser)" in info.value.message
+    assert "Restart-Service WinRM" in info.value.remedy
+
+
+def test_many_failed_runs_leave_no_shell_behind():
+    with SimTarget(max_shells_per_user=3, operation_timeout_cap=0.2) as t:
+        for _ in range(5):
+            t.faults.drop_request(action="Delete")
+            with shell_for(t) as sh:
+                sh.run("echo", ["x"])
+        assert t.server_state.live_shells() == 0
+
+
+# --- 5. drops on Command and Send: say what happened ----------------------------------------
+
+
+def test_lost_command_reply_is_not_started_twice_and_says_so(target):
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Command")
+        with pytest.raises(ReplyLost) as info:
+            sh.run("echo", ["once"])
+    assert "whether it started is unknown" in info.value.message
+    assert "could not be restored" not in info.value.message
+    assert target.counters.commands_started == 1
+
+
+def test_lost_command_reply_of_a_read_only_command_runs_it_again_in_a_new_shell(target):
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Command")
+        assert sh.run("echo", ["again"], if_lost="rerun").stdout == "again\r\n"
+    assert target.counters.commands_started == 2
+    assert target.counters.requests["Create"] == 2  # the first shell, deleted, ended the orphan
+    assert target.server_state.live_shells() == 0
+
+
+def test_lost_send_reply_reruns_a_read_only_command(target):
+    data = ("0123456789abcdef" * 9000).encode()  # more than two stdin chunks
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Send", nth=1)
+        res = sh.run("more", stdin=data, if_lost="rerun")
+    assert res.stdout == data.decode()
+    assert target.counters.commands_started == 2
+
+
+# --- 6. console-mode stdin and the OEM code page ---------------------------------------------
+
+
+def test_console_mode_stdin_is_off_when_stdin_is_piped(target):
+    with shell_for(target) as sh:
+        sh.run("more", stdin=b"piped")
+        sh.run("echo", ["no stdin"])
+    piped, plain = target.counters.commands
+    assert piped.options["WINRS_CONSOLEMODE_STDIN"] == "FALSE"
+    assert plain.options["WINRS_CONSOLEMODE_STDIN"] == "TRUE"
+
+
+def test_native_output_in_the_oem_code_page_is_decoded(target):
+    with shell_for(target) as sh:
+        assert sh.run("native", ["Größe", "café"]).stdout == "Größe café\r\n"
