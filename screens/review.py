@@ -102,15 +102,9 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _where(p: Problem) -> str:
-        from tui.widgets import formstate
+        from tui.form import state
 
-        if len(p.loc) >= 2 and p.loc[0] in formstate.section_types_names():
-            section = formstate.model_section(str(p.loc[0]))
-            names = {m.name: m.title for m in section.fields()}
-            return f"{section.title} › {names.get(str(p.loc[1]), str(p.loc[1]))}"
-        if len(p.loc) == 1 and p.loc[0] in formstate.section_types_names():
-            return formstate.model_section(str(p.loc[0])).title
-        return p.path
+        return state.place(p.loc) or p.path
 
     def _problem_text(self, p: Problem) -> Text:
         glyph, style = ("✗", "red") if p.is_error else ("!", "yellow")
@@ -119,18 +113,19 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _values(data: dict[str, Any]) -> Text:
-        from tui.widgets import formstate
+        from tui.form import state
+        from tui.form.build import model_specs
 
-        eff = formstate.effective_data(data)
+        eff = state.effective_data(data)
         out = Text()
-        for name in formstate.section_types_names():
+        for name, section in model_specs().items():
             table = eff.get(name)
             if not isinstance(table, dict):
                 continue
-            shown = formstate.shown_values(name, table)
+            shown = state.shown_values(name, table)
             if not shown:
                 continue
-            out.append(formstate.model_section(name).title + "\n", style="bold")
+            out.append(section.title + "\n", style="bold")
             for v in shown:
                 out.append(f"  {v.title}: ", style="dim")
                 out.append(v.text + "\n")
@@ -139,11 +134,11 @@ class ReviewPage(WizardPage):
 
     @staticmethod
     def _plan(data: dict[str, Any], errors: list[Problem]) -> Text:
-        from tui.widgets import formstate
+        from tui.form import state
 
         if errors:
             return Text("The plan is shown once the answers have no errors.", style="dim")
-        text = formstate.plan_text(data)
+        text = state.plan_text(data)
         return Text(text) if text else Text("(no plan)", style="dim")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -33,12 +33,12 @@ from screens.flow import FlowScreen
 from screens.pages import PAGE_IDS, PAGES, page_class
 from screens.review import ReviewPage
 from tui import drafts
-from tui.widgets import spec
+from tui.form import spec
 from tui.widgets.field import FieldRow
 from tui.widgets.page import WizardPage
 from tui.widgets.sections import SectionList
 from tui.wizard import install
-from tui.wizard.files import Files, prepare
+from tui.wizard.files import Files
 from tui.wizard.host import Wizard
 from tui.wizard.lifecycle import Lifecycle
 from tui.wizard.router import Router
@@ -92,7 +92,7 @@ class WizardApp(Wizard):
         self.specs, self._specs_built = self._load_specs()
         self.path: Path | None = Path(path) if path is not None else None
         self.data: dict[str, Any] = (
-            prepare(data) if data is not None else spec.new_data(self.specs)
+            spec.prepare(self.specs, data) if data is not None else spec.new_data(self.specs)
         )
         # A new answer file is checked once the first frame is out (the model's import is the
         # slowest part of starting); a file or a draft is checked before, to open at its first
@@ -120,7 +120,9 @@ class WizardApp(Wizard):
         cached = spec.load(drafts.state_dir() / "cache")
         if cached is not None:
             return cached, False
-        return spec.build(), True
+        from tui.form.build import model_specs
+
+        return model_specs(), True
 
     @property
     def current(self) -> str:
@@ -135,9 +137,9 @@ class WizardApp(Wizard):
     def compose(self) -> ComposeResult:
         # The first page is composed with the rest, so that the first frame shows it.
         if self._check_first:
-            from tui.widgets import formstate
+            from tui.form.state import problems
 
-            self.found = formstate.problems(self.data)
+            self.found = problems(self.data)
         start = self._start_page or self.router.first_incomplete()
         if start not in PAGE_IDS:
             start = PAGE_IDS[0]
@@ -183,7 +185,9 @@ class WizardApp(Wizard):
         """After the first frame: check the answers with the model, refresh the spec cache."""
         if not self._check_first:
             self.revalidate()
-        built = spec.build()
+        from tui.form.build import model_specs
+
+        built = model_specs()
         if self._specs_built or built != self.specs:
             spec.save(built, drafts.state_dir() / "cache")
 
@@ -260,9 +264,9 @@ class WizardApp(Wizard):
     def revalidate(self) -> None:
         """Check the whole data with the model; show the result on the current page and in the
         page list."""
-        from tui.widgets import formstate
+        from tui.form.state import problems
 
-        self.found = formstate.problems(self.data)
+        self.found = problems(self.data)
         page = self.page()
         if page is not None:
             page.refresh_page(self.data, self.found, self.current in self.router.revealed)
@@ -270,10 +274,10 @@ class WizardApp(Wizard):
 
     def answers(self):
         """The answers as the model has them (an AnswerFile), or None while there are errors."""
+        from tui.form.state import effective_data
         from tui.model.tomlio import validate_data
-        from tui.widgets import formstate
 
-        loaded = validate_data(formstate.effective_data(self.data))
+        loaded = validate_data(effective_data(self.data))
         return loaded.answers if not loaded.errors else None
 
     def set_dirty(self, dirty: bool) -> None:
@@ -296,7 +300,7 @@ class WizardApp(Wizard):
 
     async def open_data(self, path: Path, data: dict[str, Any]) -> None:
         self.path = self.lifecycle.draft_key = path
-        self.data = prepare(data)
+        self.data = spec.prepare(self.specs, data)
         self.router.reset(data)
         self.screen.set_focus(None)
         await self.query_one("#pages", ContentSwitcher).remove_children()
@@ -348,9 +352,9 @@ class WizardApp(Wizard):
 
     def action_show_plan(self) -> None:
         from screens import prompts  # loaded when first needed: a faster start
-        from tui.widgets import formstate
+        from tui.form.state import plan_text
 
-        text = formstate.plan_text(self.data)
+        text = plan_text(self.data)
         if text is None:
             errors = [p.format() for p in self.found if p.is_error]
             text = "The plan needs answers without errors:\n\n" + "\n".join(errors)

@@ -11,26 +11,40 @@ import sys
 from tests.support.paths import CONTOSO, ROOT
 from tui import drafts
 from tui.app import WizardApp
+from tui.form import spec
+from tui.form.build import build
+from tui.form.state import effective_data
 from tui.model.answers import section_needed, section_types
 from tui.model.components import Components
-from tui.widgets import spec
+from tui.model.shape import SCHEMA_VERSION
 
 
-def test_skipped_agrees_with_the_model_for_every_selection():
-    specs = spec.build()
+def test_what_is_saved_and_the_page_list_agree_on_skipped_pages_for_every_selection():
+    """One decision: a section the page list shows as skipped is left out of what is saved, and
+    one it shows is kept; both follow the model's section_needed."""
+    specs = build()
     names = [f.name for f in specs["components"].fields]
     for values in itertools.product((False, True), repeat=len(names)):
         selection = dict(zip(names, values, strict=True))
-        data = {"components": selection}
+        data = spec.prepare(specs, {"components": selection})
+        data |= {name: spec.default_table(s) for name, s in specs.items() if name not in data}
+        saved = effective_data(data)
         components = Components(**selection)
         for section, model in section_types().items():
             if model.required_by and "*" not in model.required_by:
-                assert spec.skipped(specs, section, data) == (
-                    not section_needed(section, components)), (section, selection)
+                skipped = spec.skipped(specs, section, data)
+                assert skipped == (not section_needed(section, components)), (section, selection)
+                assert (section not in saved) == skipped, (section, selection)
+
+
+def test_a_new_file_and_a_prepared_one_carry_the_models_schema_version():
+    specs = build()
+    assert spec.new_data(specs)["schema_version"] == SCHEMA_VERSION
+    assert spec.prepare(specs, {})["schema_version"] == SCHEMA_VERSION
 
 
 def test_spec_cache_round_trip(tmp_path):
-    built = spec.build()
+    built = build()
     spec.save(built, tmp_path)
     assert spec.load(tmp_path) == built
     (next(tmp_path.glob("uimeta-*"))).write_text("{broken")
@@ -38,7 +52,7 @@ def test_spec_cache_round_trip(tmp_path):
 
 
 def test_specs_come_from_the_model():
-    specs = spec.build()
+    specs = build()
     db = {f.name: f for f in specs["database"].fields}
     assert db["server"].msi == ("SQLSERVER_SERVER",) and db["server"].required
     assert db["name"].default == "FIMService"
@@ -48,7 +62,7 @@ def test_specs_come_from_the_model():
 
 
 async def test_started_from_the_cache_then_checked(state_dir):
-    spec.save(spec.build(), state_dir / "cache")
+    spec.save(build(), state_dir / "cache")
     app = WizardApp()
     assert not app._specs_built
     async with app.run_test(size=(80, 24)) as pilot:

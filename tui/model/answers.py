@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tui.model import behaviour
-from tui.model.behaviour import SCHEMA_VERSION
+from tui.model import behaviour, shape
 from tui.model.components import Components
 from tui.model.meta import Section
 from tui.model.portal import Portal, RegistrationPortal, ResetPortal
 from tui.model.service import Certificate, Database, Mail, ServiceAccount, Synchronization
+from tui.model.shape import SCHEMA_VERSION
 from tui.model.target import Install, Msi, Target
 
 __all__ = ["SCHEMA_VERSION", "AnswerFile", "planned", "section_needed", "section_types"]
@@ -78,9 +78,9 @@ def section_types() -> dict[str, type[Section]]:
 
 def section_needed(name: str, components: Components) -> bool:
     """Whether a section is required by the selected components."""
-    return behaviour.section_needed(section_types(), name, components)
+    return shape.section_needed(section_types(), name, components)
 
 
 def planned(name: str, components: Components) -> bool:
-    """Whether the msiexec plan passes a section's properties (see behaviour.planned)."""
-    return behaviour.planned(section_types(), name, components)
+    """Whether the msiexec plan passes a section's properties (see shape.planned)."""
+    return shape.planned(section_types(), name, components)

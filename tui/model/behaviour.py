@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from tui.model import rules
+from tui.model.shape import planned, section_needed
 
 MASK = "********"
-SCHEMA_VERSION = 1  # of the answer file format
 
 
 # --- passwords -------------------------------------------------------------------------------
@@ -162,20 +162,6 @@ class TargetBehaviour:
 
 
 # --- the answer file -------------------------------------------------------------------------
-
-def section_needed(types: dict[str, type], name: str, components: Any) -> bool:
-    """Whether a section is required by the selected components."""
-    required_by = getattr(types[name], "required_by", ())
-    if "*" in required_by:
-        return True
-    return any(getattr(components, c, False) for c in required_by)
-
-
-def planned(types: dict[str, type], name: str, components: Any) -> bool:
-    """Whether the msiexec plan passes a section's properties: it leaves out the sections of
-    components that are not selected (sections no component requires are always passed)."""
-    return not types[name].required_by or section_needed(types, name, components)
-
 
 class AnswersBehaviour:
     """`section_types()` (section name -> its class, in page order) comes from the class."""

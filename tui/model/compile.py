@@ -22,7 +22,8 @@ import pydantic_core
 from pydantic import BaseModel, SecretStr
 
 from tui.model.answers import AnswerFile
-from tui.model.compiled import ARTIFACT, FORMAT, PURE_MODULES, source_key
+from tui.model.compiled import ARTIFACT, FORMAT, PURE_MODULES
+from tui.model.fingerprint import fingerprint
 
 # pydantic classes the compiled model replaces with a pydantic-free twin of the same name
 SUBSTITUTES: dict[Any, str] = {SecretStr: "tui.model.behaviour:SecretStr"}
@@ -130,7 +131,7 @@ def compile_model() -> dict[str, Any]:
     return {
         "format": FORMAT,
         "pydantic_core": pydantic_core.__version__,
-        "source": source_key(),
+        "source": fingerprint(),
         "answers": AnswerFile.__name__,
         "sections": {name: model.__name__ for name, model in AnswerFile.section_types().items()},
         "allowed_keys": _allowed_keys(),

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import zlib
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,20 +22,12 @@ from typing import Any, ClassVar
 import pydantic_core
 
 from tui.model.fieldmeta import FieldMeta
+from tui.model.fingerprint import fingerprint
 
 ARTIFACT = Path(__file__).with_name("compiled.json")
 FORMAT = 1
 # What the compiled schema may reference: code that imports no pydantic model machinery.
 PURE_MODULES = ("tui.model.rules", "tui.model.behaviour", "builtins")
-
-
-def source_key() -> str:
-    """A digest of the model's sources, line endings aside (a Windows checkout keeps it)."""
-    crc = 0
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        crc = zlib.crc32(path.name.encode(), crc)
-        crc = zlib.crc32(path.read_bytes().replace(b"\r\n", b"\n"), crc)
-    return f"{crc:08x}"
 
 
 class CompiledModel:
@@ -150,6 +141,6 @@ def read(path: Path) -> type | None:
     if not isinstance(raw, dict):
         return None
     if (raw.get("format") != FORMAT or raw.get("pydantic_core") != pydantic_core.__version__
-            or raw.get("source") != source_key()):
+            or raw.get("source") != fingerprint()):
         return None
     return build(raw)

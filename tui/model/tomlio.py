@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import tomli_w
 from pydantic_core import ValidationError  # pydantic's, without its model machinery
 
-from tui.model.behaviour import SCHEMA_VERSION, SecretRefBehaviour
+from tui.model.behaviour import SecretRefBehaviour
 from tui.model.fieldmeta import FieldMeta
 from tui.model.problems import HasProblems, Problem, unknown_key
+from tui.model.shape import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from tui.model.answers import AnswerFile

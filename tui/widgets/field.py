@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
-from tui.widgets.spec import FieldSpec, secret_kind
+from tui.form.spec import FieldSpec, secret_kind
 
 if TYPE_CHECKING:  # the model loads after the first frame
     from tui.model.problems import Problem

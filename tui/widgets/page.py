@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.widgets import spec as specs_
+from tui.form import spec as specs_
+from tui.form.spec import Specs, problems_at
 from tui.widgets.field import FieldRow
-from tui.widgets.spec import Specs, problems_at
 
 if TYPE_CHECKING:  # the model loads after the first frame
     from tui.model.problems import Problem

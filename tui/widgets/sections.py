@@ -8,7 +8,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-PageState = str  # not-started, complete, errors, warnings, skipped
+from tui.form.spec import PageState
 
 GLYPHS: dict[str, tuple[str, str]] = {
     # state: (glyph, style); the glyph alone tells the state when there is no colour

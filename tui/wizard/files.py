@@ -3,35 +3,15 @@ Nothing is overwritten or thrown away without asking."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tui.model.atomic import atomic_write
 
 if TYPE_CHECKING:
     from tui.wizard.host import Wizard
-
-
-def prepare(data: dict[str, Any]) -> dict[str, Any]:
-    """Data read from a file (or a draft), ready for the form: the tables that the selected
-    components need are there, with the model's defaults, so that the form shows them."""
-    from tui.model.answers import section_needed, section_types
-    from tui.widgets import formstate
-
-    out = copy.deepcopy(data)
-    out.setdefault("schema_version", 1)
-    if not isinstance(out.get("components"), dict):
-        out["components"] = formstate.default_table("components")
-    components = formstate.components_of(out)
-    for name in section_types():
-        if name in ("components", "msi") or name in out:
-            continue
-        if section_needed(name, components):
-            out[name] = formstate.default_table(name)
-    return out
 
 
 class Files:
@@ -72,10 +52,10 @@ class Files:
                 if choice != "overwrite":
                     return False
         assert path is not None
+        from tui.form.state import effective_data
         from tui.model.tomlio import dump_data, has_literal_secrets
-        from tui.widgets import formstate
 
-        eff = formstate.effective_data(app.data)
+        eff = effective_data(app.data)
         try:
             atomic_write(path, dump_data(eff), 0o600)
         except OSError as exc:

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 
 if TYPE_CHECKING:
+    from tui.form.spec import Specs
     from tui.model.problems import Problem
     from tui.session import DemoTarget, InstallSession, RemoteShellType
-    from tui.widgets.spec import Specs
 
 
 class Wizard(App[int]):

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher
 
 from screens.pages import PAGE_IDS, PAGES, page_class, page_of
 from screens.review import ReviewPage
-from tui.widgets import spec
+from tui.form import spec
 from tui.widgets.page import SectionPage, WizardPage
 from tui.widgets.sections import SectionList
 
@@ -107,7 +107,7 @@ class Router:
 
     # --- states -----------------------------------------------------------------------------------
 
-    def page_state(self, page: type[WizardPage]) -> str:
+    def page_state(self, page: type[WizardPage]) -> spec.PageState:
         app = self.app
         if page is ReviewPage:
             if ReviewPage.PAGE_ID not in self.started and self.current != ReviewPage.PAGE_ID:
@@ -115,15 +115,8 @@ class Router:
             if any(p.is_error for p in app.found):
                 return "errors"
             return "warnings" if app.found else "complete"
-        sections = page.SECTIONS
-        if all(spec.skipped(app.specs, s, app.data) for s in sections):
-            return "skipped"
-        if page.PAGE_ID not in self.started:
-            return "not-started"
-        mine = [p for p in app.found if p.loc[:1] and p.loc[0] in sections]
-        if any(p.is_error for p in mine):
-            return "errors"
-        return "warnings" if mine else "complete"
+        return spec.page_state(app.specs, page.SECTIONS, app.data, app.found,
+                               page.PAGE_ID in self.started)
 
     def update_states(self) -> None:
         sections = self.app.query(SectionList)

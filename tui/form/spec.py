@@ -2,22 +2,25 @@
 a small cache so that the wizard can paint its first page before the model (pydantic) is
 imported; importing it takes longer than all of Textual's startup work for the first frame.
 
-The cache is derived data, like a .pyc: it is keyed by a checksum of the model's source files
-and rebuilt from the model when they change. Nothing here imports pydantic or Textual; `build()`
-imports the model when it runs. What this module does import is there already when Textual is
-(marshal, zlib: no json or hashlib), and its records are named tuples, which cost a tenth of
-what frozen dataclasses cost to define: it is on the wizard's path to its first frame."""
+The cache is derived data, like a .pyc: it is keyed by the model's fingerprint
+(tui/model/fingerprint.py) and rebuilt from the model when its sources change. Nothing here
+imports pydantic or Textual; `tui.form.build` makes the specs from the model. What this module
+imports is there already when Textual is (marshal, zlib: no json or hashlib), and its records are
+named tuples, which cost a tenth of what frozen dataclasses cost to define: it is on the wizard's
+path to its first frame."""
 
 from __future__ import annotations
 
 import marshal
 import sys
-import zlib
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
+from tui.model.shape import SCHEMA_VERSION, section_needed
+
 FORMAT = 2  # 2: marshal, named tuples, crc32 key (1: JSON, dataclasses, sha256)
-MODEL_DIR = Path(__file__).resolve().parents[1] / "model"
+PageState = str  # not-started, complete, errors, warnings or skipped
 
 # How a secret is kept, as the chooser offers it. "none" only for fields that may be left out.
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
@@ -70,37 +73,13 @@ def secret_kind(value: Any) -> str:
     return "prompt"
 
 
-def build() -> Specs:
-    """The specs, from the model (imports it)."""
-    from tui.model.answers import section_types
-    from tui.widgets import formstate
-
-    out: Specs = {}
-    for name, model in section_types().items():
-        fields = []
-        for m in formstate.form_fields(name):
-            kind = formstate.field_kind(name, m.name)
-            fields.append(FieldSpec(
-                section=name, name=m.name, title=m.title, help=m.help,
-                example=m.example if isinstance(m.example, str | int | bool) else None,
-                msi=tuple(m.msi), secret=m.secret, required=m.required,
-                default=formstate.default_value(m), kind=kind,
-                choices=tuple(formstate.choices(name, m.name)) if kind == "choice" else (),
-            ))
-        out[name] = SectionSpec(name, getattr(model, "title", name),
-                                tuple(getattr(model, "required_by", ())), tuple(fields))
-    return out
-
-
 def model_key() -> str:
-    """A checksum of the model's sources (and of this module, and of the Python that marshals)."""
-    crc = zlib.crc32(f"{FORMAT} {sys.version_info[:2]}".encode())
-    size = 0
-    for path in sorted(MODEL_DIR.glob("*.py")) + [Path(__file__)]:
-        data = path.read_bytes()
-        crc = zlib.crc32(path.name.encode() + data, crc)
-        size += len(data)
-    return f"{crc:08x}{size:x}"
+    """The model's fingerprint (tui.model.fingerprint), with this package's sources and the
+    Python that marshals."""
+    from tui.model.fingerprint import fingerprint
+
+    return fingerprint(f"{FORMAT} {sys.version_info[:2]}",
+                       sorted(Path(__file__).parent.glob("*.py")))
 
 
 def _cache_path(cache_dir: Path) -> Path:
@@ -148,29 +127,63 @@ def problems_at(found: list, section: str, name: str | None = None) -> list:
 # --- what depends on the specs alone ---------------------------------------------------------
 
 def default_table(spec: SectionSpec) -> dict[str, Any]:
+    """A section's table as a new file has it: the fields with a default."""
     return {f.name: f.default for f in spec.fields if f.default is not None}
 
 
 def new_data(specs: Specs) -> dict[str, Any]:
     """A new answer file: every section the wizard shows, with the model's defaults."""
-    data: dict[str, Any] = {"schema_version": 1}
+    data: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     for name, spec in specs.items():
         if spec.fields:
             data[name] = default_table(spec)
     return data
 
 
-def components(specs: Specs, data: dict[str, Any]) -> dict[str, bool]:
+def prepare(specs: Specs, data: dict[str, Any]) -> dict[str, Any]:
+    """Data read from a file (or a draft), ready for the form: the tables that the selected
+    components need are there, with the model's defaults, so that the form shows them."""
+    import copy
+
+    out = copy.deepcopy(data)
+    out.setdefault("schema_version", SCHEMA_VERSION)
+    if not isinstance(out.get("components"), dict):
+        out["components"] = default_table(specs["components"])
+    selected = components(specs, out)
+    for name, spec in specs.items():
+        if name in ("components", "msi") or name in out:
+            continue
+        if section_needed(specs, name, selected):
+            out[name] = default_table(spec)
+    return out
+
+
+def components(specs: Specs, data: dict[str, Any]) -> SimpleNamespace:
+    """The components selected in `data`: an attribute each, as the model's rules read them."""
     table = data.get("components")
     table = table if isinstance(table, dict) else {}
-    return {f.name: bool(table.get(f.name, f.default)) for f in specs["components"].fields}
+    return SimpleNamespace(**{f.name: bool(table.get(f.name, f.default))
+                              for f in specs["components"].fields})
 
 
 def skipped(specs: Specs, section: str, data: dict[str, Any]) -> bool:
-    """The section is needed only by unselected components (the model's `section_needed`; a
-    test keeps the two equal). Certificate and target are optional and never skipped."""
+    """The section is needed only by components that are not selected (the model's own
+    `section_needed` decides). Sections that no component or every one needs are never
+    skipped: certificate and target are optional for any selection."""
     required_by = specs[section].required_by
     if not required_by or "*" in required_by:
         return False
-    selected = components(specs, data)
-    return not any(selected.get(c, False) for c in required_by)
+    return not section_needed(specs, section, components(specs, data))
+
+
+def page_state(specs: Specs, sections: tuple[str, ...], data: dict[str, Any], found: list,
+               started: bool) -> PageState:
+    """A page of `sections` as the page list shows it."""
+    if all(skipped(specs, s, data) for s in sections):
+        return "skipped"
+    if not started:
+        return "not-started"
+    mine = [p for p in found if p.loc[:1] and p.loc[0] in sections]
+    if any(p.is_error for p in mine):
+        return "errors"
+    return "warnings" if mine else "complete"
