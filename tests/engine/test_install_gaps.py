@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from tests.engine._install_support import expected_lines, rig
+from tests.support.sim import expected_lines, rig
 from tui.engine.events import LogLines, Notice
 from tui.engine.install import Follower, attach, install
 from tui.engine.shell import RemoteShell

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from tests.engine._preflight_support import contoso
+from tests.support.answers import contoso
 from tui.engine.checklist import run_checklist
 from tui.engine.preflight import CHECKS, run_preflight
 from tui.engine.shell import RemoteShell
