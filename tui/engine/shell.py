@@ -240,8 +240,10 @@ class RemoteShell(ShellSession):
                     if if_lost != "report":
                         raise _Lost(self._output_lost(label, k, None)) from None
                     lost = lost or (k, protocol.last_wait)
-                # A fault or an HTTP error is an answer that handed out no output: ask again.
-                retry = k in (REPLY_LOST | NOT_SENT | {"http", "auth", "fault"}) - {"dns", "tls"}
+                # An HTTP error without a WS-Man fault handed out no output: ask again. A fault
+                # is the service's answer (recorded Windows servers answer a bad Receive with
+                # "The parameter is incorrect"): asking again would get it again.
+                retry = k in (REPLY_LOST | NOT_SENT | {"http", "auth"}) - {"dns", "tls"}
                 retry = retry and failures < self.max_retries
                 if k == "auth":
                     # One fresh logon is worth trying (the old one may have expired); more
