@@ -31,7 +31,7 @@ from tui.commands.steps import (
     step_install,
     step_preflight_gate,
 )
-from tui.model.examples import example
+from tui.packaged import example
 
 CONTOSO = example("contoso.toml")  # the demo's answers, packaged or in the checkout
 DEMO_SPEED_ENV = "MIMSETUP_DEMO_SPEED"  # how much faster than real time the demo's install runs
