@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Callable
 
+from tui import flags
 from tui.commands.common import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED
 
 
@@ -36,21 +37,21 @@ def _apply_file(args: argparse.Namespace) -> int:
 
 def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = True) -> None:
     s.add_argument("--json", action="store_true", help=json_help)
-    s.add_argument("--yes", action="store_true",
+    s.add_argument(flags.YES, action="store_true",
                    help="never ask: fail at once if a password is set to be asked, accept warnings")
     if not target:
         return
     g = s.add_argument_group("target (overrides the answer file's [target])")
-    g.add_argument("--host", help="the Windows server to connect to")
+    g.add_argument(flags.HOST, help="the Windows server to connect to")
     g.add_argument("--port", type=int, help="WinRM port (default 5986 with HTTPS, 5985 without)")
     g.add_argument("--http", action="store_true", help="plain HTTP (NTLM/Kerberos/CredSSP "
                    "encrypt the messages; Basic is refused)")
-    g.add_argument("--user", help="account to log on with, DOMAIN\\name")
+    g.add_argument(flags.USER, help="account to log on with, DOMAIN\\name")
     g.add_argument("--transport", choices=("ntlm", "kerberos", "credssp", "basic"))
-    g.add_argument("--ca-bundle", metavar="PEM", help="CA certificate(s) to validate HTTPS with")
-    g.add_argument("--no-verify", action="store_true",
+    g.add_argument(flags.CA_BUNDLE, metavar="PEM", help="CA certificate(s) to validate HTTPS with")
+    g.add_argument(flags.NO_VERIFY, action="store_true",
                    help="do not validate the HTTPS certificate (lab only)")
-    g.add_argument("--insecure", action="store_true",
+    g.add_argument(flags.INSECURE, action="store_true",
                    help="allow Basic authentication over plain HTTP (isolated lab only)")
 
 
@@ -107,7 +108,7 @@ def _check(s: argparse.ArgumentParser) -> None:
     _remote_options(s, "print the items as JSON")
     from tui.engine.checklist import fixable_items
 
-    s.add_argument("--fix", action="append", default=[], metavar="ITEM",
+    s.add_argument(flags.FIX, action="append", default=[], metavar="ITEM",
                    help=f"fix this item ({', '.join(fixable_items())}), then check again; "
                    "repeatable")
     s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")

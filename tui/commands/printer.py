@@ -19,6 +19,7 @@ from tui.engine.events import (
     Progress,
     StepStarted,
 )
+from tui.flags import FIX
 
 _MARK = {"pass": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
@@ -154,5 +155,5 @@ def print_checklist(items, stream=None) -> None:
         if i.evidence and i.status != "manual":
             print(f"         {i.evidence}", file=stream)
         if i.status in ("fail", "unknown") and i.remedy:
-            print(f"         -> {i.remedy}" + (" (fixable: --fix " + i.id + ")" if i.fixable
+            print(f"         -> {i.remedy}" + (f" (fixable: {FIX} " + i.id + ")" if i.fixable
                                               else ""), file=stream)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tui.engine.endpoint import Endpoint
 from tui.engine.errors import ConnectionProblem
+from tui.flags import HOST, USER
 from tui.model.target import Target
 
 
@@ -30,11 +31,11 @@ def endpoint_for(
     user = user or (t.user if t else None)
     if not host:
         raise ConnectionProblem(
-            "No target server: the answer file has no [target] host and --host was not given.",
-            "Add a [target] section (host, user) or pass --host and --user.",
+            f"No target server: the answer file has no [target] host and {HOST} was not given.",
+            f"Add a [target] section (host, user) or pass {HOST} and {USER}.",
         )
     if not user:
-        raise ConnectionProblem("No account to log on with.", "Set target.user or pass --user.")
+        raise ConnectionProblem("No account to log on with.", f"Set target.user or pass {USER}.")
     ca = ca_bundle or (t.ca_bundle if t else None)
     if ca and not ca_bundle and not Path(ca).is_absolute():
         ca = str(base_dir / ca)

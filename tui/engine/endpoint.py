@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 from tui.engine.errors import ConnectionProblem
+from tui.flags import INSECURE
 
 Transport = Literal["ntlm", "kerberos", "credssp", "basic"]
 # Transports whose logon context can seal messages, so plain HTTP stays confidential.
@@ -55,7 +56,7 @@ class Endpoint:
                 f"Basic authentication over plain HTTP to {self.where} would send the password "
                 "unencrypted, so it was not attempted.",
                 "Use HTTPS (port 5986), or NTLM/Kerberos which encrypt over HTTP; pass "
-                "--allow-insecure only on an isolated lab network.",
+                f"{INSECURE} only on an isolated lab network.",
             )
         if not self.user:
             raise ConnectionProblem(

@@ -24,6 +24,7 @@ from tui.engine.errors import (
     RemoteFault,
     ReplyLost,
 )
+from tui.flags import CA_BUNDLE
 
 GONE = 2150858843  # WS-Man: the shell or command id is unknown to the server
 # ERROR_WSMAN_QUOTA_MAX_SHELLS (0x803381A5): the account has MaxShellsPerUser shells open.
@@ -116,7 +117,7 @@ def problem(exc: BaseException, ep: Endpoint, waited: float = 0.0) -> EngineErro
     if k == "tls":
         return ConnectionProblem(
             f"The TLS certificate of {where} could not be verified.",
-            "Pass the CA certificate with --ca-bundle, or check the host name matches the "
+            f"Pass the CA certificate with {CA_BUNDLE}, or check the host name matches the "
             "certificate.",
             why,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from tui.flags import INSECURE
 from tui.model import rules
 from tui.model.problems import Problem
 
@@ -224,7 +225,7 @@ def _target(a: AnswerFile) -> Iterator[Problem]:
         yield Problem(
             ("target", "transport"),
             "Basic authentication over plain HTTP sends the password in clear; mimsetup refuses "
-            "it unless run with --insecure",
+            f"it unless run with {INSECURE}",
             "set https = true, or transport = \"ntlm\"",
             "warning",
         )
