@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tui.folders import state_dir  # noqa: F401  (also the app's: drafts.state_dir)
 from tui.model.atomic import atomic_write
 
-ENV_DIR = "MIMSETUP_STATE_DIR"
 VERSION = 1
 
 
@@ -27,15 +26,6 @@ class Draft(NamedTuple):  # a named tuple: defining a dataclass costs ~1 ms of e
     page: str | None = None
     started: Sequence[str] = ()  # pages the user has been on
     saved_at: float = 0.0
-
-
-def state_dir() -> Path:
-    override = os.environ.get(ENV_DIR)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("mimsetup"))
 
 
 def draft_path(file: str | Path | None) -> Path:

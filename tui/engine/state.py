@@ -4,20 +4,11 @@ detach, a closed laptop or a crash. Mode 0600; it never holds a secret."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from tui.folders import state_dir
 from tui.model.atomic import atomic_write
-
-
-def state_dir() -> Path:
-    override = os.environ.get("MIMSETUP_STATE_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_state_dir("mimsetup", appauthor=False))
 
 
 @dataclass
