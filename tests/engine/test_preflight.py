@@ -16,6 +16,7 @@ from tui.engine.preflight import (
     PREFLIGHT_ID,
     Check,
     PreflightReport,
+    count_connection,
     parse_output,
     preflight_params,
     run_preflight,
@@ -176,13 +177,15 @@ def test_each_scenario_over_winrm(scenario, answers):
         endpoint = target.endpoint.client_endpoint(operation_timeout=2, read_timeout=10)
         with RemoteShell(endpoint) as shell:
             report = run_preflight(shell, answers)
+        count_connection(report, shell)
         commands = target.counters.requests["Command"]
+        http_requests = target.counters.http_requests
     assert {c.id for c in report.by_status("fail")} == EXPECTED_FAILURES[scenario]
     assert report.ok == (not EXPECTED_FAILURES[scenario])
     assert [c.id for c in report.checks] == list(CHECKS)
     assert report.computer == "CORPIDM"
     assert commands == 1  # one command, whatever the number of checks
-    assert report.requests is not None and report.requests <= 6
+    assert report.requests == http_requests  # as they are (#13.7)
     assert machine.started[0].params == preflight_params(answers)
 
 

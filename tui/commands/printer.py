@@ -119,7 +119,8 @@ def print_preflight(report, where: str, stream=None) -> None:
     title_w = min(title_w, 34)
     indent = 7 + title_w + 2
     text_w = max(30, width - indent)
-    rounds = f", {report.requests} round trips" if report.requests is not None else ""
+    rounds = (f", {report.requests} HTTP requests, {report.logons} logon(s), "
+              f"{report.shells} shell(s)" if report.requests is not None else "")
     computer = f" on {report.computer}" if report.computer else ""
     print(f"Pre-flight{computer} ({where}): {len(report.checks)} checks in "
           f"{report.seconds:.2f} s{rounds}", file=stream)

@@ -183,10 +183,11 @@ class InstallJob:
     # --- the steps' results ---------------------------------------------------------------------
 
     def run_preflight(self) -> PreflightReport:
-        from tui.engine.preflight import run_preflight
+        from tui.engine.preflight import count_connection, run_preflight
 
         with self.shell() as shell:
             self.preflight = run_preflight(shell, self.answers)
+        count_connection(self.preflight, shell)  # after closing: the Delete counts too
         return self.preflight
 
     def gate(self) -> Gate:

@@ -94,7 +94,11 @@ class PreflightReport:
     checks: list[Check]
     computer: str = ""
     seconds: float = 0.0
-    requests: int | None = None  # WS-Man round trips, when the shell counts them
+    # What the connection cost, over the shell's whole life (logon legs, Create and Delete
+    # included), when the shell counts it: HTTP requests, logons, shells opened.
+    requests: int | None = None
+    logons: int | None = None
+    shells: int | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -256,7 +260,6 @@ def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> Pref
     from tui.engine.errors import CommandTimeout, ConnectionProblem
 
     params = preflight_params(answers)
-    before = getattr(shell, "requests", None)
     started = time.monotonic()
     try:
         # The pre-flight only reads: a run whose output was lost on the way is run again.
@@ -269,10 +272,14 @@ def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> Pref
         return _report_error(exc, started)
     report = parse_output(result.stdout, result.stderr, result.exit_code)
     report.seconds = time.monotonic() - started
-    after = getattr(shell, "requests", None)
-    if isinstance(before, int) and isinstance(after, int):
-        report.requests = after - before
     return report
+
+
+def count_connection(report: PreflightReport, shell) -> None:
+    """Put what `shell` (a closed RemoteShell) cost into `report` (#13.7: as they are)."""
+    report.requests = getattr(shell, "requests", None)
+    report.logons = getattr(shell, "logons", None)
+    report.shells = getattr(shell, "shells_opened", None)
 
 
 def _report_error(exc: EngineError, started: float) -> PreflightReport:
