@@ -304,15 +304,25 @@ def ref_table(meta: FieldMeta) -> bool:
 
 
 def has_literal_secrets(data: dict[str, Any]) -> bool:
+    """Whether `data` keeps a password in clear: a bare string or `{ value = "…" }` (the model
+    accepts both), in a password field or in msi.secret_properties."""
     types = answers_model().section_types()
     for name, table in data.items():
         if name in types and isinstance(table, dict):
             for meta in types[name].fields():
                 value = table.get(meta.name)
-                if meta.secret and (isinstance(value, str) or ref_table(meta) and isinstance(
-                        value, dict) and any(isinstance(v, str) for v in value.values())):
+                if not meta.secret:
+                    continue
+                if ref_table(meta) and isinstance(value, dict):
+                    if any(_literal(v) for v in value.values()):
+                        return True
+                elif _literal(value):
                     return True
     return False
+
+
+def _literal(ref: Any) -> bool:
+    return isinstance(ref, str) or isinstance(ref, dict) and isinstance(ref.get("value"), str)
 
 
 def dump_data(data: dict[str, Any]) -> str:
