@@ -10,11 +10,12 @@ from pathlib import Path
 from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tui.model import compiled
 from tui.model.fleet import read_any  # validate takes answer files and fleet files alike
+from tui.model.printable import visible
 from tui.model.tomlio import Loaded, read_file
 
 
 def _err(message: str) -> None:
-    print(f"mimsetup: {message}", file=sys.stderr)
+    print(f"mimsetup: {visible(message)}", file=sys.stderr)
 
 
 def _print_problems(loaded: Loaded, stream=sys.stderr) -> None:
@@ -43,7 +44,7 @@ def validate(args: argparse.Namespace) -> int:
             for n, w in ((errors, "error"), (warnings, "warning"))
             if n
         )
-        print(f"{name}: {state}" + (f" ({counts})" if counts else ""))
+        print(f"{visible(name)}: {state}" + (f" ({counts})" if counts else ""))
     if args.json:
         print(json.dumps(report, indent=2))
     return worst
@@ -74,7 +75,7 @@ def plan(args: argparse.Namespace) -> int:
         print(json.dumps({"msi": p.msi_path, "log": p.log_path, "options": p.options(),
                           "properties": p.property_map()}, indent=2, ensure_ascii=False))
     else:
-        print(p.command_line())
+        print(visible(p.command_line()))
     return EXIT_OK
 
 
@@ -126,10 +127,10 @@ def import_(args: argparse.Namespace) -> int:
         sys.stdout.write(text_out)
     else:
         atomic_write(out, text_out, 0o600)
-        print(f"wrote {out}" + (f" and {secrets_path} (passwords, mode 0600)"
-                                if imported.secrets else ""), file=sys.stderr)
+        also = f" and {secrets_path} (passwords, mode 0600)" if imported.secrets else ""
+        print(visible(f"wrote {out}{also}"), file=sys.stderr)
     for note in imported.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {visible(note)}", file=sys.stderr)
     loaded = validate_data(imported.data, str(out or "imported"), text_out)
     _print_problems(loaded)
     return EXIT_OK

@@ -64,10 +64,14 @@ def secret_one_source(ref: Any) -> Any:
         )
     if ref.key and not ref.file:
         raise ValueError("'key' goes with 'file'")
-    if ref.env is not None and not ref.env.strip():
-        raise ValueError('env needs the name of an environment variable: { env = "NAME" }')
-    if ref.file is not None and not ref.file.strip():
-        raise ValueError('file needs a path: { file = "path" }')
+    if ref.env is not None:
+        rules.env_name(ref.env)
+    if ref.file is not None:
+        rules.text(ref.file)
+        if not ref.file.strip():
+            raise ValueError('file needs a path: { file = "path" }')
+    if ref.key is not None:
+        rules.text(ref.key)
     return ref
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from tui.model.printable import visible
+
 Loc = tuple[str | int, ...]
 
 
@@ -57,7 +59,8 @@ class Problem:
         head = f"{where}: " if where else ""
         kind = "warning" if self.severity == "warning" else "error"
         fix = f" Fix: {self.fix}" if self.fix else ""
-        return f"{head}{kind}: {self.path}: {self.message}.{fix}".replace("..", ".")
+        text = f"{head}{kind}: {self.path}: {self.message}.{fix}".replace("..", ".")
+        return visible(text)  # a file name or key may hold an escape sequence or a line break
 
     def to_json(self) -> dict:
         return {

@@ -7,14 +7,42 @@ import ipaddress
 import re
 from urllib.parse import urlsplit
 
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+from tui.model import printable
+
+# Patterns are used with fullmatch: `$` also matches before a final line feed.
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 _NETBIOS_BAD = set('\\/:*?"<>| ')
 SAM_BAD = set('"/\\[]:;|=,+*?<>')
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-_SQL_INSTANCE = re.compile(r"^[A-Za-z_][A-Za-z0-9_$#]{0,15}$")
-_SQL_DBNAME = re.compile(r"^[A-Za-z_@#][A-Za-z0-9_@#$]{0,122}$")
-_HEX40 = re.compile(r"^[0-9A-Fa-f]{40}$")
-_MSI_PROPERTY = re.compile(r"^[A-Z_][A-Z0-9_.]*$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_SQL_INSTANCE = re.compile(r"[A-Za-z_][A-Za-z0-9_$#]{0,15}")
+_SQL_DBNAME = re.compile(r"[A-Za-z_@#][A-Za-z0-9_@#$]{0,122}")
+_HEX40 = re.compile(r"[0-9A-Fa-f]{40}")
+_MSI_PROPERTY = re.compile(r"[A-Z_][A-Z0-9_.]*")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def text(value: str) -> str:
+    """Any text value: printable characters only (no line break, escape, NUL, bidi override).
+    The field types apply it before their own rule; see printable.py for why."""
+    return printable.check(value)
+
+
+def env_name(value: str) -> str:
+    """An environment variable's name: letters, digits and _, not starting with a digit (the
+    name is written into the exports' scripts and Vault example)."""
+    if not _ENV_NAME.fullmatch(value):
+        raise ValueError(
+            f"env needs the name of an environment variable, letters, digits and _ (not "
+            f"'{printable.visible(value)}'): {{ env = \"MIM_SERVICE_PASSWORD\" }}"
+        )
+    return value
+
+
+def local_path(value: str) -> str:
+    """A path on this machine (a CA bundle, a secrets file): not empty."""
+    if not value.strip():
+        raise ValueError("a path is needed, for example ./contoso-ca.pem")
+    return value
 
 
 def _is_ip(value: str) -> bool:
@@ -45,7 +73,7 @@ def host(value: str) -> str:
                 f"'{value}' has {len(value)} characters; a NetBIOS name has at most 15: "
                 "use the full DNS name (FQDN) instead"
             )
-        if not _LABEL.match(value):
+        if not _LABEL.fullmatch(value):
             raise ValueError(
                 f"'{value}' is not a valid computer name: use letters, digits and hyphens, "
                 "not starting or ending with a hyphen"
@@ -54,7 +82,7 @@ def host(value: str) -> str:
     if len(value.rstrip(".")) > 253:
         raise ValueError("a DNS name has at most 253 characters")
     for label in value.rstrip(".").split("."):
-        if not _LABEL.match(label):
+        if not _LABEL.fullmatch(label):
             raise ValueError(
                 f"'{value}' is not a valid DNS name: each dot-separated part has 1-63 letters, "
                 "digits or hyphens, not starting or ending with a hyphen"
@@ -142,7 +170,7 @@ def split_account(value: str) -> tuple[str, str]:
 
 def email(value: str) -> str:
     value = value.strip()
-    if not _EMAIL.match(value):
+    if not _EMAIL.fullmatch(value):
         hint = (
             f"; '{value}' looks like a domain, not an address (the walkthrough's example "
             f"'contoso' is one): write it like MIMService@{value}.local"
@@ -194,7 +222,7 @@ def sql_server(value: str) -> str:
             f"'{value}' is not a SQL Server name ({reason}); write host, host\\instance or "
             "host,port"
         ) from None
-    if backslash and not _SQL_INSTANCE.match(instance):
+    if backslash and not _SQL_INSTANCE.fullmatch(instance):
         raise ValueError(
             f"'{instance}' is not a valid SQL Server instance name: up to 16 letters, digits or _"
         )
@@ -205,7 +233,7 @@ def sql_server(value: str) -> str:
 
 def sql_database(value: str) -> str:
     value = value.strip()
-    if not _SQL_DBNAME.match(value):
+    if not _SQL_DBNAME.fullmatch(value):
         raise ValueError(
             f"'{value}' is not a valid database name: start with a letter or _, then letters, "
             "digits or _ (at most 123 characters), for example FIMService"
@@ -216,7 +244,7 @@ def sql_database(value: str) -> str:
 def thumbprint(value: str) -> str:
     """40 hex digits; spaces, colons and the invisible mark certmgr copies are dropped."""
     cleaned = re.sub(r"[\s:\u200e\u200f]", "", value)
-    if not _HEX40.match(cleaned):
+    if not _HEX40.fullmatch(cleaned):
         raise ValueError(
             f"a certificate thumbprint is 40 hex digits (0-9, A-F); this one has {len(cleaned)} "
             "characters after removing spaces"
@@ -244,14 +272,20 @@ def msi_file(value: str) -> str:
     return value
 
 
-def msi_property_names(value: dict[str, str]) -> dict[str, str]:
-    for name in value:
+def msi_properties(value: dict[str, str]) -> dict[str, str]:
+    """Extra MSI properties: public property names, printable values."""
+    for name, item in value.items():
         msi_property_name(name)
+        try:
+            text(item)
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
     return value
 
 
 def msi_property_name(value: str) -> str:
-    if not _MSI_PROPERTY.match(value):
+    text(value)
+    if not _MSI_PROPERTY.fullmatch(value):
         raise ValueError(
             f"'{value}' is not a public MSI property name: upper case letters, digits and _"
         )

@@ -15,6 +15,7 @@ from tui.model.types import (
     SamAccountName,
     SqlDatabase,
     SqlServer,
+    Text,
     Thumbprint,
 )
 
@@ -102,7 +103,7 @@ class Certificate(CertificateBehaviour, Section):
         example="self-signed",
         default="self-signed",
     )
-    name: str = field(
+    name: Text = field(
         "Certificate subject",
         "Subject of the generated self-signed certificate.",
         example="ForefrontIdentityManager",

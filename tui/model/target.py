@@ -10,7 +10,15 @@ from tui.model import rules
 from tui.model.behaviour import TargetBehaviour
 from tui.model.meta import Section, field
 from tui.model.secrets import PROMPT, SecretRef
-from tui.model.types import Account, Host, MsiFile, MsiProperties, Port, WindowsPath
+from tui.model.types import (
+    Account,
+    Host,
+    LocalPath,
+    MsiFile,
+    MsiProperties,
+    Port,
+    WindowsPath,
+)
 
 # Passwords for properties that have no field (an unselected portal's, or an unknown property
 # whose name says password): references, like every password of the answer file.
@@ -103,7 +111,7 @@ class Target(TargetBehaviour, Section):
         "Check the target's HTTPS certificate; turn off only for a lab.",
         default=True,
     )
-    ca_bundle: str | None = field(
+    ca_bundle: LocalPath | None = field(
         "CA bundle",
         "A PEM file (on this machine) with the CA that signed the target's certificate.",
         example="./contoso-ca.pem",

@@ -1,4 +1,5 @@
-"""Value types: a base type plus the rule from `rules` that checks it."""
+"""Value types: a base type plus the rules from `rules` that check it. Every text type starts with
+`rules.text` (printable characters only), then its own rule."""
 
 from typing import Annotated
 
@@ -6,16 +7,24 @@ from pydantic import AfterValidator, Field
 
 from tui.model import rules
 
-Host = Annotated[str, AfterValidator(rules.host)]
-NetbiosDomain = Annotated[str, AfterValidator(rules.netbios_domain)]
-SamAccountName = Annotated[str, AfterValidator(rules.sam_account_name)]
-Account = Annotated[str, AfterValidator(rules.account)]
-Email = Annotated[str, AfterValidator(rules.email)]
-Url = Annotated[str, AfterValidator(rules.url)]
-SqlServer = Annotated[str, AfterValidator(rules.sql_server)]
-SqlDatabase = Annotated[str, AfterValidator(rules.sql_database)]
-Thumbprint = Annotated[str, AfterValidator(rules.thumbprint)]
-WindowsPath = Annotated[str, AfterValidator(rules.windows_path)]
-MsiFile = Annotated[str, AfterValidator(rules.msi_file)]
+
+def _text(rule=None):
+    checks = [AfterValidator(rules.text)] + ([AfterValidator(rule)] if rule else [])
+    return Annotated[str, *checks]
+
+
+Text = _text()
+Host = _text(rules.host)
+NetbiosDomain = _text(rules.netbios_domain)
+SamAccountName = _text(rules.sam_account_name)
+Account = _text(rules.account)
+Email = _text(rules.email)
+Url = _text(rules.url)
+SqlServer = _text(rules.sql_server)
+SqlDatabase = _text(rules.sql_database)
+Thumbprint = _text(rules.thumbprint)
+WindowsPath = _text(rules.windows_path)
+MsiFile = _text(rules.msi_file)
+LocalPath = _text(rules.local_path)
 Port = Annotated[int, Field(ge=1, le=65535)]
-MsiProperties = Annotated[dict[str, str], AfterValidator(rules.msi_property_names)]
+MsiProperties = Annotated[dict[str, str], AfterValidator(rules.msi_properties)]
