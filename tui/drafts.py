@@ -1,6 +1,7 @@
 """Drafts: the wizard's unsaved answers, kept in the user's state directory so that a crash, a
 kill or an SSH hang-up loses nothing. A draft never holds a clear-text password: a secret kept
-"in the answer file" is stored as "ask at install time".
+"in the answer file", and any value under a key named like a secret, is stored as "ask at
+install time".
 
 One draft per answer file being edited (and one for a new file), as JSON, written atomically
 with mode 0600 in a directory with mode 0700. No Textual here."""
@@ -41,21 +42,35 @@ def draft_path(file: str | Path | None) -> Path:
 
 
 def without_secrets(data: dict[str, Any]) -> dict[str, Any]:
-    """The data with every literal password replaced by { prompt = true }."""
+    """The data with every literal that is, or is named like, a secret replaced by
+    { prompt = true }: the model's secret fields, and any key the model's rule says is named
+    like a secret (a misspelt `pasword`, an extra property MY_PASSWD), at any depth (a fleet
+    file's hosts, unknown tables). References (env, file, prompt) are kept."""
     from tui.model.answers import section_types
+    from tui.model.secrets import named_like_secret
 
-    out = copy.deepcopy(data)
-    for name, model in section_types().items():
-        table = out.get(name)
-        if not isinstance(table, dict):
-            continue
-        for meta in model.fields():
-            value = table.get(meta.name)
-            if not meta.secret or value is None:
-                continue
-            if isinstance(value, str) or (isinstance(value, dict) and "value" in value):
-                table[meta.name] = {"prompt": True}
-    return out
+    secret_fields = {meta.name for model in section_types().values() for meta in model.fields()
+                     if meta.secret}
+
+    def literal(value: Any) -> bool:
+        if isinstance(value, dict):
+            return "value" in value
+        return value is not None
+
+    def scrub(node: Any) -> Any:
+        if isinstance(node, list):
+            return [scrub(v) for v in node]
+        if not isinstance(node, dict):
+            return copy.copy(node)
+        out = {}
+        for key, value in node.items():
+            if (key in secret_fields or named_like_secret(str(key))) and literal(value):
+                out[key] = {"prompt": True}
+            else:
+                out[key] = scrub(value)
+        return out
+
+    return scrub(data)
 
 
 def save(draft: Draft) -> Path:

@@ -13,7 +13,9 @@ from tui.commands.common import EXIT_OK, EXIT_USAGE, remote_shell
 
 
 def _err(message: str) -> None:
-    print(f"mimsetup: {message}", file=sys.stderr)
+    from tui.model.printable import visible
+
+    print(f"mimsetup: {visible(message)}", file=sys.stderr)
 
 
 def build(file: str | None, theme: str | None = None):
@@ -26,6 +28,9 @@ def build(file: str | None, theme: str | None = None):
 
     WizardApp = partial(WizardApp, remote_shell=remote_shell)  # noqa: N806
     path = Path(file).expanduser() if file else None
+    refused = _fleet_refusal(path)
+    if refused:
+        return refused
     draft = drafts.load(path)
     if draft is not None:
         return WizardApp(
@@ -44,6 +49,27 @@ def build(file: str | None, theme: str | None = None):
     if loaded.unreadable or loaded.data is None:
         return "\n".join(p.format() for p in loaded.problems) or f"{path}: cannot be read"
     return WizardApp(path=path, data=loaded.data, from_file=True, theme=theme)
+
+
+def _fleet_refusal(path: Path | None) -> str | None:
+    """The sentence refusing a fleet file, or None: the wizard edits one answer file, and saving
+    a fleet from it would rewrite the fleet as an answer file (and its draft keep the hosts'
+    values)."""
+    if path is None or not path.is_file():
+        return None
+    import tomllib
+
+    from tui.model.fleet import is_fleet_data
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError):
+        return None  # not TOML: the answer-file reader below says what is wrong
+    if not is_fleet_data(data):
+        return None
+    return (f"{path} is a fleet file (kind = \"fleet\"); the wizard edits one answer file: "
+            "edit the fleet in a text editor, or open its base answer file with "
+            "`mimsetup edit BASE`, and check the fleet with `mimsetup validate`")
 
 
 def edit(args: argparse.Namespace) -> int:
