@@ -16,7 +16,13 @@
 The install is `ansible.windows.win_package` with the plan's MSI path and log, and `arguments`
 equal to the plan's properties in the plan's order (win_package itself adds /i, /qn, /norestart
 and /L*V). A secret property's value is a Vault variable in the arguments, never the value:
-nothing the export writes holds a password. The database-creating host has its own play, run
+nothing the export writes holds a password.
+
+Nothing from the answer file is ever templated: every value the export writes into the
+inventory and host_vars is tagged `!unsafe` (Ansible's mark for data: 2.19's templating leaves
+it untrusted, older releases wrap it as AnsibleUnsafe), and the only templates are mimsetup's
+own (the Vault references and the join of the arguments). The README and comments show user
+text escaped. The database-creating host has its own play, run
 first with any_errors_fatal; the other hosts follow, `serial` at a time.
 """
 
@@ -36,8 +42,9 @@ from tui.export.common import (
     Source,
     vault_var,
 )
-from tui.export.yamltext import Template, dumps, quoted
+from tui.export.yamltext import Template, comment_lines, dumps, quoted
 from tui.model.msi import Plan, quote
+from tui.model.printable import visible
 
 COLLECTION = "ansible.windows"
 COLLECTION_VERSION = ">=1.5.0"  # win_powershell (with host_out) arrived in 1.5.0
@@ -45,7 +52,6 @@ EXPECTED_RETURN_CODES = [0, 3010]
 DEFAULT_SERIAL = 4
 SCRIPTS = ("preflight", "checklist")
 FIRST_GROUP, REST_GROUP, ALL_GROUP = "mimsetup_first", "mimsetup_rest", "mimsetup"
-_JINJA = re.compile(r"\{[{%#]")
 # Whether the product is installed: the pre-flight would fail on an installed product, so a second
 # run goes straight to the checklist (win_package itself is idempotent by product_id).
 INSTALLED_SCRIPT = """param($ProductCode)
@@ -63,21 +69,20 @@ def secret_expression(msi_property: str) -> str:
     return f"{{{{ {vault_var(msi_property)} | replace('\"', '\"\"') }}}}"
 
 
-def _literal(text: str) -> str:
-    """Plain text inside a Jinja template: a value that happens to hold {{ stays text."""
-    return f"{{% raw %}}{text}{{% endraw %}}" if _JINJA.search(text) else text
-
-
-def package_arguments(plan: Plan) -> str:
-    """`arguments` for win_package: the plan's properties in order, quoted as `mimsetup plan`
-    quotes them; secrets as Vault variables."""
-    parts = []
+def argument_parts(plan: Plan) -> list[str]:
+    """The plan's properties in order, quoted as `mimsetup plan` quotes them: a secret as a
+    Template of its Vault variable, every other one as plain data (written !unsafe). A value is
+    never put inside a template, where `{% endraw %}` or the like could end a raw block."""
+    parts: list[str] = []
     for p in plan.properties:
         if p.secret is not None:
-            parts.append(f'{p.name}="{secret_expression(p.name)}"')
+            parts.append(Template(f'{p.name}="{secret_expression(p.name)}"'))
         else:
-            parts.append(_literal(f"{p.name}={quote(p.value)}"))
-    return " ".join(parts)
+            parts.append(f"{p.name}={quote(p.value)}")
+    return parts
+
+
+ARGUMENTS = Template("{{ mimsetup_argument_parts | join(' ') }}")
 
 
 def secret_vars(plan: Plan) -> list[str]:
@@ -134,7 +139,8 @@ def host_vars(h: Host) -> dict[str, Any]:
         "mimsetup_creates_database": h.creates_database,
         "mimsetup_msi_path": plan.msi_path,
         "mimsetup_log_path": plan.log_path,
-        "mimsetup_arguments": Template(package_arguments(plan)),
+        "mimsetup_argument_parts": argument_parts(plan),
+        "mimsetup_arguments": ARGUMENTS,
         "mimsetup_secret_vars": secret_vars(plan),
         "mimsetup_preflight_params": preflight_params(h.answers),
         "mimsetup_checklist_params": checklist_params(h.answers),
@@ -323,7 +329,7 @@ def vault_example(source: Source) -> str:
     for h in source.hosts:
         t = h.answers.target
         used.setdefault(WINRM_PASSWORD_VAR, []).append(
-            (h.name, f"password of {t.user if t else 'the install account'}"))
+            (h.name, f"password of {visible(t.user) if t else 'the install account'}"))
         for prop, ref in h.plan.secret_properties().items():
             used.setdefault(vault_var(prop), []).append((h.name, f"{prop}, {ref.describe()}"))
     lines = [
@@ -331,14 +337,26 @@ def vault_example(source: Source) -> str:
         "#   ansible-vault create group_vars/all/vault.yml",
         "# and write each variable below into it with its value. A host whose value differs goes",
         "# into host_vars/<host>/vault.yml (ansible-vault create host_vars/<host>/vault.yml).",
+        "# A password holding {{ or {% is written with the !unsafe tag: name: !unsafe 'value'",
+        "# (Ansible would template it otherwise).",
         "---",
     ]
     for var, where in used.items():
         hosts = ", ".join(dict.fromkeys(h for h, _ in where))
         detail = where[0][1].replace(f"{'*' * 8} (in the answer file)", "a literal in the "
                                      "answer file")
-        lines += [f"# {detail}; used by {hosts}", f"{var}: {quoted('')}"]
+        lines += [*comment_lines(f"{detail}; used by {hosts}"), f"{var}: {quoted('')}"]
     return "\n".join(lines) + "\n"
+
+
+def md_code(text: str) -> str:
+    """User text as a Markdown code span: shown escaped, fenced by more backticks than it
+    holds in a row, so that it can neither end the span nor start a line of its own."""
+    text = visible(text).replace("|", "\\|")  # a | would end a table cell
+    longest = max((len(m) for m in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def readme(source: Source, serial: int) -> str:
@@ -346,10 +364,11 @@ def readme(source: Source, serial: int) -> str:
     rest = [h for h in source.hosts if h not in first]
     order = []
     if first:
-        order.append(f"1. `{first[0].name}` alone: it creates the database. If it fails, the run "
-                     "stops there (`any_errors_fatal`), since the others need its database.")
+        order.append(f"1. {md_code(first[0].name)} alone: it creates the database. If it "
+                     "fails, the run stops there (`any_errors_fatal`), since the others need its "
+                     "database.")
     if rest:
-        order.append(f"{len(order) + 1}. then " + ", ".join(f"`{h.name}`" for h in rest)
+        order.append(f"{len(order) + 1}. then " + ", ".join(md_code(h.name) for h in rest)
                      + f", {serial} at a time (`serial` in site.yml); a host that fails stops "
                      "alone, the others go on and the recap reports each.")
     def database(h: Host) -> str:
@@ -358,12 +377,12 @@ def readme(source: Source, serial: int) -> str:
         return "reuses" if h.answers.components.service else "-"
 
     hosts = "\n".join(
-        f"| `{h.name}` | {h.answers.target.host if h.answers.target else ''} | "
+        f"| {md_code(h.name)} | {md_code(h.answers.target.host) if h.answers.target else ''} | "
         f"{', '.join(h.answers.components.selected())} | {database(h)} |"
         for h in source.hosts)
     return f"""# MIM Service and Portal with Ansible
 
-{GENERATED_BY.format(source=f"`{source.path}`")}
+{GENERATED_BY.format(source=md_code(source.path))}
 
 It does what `mimsetup` does, host by host: the same pre-flight script
 (`files/preflight.ps1`), the install with `ansible.windows.win_package` (the MSI path, log and
@@ -440,7 +459,7 @@ def render(source: Source, serial: int = DEFAULT_SERIAL) -> dict[str, str]:
         "README.md": readme(source, serial),
         "ansible.cfg": ansible_cfg(),
         "requirements.yml": requirements(),
-        "inventory.yml": dumps(inventory(source), note),
+        "inventory.yml": dumps(inventory(source), note, untrusted=True),
         "site.yml": dumps(playbook(source, serial), note),
         "tasks/mimsetup.yml": dumps(tasks(), note),
         "group_vars/all/vault.yml.example": vault_example(source),
@@ -449,5 +468,6 @@ def render(source: Source, serial: int = DEFAULT_SERIAL) -> dict[str, str]:
         files[f"files/{name}.ps1"] = scripts.text(name)
     for h in source.hosts:
         files[f"host_vars/{h.name}/mimsetup.yml"] = dumps(
-            host_vars(h), f"{note}\nHost {h.name}: what tasks/mimsetup.yml needs for it.")
+            host_vars(h), f"{note}\nHost {h.name}: what tasks/mimsetup.yml needs for it.",
+            untrusted=True)
     return files

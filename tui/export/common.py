@@ -3,6 +3,7 @@ of one), in the order the fleet rules require, and the facts each target script 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,9 @@ def load_source(path: str | Path) -> Source:
 
 
 def vault_var(msi_property: str) -> str:
-    """The Ansible variable that holds a secret MSI property's value."""
-    return "vault_" + msi_property.lower()
+    """The Ansible variable that holds a secret MSI property's value (a `.`, which MSI property
+    names may hold, would be attribute access in Jinja: written as _)."""
+    return "vault_" + re.sub(r"[^a-z0-9_]", "_", msi_property.lower())
 
 
 WINRM_PASSWORD_VAR = "vault_winrm_password"  # noqa: S105 - a variable name

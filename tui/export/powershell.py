@@ -24,6 +24,7 @@ from tui.engine.checklist import ITEMS, MANUAL, checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
 from tui.engine.results import interpret
 from tui.export.common import GENERATED_BY, Host, env_var
+from tui.model.printable import visible
 
 # msiexec codes the script explains (reference, section 3); others get the generic sentence.
 EXPLAINED_CODES = (0, 3010, 1641, 1603, 1618, 1619, 1620, 1638, 1602)
@@ -98,7 +99,7 @@ def render(h: Host, source_path: str) -> str:
     envs = ", ".join(env_var(p) for p in plan.secret_properties()) or "none"
     rules = msilog.filter_rules()
     return f"""# mimsetup: install MIM 2016 Service and Portal on {target} ({h.name}).
-# {GENERATED_BY.format(source=source_path)}
+# {visible(GENERATED_BY.format(source=source_path))}
 #Requires -Version 5.1
 #Requires -RunAsAdministrator
 <#

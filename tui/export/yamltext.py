@@ -4,9 +4,16 @@ product does not need PyYAML to write an Ansible project.
 Strings are written double-quoted with JSON's escapes, which YAML reads the same way, except for
 the characters YAML would not take literally in a quoted scalar (C1 controls, NEL and the Unicode
 line separators, which YAML 1.1 folds); those are written as escapes. Multi-line strings are
-written as literal blocks, readable in a diff. A string holding Jinja markers ({{ {% {#) is tagged
-`!unsafe` so that Ansible takes it as data, unless it is a `Template`, which Ansible is meant to
-evaluate.
+written as literal blocks, readable in a diff.
+
+Ansible templates every string it reads from a vars file. A string holding Jinja markers ({{ {%
+{#) is tagged `!unsafe`, Ansible's mark for data that is never templated, unless it is a
+`Template`, which Ansible is meant to evaluate. `dumps(..., untrusted=True)` tags every string
+that is not a `Template` and could hold any template syntax at all: what comes from an answer
+file is data, whatever it holds. Only strings of letters, digits, space and `.:+-_~` stay
+untagged: they cannot hold a delimiter, and Ansible reads an !unsafe scalar's type as if it were
+unquoted (`!unsafe "13.0"` is a float to it, `!unsafe ""` is null), so tagging them would change
+the data.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import math
 import re
 from typing import Any
 
+from tui.model.printable import visible
+
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 # Words YAML 1.1 reads as booleans or null: never written as a plain key.
 _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
@@ -24,6 +33,7 @@ _RESERVED = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"}
 _NOT_RAW = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
                       "\U00010000-\U0010ffff]")
 _JINJA = re.compile(r"\{[{%#]")
+_INERT = re.compile(r"[0-9A-Za-z_.:+~ -]*")  # no template delimiter can be written with these
 
 
 class Template(str):
@@ -63,7 +73,15 @@ def _block(text: str, indent: int) -> list[str] | None:
     return [f"|{chomp}"] + [pad + line if line else "" for line in lines]
 
 
-def scalar(value: Any) -> str:
+def _tag(value: str, untrusted: bool) -> str:
+    if isinstance(value, Template):
+        return ""
+    if untrusted:
+        return "" if _INERT.fullmatch(value) else "!unsafe "
+    return "!unsafe " if _JINJA.search(value) else ""
+
+
+def scalar(value: Any, untrusted: bool = False) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -77,8 +95,7 @@ def scalar(value: Any) -> str:
             return ".inf" if value > 0 else "-.inf"
         return repr(value)
     if isinstance(value, str):
-        tag = "!unsafe " if _JINJA.search(value) and not isinstance(value, Template) else ""
-        return tag + quoted(str(value))
+        return _tag(value, untrusted) + quoted(str(value))
     raise TypeError(f"cannot write {type(value).__name__} as YAML")
 
 
@@ -94,51 +111,57 @@ def _is_block(value: Any) -> bool:
     return isinstance(value, dict | list) and bool(value)
 
 
-def _inline(value: Any, indent: int) -> list[str]:
+def _inline(value: Any, indent: int, untrusted: bool) -> list[str]:
     """A value after `key:` or `- `: its first line's tail, then its further lines."""
     if isinstance(value, dict) and not value:
         return ["{}"]
     if isinstance(value, list) and not value:
         return ["[]"]
     if isinstance(value, str):
-        tag = "!unsafe " if _JINJA.search(value) and not isinstance(value, Template) else ""
         block = _block(value, indent)
         if block is not None:
-            return [tag + block[0], *block[1:]]
-    return [scalar(value)]
+            return [_tag(value, untrusted) + block[0], *block[1:]]
+    return [scalar(value, untrusted)]
 
 
-def _lines(value: Any, indent: int) -> list[str]:
+def _lines(value: Any, indent: int, untrusted: bool) -> list[str]:
     pad = " " * indent
     out: list[str] = []
     if isinstance(value, dict):
         for k, v in value.items():
             if _is_block(v):
                 out.append(f"{pad}{_key(k)}:")
-                out += _lines(v, indent + 2)
+                out += _lines(v, indent + 2, untrusted)
             else:
-                first, *rest = _inline(v, indent + 2)
+                first, *rest = _inline(v, indent + 2, untrusted)
                 out.append(f"{pad}{_key(k)}: {first}")
                 out += rest
         return out
     if isinstance(value, list):
         for item in value:
             if _is_block(item):
-                inner = _lines(item, indent + 2)
+                inner = _lines(item, indent + 2, untrusted)
                 out.append(f"{pad}- {inner[0][indent + 2:]}")
                 out += inner[1:]
             else:
-                first, *rest = _inline(item, indent + 2)
+                first, *rest = _inline(item, indent + 2, untrusted)
                 out.append(f"{pad}- {first}")
                 out += rest
         return out
-    first, *rest = _inline(value, indent + 2)
+    first, *rest = _inline(value, indent + 2, untrusted)
     return [pad + first, *rest]
 
 
-def dumps(data: Any, comment: str = "") -> str:
-    """A YAML document for `data`, with `comment` as `#` lines at the top."""
-    head = [f"# {line}".rstrip() for line in comment.splitlines()] if comment else []
+def comment_lines(comment: str) -> list[str]:
+    """`comment` as `#` lines; a character that is not printable (a line break YAML knows and
+    splitlines() does not, an escape sequence) is written as an escape, never raw."""
+    return [f"# {visible(line)}".rstrip() for line in comment.splitlines()]
+
+
+def dumps(data: Any, comment: str = "", *, untrusted: bool = False) -> str:
+    """A YAML document for `data`, with `comment` as `#` lines at the top. `untrusted`: every
+    string that is not a `Template` is tagged !unsafe."""
+    head = comment_lines(comment) if comment else []
     if not _is_block(data):
-        return "\n".join([*head, "---", *_inline(data, 2)]) + "\n"
-    return "\n".join([*head, "---", *_lines(data, 0)]) + "\n"
+        return "\n".join([*head, "---", *_inline(data, 2, untrusted)]) + "\n"
+    return "\n".join([*head, "---", *_lines(data, 0, untrusted)]) + "\n"
