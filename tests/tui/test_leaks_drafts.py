@@ -26,7 +26,6 @@ async def test_a_draft_of_misspelt_secret_keys_holds_no_password(tmp_path, state
         await type_text(pilot, "x")
         await pilot.press("backspace")
         await until(pilot, lambda: any(state_dir.glob("draft-*.json")), what="a draft")
-        app.save_draft()
     written = files_under(state_dir)
     assert written
     for path in written:

@@ -283,6 +283,13 @@ def msi_properties(value: dict[str, str]) -> dict[str, str]:
     return value
 
 
+def msi_property_names(value: dict) -> dict:
+    """Names of MSI properties (the secret ones: their values are references)."""
+    for name in value:
+        msi_property_name(name)
+    return value
+
+
 def msi_property_name(value: str) -> str:
     text(value)
     if not _MSI_PROPERTY.fullmatch(value):
