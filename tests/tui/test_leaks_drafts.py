@@ -4,16 +4,27 @@ an answer file."""
 
 from __future__ import annotations
 
-from tests.tui.conftest import type_text
-from tests.tui.helpers import contoso, until
-from tests.tui.test_leaks import SENTINEL, assert_clean, files_under
+from pathlib import Path
+
+from tests.support.answers import SENTINEL, contoso_data
+from tests.support.wizard import type_text, until
 from tui import drafts
 from tui.commands import wizard
 from tui.model.tomlio import dump_data
 
 
+def files_under(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def assert_clean(where: str, blob: bytes) -> None:
+    for form in (SENTINEL.encode(), SENTINEL.encode("utf-16-le"),
+                 SENTINEL.replace("!", "\\u0021").encode()):
+        assert form not in blob, f"the sentinel is in {where}"
+
+
 async def test_a_draft_of_misspelt_secret_keys_holds_no_password(tmp_path, state_dir):
-    data = contoso()
+    data = contoso_data()
     data["target"]["pasword"] = SENTINEL  # misspelt: an unknown key, still a password
     data["service_account"]["passwd"] = SENTINEL
     data["msi"] = {"extra_properties": {"MY_ADMIN_PASSWORD": SENTINEL + "x"}}

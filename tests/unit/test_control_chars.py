@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.conftest import contoso_data, run_cli
+from tests.support.answers import contoso_data
+from tests.support.cli import run_cli
 from tui.model import compiled
 from tui.model.fieldcheck import check_value
 from tui.model.printable import visible

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.conftest import contoso_data, run_cli
+from tests.support.answers import contoso_data
+from tests.support.cli import run_cli
 from tui.export.common import load_source, vault_var
 from tui.model.importer import split_msiexec
 from tui.model.tomlio import dump_data
