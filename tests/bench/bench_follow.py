@@ -3,7 +3,10 @@ one long-running command) beside the naive way (the whole log read again at ever
 the simulated target, for the reference log and one ten times its size, in one run.
 
 Targets: mimsetup transfers at most 10% of the log's bytes; its request count grows with time,
-not with the log's size; a log line reaches the client within 1 s of being written.
+not with the log's size; a log line reaches the client within 1 s of being written. And with
+replies lost on the way (the simulated target hands a Receive's output out, then drops the
+connection, as a read timeout or a reset does; WinRS never sends that output again), no line is
+lost or repeated: 0 lines lost.
 
 Run: python tests/bench/bench_follow.py [--seconds 12]
 """
@@ -117,6 +120,42 @@ def run_once(method: str, scale: int, seconds: float) -> dict:
             "lat_max": max(lat) if lat else None, "lines": len(received)}
 
 
+def run_with_losses(seconds: float, every: int = 2) -> dict:
+    """Follow the reference install while every `every`th batch of lines arms one lost reply."""
+    from tests.support.sim import expected_lines
+
+    a = read_file(ROOT / "answers" / "contoso.toml").answers
+    machine = WindowsMachine(answers=a)
+    inst = installer_of(machine)
+    from tui.engine.sim.logreplay import build_script
+
+    inst.speed = build_script(0, scale=1)[-1].at / seconds
+    received: list[str] = []
+    with SimTarget(machine=machine) as target:
+        ep = target.endpoint.client_endpoint()
+        batches = 0
+
+        def emit(event):
+            nonlocal batches
+            if isinstance(event, LogLines):
+                received.extend(event.lines)
+                batches += 1
+                if batches % every == 0:
+                    target.faults.lose_reply("Receive")
+
+        with RemoteShell(ep) as shell:
+            state = start(shell, _request(a, target))
+            follow(lambda: RemoteShell(ep), state, emit, shell=shell)
+        losses = target.counters.faults_fired["lose"]
+    inst.wait(30)
+    expected = expected_lines(machine, state.log_path)
+    machine.close()
+    lost = sum(1 for line in set(expected) if received.count(line) < expected.count(line))
+    repeated = sum(1 for line in set(received) if received.count(line) > expected.count(line))
+    return {"losses": losses, "expected": len(expected), "received": len(received),
+            "lost": lost, "repeated": repeated}
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--seconds", type=float, default=12.0, help="wall time of each replay")
@@ -142,6 +181,13 @@ def main() -> int:
     worst = max(ours[s]["lat_max"] for s in (1, 10))
     ok = all(ours[s]["transferred"] <= 0.10 * ours[s]["log_bytes"] for s in (1, 10)) and worst < 1
     print(f"targets (<= 10% of the log's bytes, latency < 1 s): {'met' if ok else 'NOT met'}")
+    lossy = run_with_losses(args.seconds)
+    print()
+    print(f"with {lossy['losses']} replies lost on the way: {lossy['received']} of "
+          f"{lossy['expected']} lines received, {lossy['lost']} lost, {lossy['repeated']} "
+          "repeated")
+    whole = lossy["losses"] > 0 and lossy["lost"] == 0 and lossy["repeated"] == 0
+    print(f"target (0 lines lost or repeated under reply losses): {'met' if whole else 'NOT met'}")
     return 0
 
 

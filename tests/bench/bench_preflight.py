@@ -11,7 +11,10 @@ naive way of asking the same questions.
 
 Both talk to the same simulated Windows server over loopback with the real pywinrm client, NTLM
 with message encryption over HTTP (or HTTPS with --https). Round trips are HTTP requests as the
-server counted them (logon handshakes included), so the columns compare what a network would see.
+server counted them (logon handshakes included), so the columns compare what a network would see;
+the pre-flight's own report of its cost must say the same. Last, one run with its first Receive
+reply lost on the way (WinRS does not send output twice): the pre-flight only reads, so it is run
+again and reports every check.
 
     PYTHONPATH=. python tests/bench/bench_preflight.py [--https] [--repeat 3] [--scenario NAME]
 """
@@ -31,7 +34,12 @@ sys.path.insert(0, str(ROOT))
 import winrm  # noqa: E402
 
 from tui.engine import scripts  # noqa: E402
-from tui.engine.preflight import CHECKS, preflight_params, run_preflight  # noqa: E402
+from tui.engine.preflight import (  # noqa: E402
+    CHECKS,
+    count_connection,
+    preflight_params,
+    run_preflight,
+)
 from tui.engine.shell import RemoteShell  # noqa: E402
 from tui.engine.sim.machine import WindowsMachine  # noqa: E402
 from tui.engine.sim.target import SimTarget  # noqa: E402
@@ -73,6 +81,7 @@ def bench_preflight(target: SimTarget, answers) -> dict:
     with RemoteShell(target.endpoint.client_endpoint()) as shell:
         report = run_preflight(shell, answers)
     wall = time.perf_counter() - t0
+    count_connection(report, shell)
     after = counted(target)
     return {
         "wall": wall,
@@ -82,7 +91,20 @@ def bench_preflight(target: SimTarget, answers) -> dict:
         "commands": target.counters.commands_started - commands,
         "shells": 1,
         "statuses": {c.id: c.status for c in report.checks},
+        # What the pre-flight itself reports (the CLI prints it): must equal the server's.
+        "reported": (report.requests, report.logons, report.shells),
     }
+
+
+def bench_lost_reply(target: SimTarget, answers) -> dict:
+    """The pre-flight with its first Receive reply lost on the way (output handed out, gone)."""
+    commands = target.counters.commands_started
+    target.faults.lose_reply("Receive")
+    with RemoteShell(target.endpoint.client_endpoint()) as shell:
+        report = run_preflight(shell, answers)
+    return {"checks": len(report.checks), "reruns": shell.reruns,
+            "commands": target.counters.commands_started - commands,
+            "statuses": {c.id: c.status for c in report.checks}}
 
 
 def bench_naive(target: SimTarget, answers) -> dict:
@@ -137,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     ) as target:
         pre = [bench_preflight(target, answers) for _ in range(args.repeat)]
         naive = [bench_naive(target, answers) for _ in range(args.repeat)]
+        lossy = bench_lost_reply(target, answers)
 
     def med(runs: list[dict], key: str) -> float:
         return statistics.median(r[key] for r in runs)
@@ -167,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
         diff = {k: (pre[0]["statuses"].get(k), v) for k, v in naive[0]["statuses"].items()
                 if pre[0]["statuses"].get(k) != v}
         print(f"  differences: {diff}")
+    honest = all(r["reported"] == (r["http"], r["logons"], r["shells"]) for r in pre)
+    requests, logons, shells = pre[0]["reported"]
+    print(f"the pre-flight reports {requests} HTTP requests, {logons} logon(s), {shells} "
+          f"shell(s); the server counted the same: {'met' if honest else 'NOT met'}")
+    rerun_ok = lossy["statuses"] == pre[0]["statuses"] and lossy["reruns"] == 1
+    print(f"with its report lost on the way: run {lossy['commands']} times, "
+          f"{lossy['checks']} checks, same statuses: {'met' if rerun_ok else 'NOT met'}")
     # Anything naming the check count in the pre-flight's column would be a regression.
     assert all(r["commands"] == 1 for r in pre), "the pre-flight must be one command"
     return 0 if same else 1

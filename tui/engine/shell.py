@@ -236,10 +236,10 @@ class RemoteShell(ShellSession):
                         "step again.",
                     ) from None
                 if k in REPLY_LOST:
-                    self._reset_session()
                     if if_lost != "report":
+                        self._reset_session()  # the Signal that stops it needs a new connection
                         raise _Lost(self._output_lost(label, k, None)) from None
-                    lost = lost or (k, protocol.last_wait)
+                    lost = lost or (k, protocol.last_wait)  # the session is reset below
                 # An HTTP error without a WS-Man fault handed out no output: ask again. A fault
                 # is the service's answer (recorded Windows servers answer a bad Receive with
                 # "The parameter is incorrect"): asking again would get it again.
