@@ -99,6 +99,30 @@ def test_a_listener_that_never_answers_is_asked_once_and_the_wait_is_stated():
     assert sh.requests == 1  # not five attempts of the long-poll's timeout
 
 
+def test_a_target_that_stops_answering_is_asked_once_per_request(target):
+    with shell_for(target, answer_timeout=1) as sh:
+        assert sh.run("echo", ["before"]).stdout == "before\r\n"
+        target.faults.silence()
+        before = target.counters.http_requests
+        with pytest.raises(ReplyLost) as info:
+            sh.run("echo", ["never"])
+    assert "(no answer within 1 s)" in info.value.message
+    # The Command, then the Signal of cleanup and the Delete of closing, each asked once; an
+    # HTTP session's logon is set up again for each (over sealed HTTP) after a read timeout.
+    assert target.counters.http_requests - before <= 9
+
+
+def test_a_silent_target_is_asked_once_at_first_contact(target):
+    target.faults.silence()
+    sh = shell_for(target, answer_timeout=1)
+    with pytest.raises(ConnectionProblem) as info:
+        sh.open()
+    assert info.value.message == (
+        f"127.0.0.1:{target.endpoint.port} accepted the connection but sent no answer in 1 s."
+    )
+    assert target.counters.http_requests == 1
+
+
 def test_a_deadline_cuts_the_servers_wait_and_says_how_long_it_took():
     with SimTarget(operation_timeout_cap=60) as t:
         with shell_for(t, operation_timeout=20, read_timeout=25) as sh:
@@ -123,6 +147,17 @@ def test_a_connection_closed_while_idle_is_logged_on_again_not_blamed_on_the_por
 
 
 # --- 4. no leaked shells ---------------------------------------------------------------------
+
+
+def test_the_target_ends_a_shell_idle_past_its_idle_timeout_and_a_new_one_is_opened(target):
+    with shell_for(target) as sh:
+        assert sh.run("echo", ["1"]).exit_code == 0
+        (shell,) = target.server_state.winrs.shells.values()
+        shell.idle_timeout = 0.2  # as if 300 s had passed without a request
+        time.sleep(0.4)
+        assert sh.run("echo", ["2"]).stdout == "2\r\n"
+    assert target.counters.requests["Create"] == 2
+    assert target.server_state.live_shells() == 0
 
 
 def test_a_failed_delete_is_tried_again_so_no_shell_is_left(target):

@@ -40,6 +40,8 @@ class Faults:
         self._rules: list[_Rule] = []
         self.delay: float = 0.0
         self.late_seconds: float = 0.0
+        self.silent = threading.Event()  # set: requests are read and never answered
+        self.released = threading.Event()  # set when the server stops: silent handlers return
 
     def _add(self, kind: FaultKind, action: str | None, command_id: str | None, nth: int) -> None:
         if nth < 1:
@@ -74,10 +76,15 @@ class Faults:
         self._add("late", action, None, nth)
         self.late_seconds = seconds
 
+    def silence(self) -> None:
+        """From now on, accept connections, read requests, and never answer any."""
+        self.silent.set()
+
     def clear(self) -> None:
         with self._lock:
             self._rules.clear()
             self.delay = 0.0
+        self.silent.clear()
 
     def take(self, action: str, command_id: str | None) -> FaultKind | None:
         with self._lock:

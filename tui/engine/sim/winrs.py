@@ -113,6 +113,7 @@ class WinRSServer(ThreadingHTTPServer):
         log.exception("simulated WinRS server failed on a request from %s", client_address)
 
     def server_close(self) -> None:
+        self.faults.released.set()
         super().server_close()
         with self._conns_lock:
             conns = list(self._conns)
@@ -159,6 +160,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(400, b"", close=True)
             return
         body = self.rfile.read(length) if length > 0 else b""
+        if srv.faults.silent.is_set():
+            # A hung service (or a port held by something else): the request is read and never
+            # answered; the connection stays open until the client gives up or the server stops.
+            srv.faults.released.wait()
+            self.close_connection = True
+            return
         if self.path.split("?")[0].rstrip("/").lower() != "/wsman":
             self._reply(404, b"")
             return
