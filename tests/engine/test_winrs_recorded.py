@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.engine._replay import ReplayServer, load
+from tests.support.replay import ReplayServer, load
 from tui.engine.endpoint import Endpoint
 from tui.engine.errors import RemoteFault
 from tui.engine.shell import STDIN_CHUNK, RemoteShell
