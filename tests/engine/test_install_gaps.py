@@ -94,3 +94,14 @@ def test_a_refused_logon_is_never_tried_again_by_attach():
         assert result.outcome == "detached"
         assert "refused the logon" in result.message
         assert r.target.counters.auth_failures == failures_before + 1
+
+
+def test_a_lost_answer_to_starting_the_install_names_the_task_and_is_not_repeated():
+    with rig(speed=600) as r:
+        r.target.faults.lose_reply("Receive")  # install-start's answer (the first Receive)
+        result = install(r.shell, r.request(), r.events.append)
+        starts = [s for s in r.machine.scripts_run() if s == "install-start"]
+    assert result.outcome == "failed"
+    assert "may have started on the target as scheduled task mimsetup-install-" in result.message
+    assert "Task Scheduler" in result.next_steps
+    assert len(starts) == 1

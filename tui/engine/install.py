@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from tui.engine import msilog
-from tui.engine.errors import EngineError, LogonRefused, OutputLost
+from tui.engine.errors import EngineError, LogonRefused, OutputLost, ReplyLost
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
 from tui.engine.results import interpret
@@ -239,7 +239,17 @@ def start(shell, request: InstallRequest) -> InstallState:
         "run_as_password": request.run_as_password,
         "log_path": request.plan.log_path,
     }
-    result = shell.run_script("install-start", params)
+    try:
+        result = shell.run_script("install-start", params)
+    except ReplyLost as exc:
+        # Starting twice is not safe (two installs); the user can check by the task's name.
+        raise ReplyLost(
+            f"The install may have started on the target as scheduled task {params['task_name']}"
+            ": the answer to starting it was lost on the way, and it was not started again.",
+            f"Check Task Scheduler on the target for {params['task_name']} and the MSI log "
+            f"{request.plan.log_path} before starting the install again.",
+            exc.message,
+        ) from None
     try:
         started = json.loads(result.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
