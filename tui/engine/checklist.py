@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from tui.engine.errors import EngineError
 from tui.model.answers import AnswerFile
+from tui.model.components import component_title
+from tui.model.ports import SERVICE_PORT, SERVICE_PORTS
 
 MPR_OWN_ATTRIBUTES = "User management: Users can read attributes of their own"
 
@@ -34,11 +36,12 @@ ITEMS: dict[str, tuple[str, bool]] = {
     "portal": ("MIM Portal answers at /identitymanagement", False),
     "intranet-zone": ("Portal site in the Local intranet zone", True),
     "mpr-own-attributes": (f"MPR \"{MPR_OWN_ATTRIBUTES}\" enabled", True),
-    "firewall": ("Inbound firewall rules for TCP 5725 and 5726", False),
+    "firewall": (f"Inbound firewall rules for TCP {' and '.join(map(str, SERVICE_PORTS))}",
+                 False),
     "domain-network": ("The network is a Domain network", False),
     "fimservice": ("FIMService running", True),
-    "sspr-registration": ("Password Registration portal answers", False),
-    "sspr-reset": ("Password Reset portal answers", False),
+    "sspr-registration": (f"{component_title('registration_portal')} answers", False),
+    "sspr-reset": (f"{component_title('reset_portal')} answers", False),
     "addins": ("Optional: MIM add-ins and extensions installed", False),
 }
 MANUAL = {"addins"}
@@ -70,7 +73,7 @@ def script_items(a: AnswerFile) -> list[dict]:
                    else "localhost")
         items.append({"id": "mpr-own-attributes", "kind": "mpr-own-attributes",
                       "mpr": MPR_OWN_ATTRIBUTES,
-                      "uri": f"http://{service}:5725/resourcemanagementservice"})
+                      "uri": f"http://{service}:{SERVICE_PORT}/resourcemanagementservice"})
         items.append({"id": "firewall", "kind": "firewall"})
     items.append({"id": "domain-network", "kind": "domain-network"})
     if c.service:
@@ -79,8 +82,8 @@ def script_items(a: AnswerFile) -> list[dict]:
                           ("reset_portal", "sspr-reset")):
         section = getattr(a, name)
         if getattr(c, name) and section is not None:
-            items.append({"id": item_id, "kind": "sspr", "title": ITEMS[item_id][0].rsplit(
-                " answers", 1)[0], "url": f"http://{section.host_name}:{section.port}/"})
+            items.append({"id": item_id, "kind": "sspr", "title": component_title(name),
+                          "url": f"http://{section.host_name}:{section.port}/"})
     return items
 
 

@@ -16,6 +16,8 @@ from typing import Literal
 
 from tui.engine.errors import EngineError
 from tui.model.answers import AnswerFile
+from tui.model.components import component_title
+from tui.model.ports import SERVICE_PORTS
 
 Status = Literal["pass", "warn", "fail", "skip"]
 STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")
@@ -30,7 +32,6 @@ KNOWN_PRODUCTS = (
     ("{5A7CB0A3-7AA2-4F40-8899-02B83694085F}", "the MIM Synchronization Service package"),
     ("{8EB24D93-91BA-435D-BF88-9339C1C46362}", "FIM 2010 R2 Service and Portal"),
 )
-SERVICE_PORTS = (5725, 5726)
 MIN_SQL_VERSION = "10.0.2531.0"  # MIN_SQLSERVER_VERSION in the installer's log
 RECOMMENDED_SQL_VERSION = "13.0"  # SQL Server 2016: what MIM 2016 SP2 supports
 MIN_DOTNET_RELEASE = 393295  # .NET Framework 4.6
@@ -190,10 +191,8 @@ def preflight_params(a: AnswerFile) -> dict:
             "sharepoint_url": a.portal.sharepoint_url or "",
         }
         firewall = svc and a.portal.open_firewall
-    for key, title in (
-        ("registration_portal", "Password Registration portal"),
-        ("reset_portal", "Password Reset portal"),
-    ):
+    for key in ("registration_portal", "reset_portal"):
+        title = component_title(key)
         section = getattr(a, key)
         if getattr(comps, key) and section is not None:
             params["sspr"].append(

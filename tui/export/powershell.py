@@ -48,28 +48,17 @@ def ps_json(value: object) -> str:
 
 
 def _secrets(h: Host) -> str:
+    from tui.engine.job import secret_needs
+
+    # each prompt is the field's title, as the wizard and `mimsetup apply` ask
+    titles = {n.prop: n.label for n in secret_needs(h.answers)}
     rows = []
     for prop, ref in h.plan.secret_properties().items():
         names = [env_var(prop)] + ([ref.env] if ref.kind == "env" and ref.env else [])
-        title = _secret_title(h, prop)
         rows.append("    @{ Name = " + ps_string(prop) + "; Env = @("
                     + ", ".join(ps_string(n) for n in names) + "); Title = "
-                    + ps_string(title) + " }")
+                    + ps_string(titles.get(prop, f"Value of {prop}")) + " }")
     return "@(\n" + ",\n".join(rows) + "\n)" if rows else "@()"
-
-
-def _secret_title(h: Host, prop: str) -> str:
-    a = h.answers
-    if prop == "SERVICE_ACCOUNT_PASSWORD" and a.service_account:
-        return f"Password of the MIM Service account {a.service_account.domain}\\" \
-               f"{a.service_account.name}"
-    for section, what in (("registration_portal", "Registration"), ("reset_portal", "Reset")):
-        s = getattr(a, section)
-        if s is not None and prop.startswith(s.msi_prefix + "_"):
-            return f"Password of the Password {what} portal's pool account {s.account}"
-    if prop == "SERVICE_ACCOUNT_EMAIL_PASSWORD":
-        return "Password of the service account's Exchange Online mailbox"
-    return f"Value of {prop}"
 
 
 def _exit_codes() -> str:

@@ -11,12 +11,11 @@ from typing import TYPE_CHECKING
 
 from tui.flags import INSECURE
 from tui.model import rules
+from tui.model.ports import SERVICE_PORT, SERVICE_PORTS, STS_PORT
 from tui.model.problems import Problem
 
 if TYPE_CHECKING:
     from tui.model.answers import AnswerFile
-
-SERVICE_PORTS = (5725, 5726)
 
 
 def check(a: AnswerFile) -> list[Problem]:
@@ -151,7 +150,7 @@ def _ma_account(a: AnswerFile) -> Iterator[Problem]:
         yield Problem(
             ("synchronization", "ma_account"),
             "the MIM Management Agent account must differ from the service account",
-            "use the account created for the MA, for example contoso\\MIMMA",
+            f"use the account created for the MA, for example {_example_of(sync, 'ma_account')}",
         )
 
 
@@ -159,16 +158,18 @@ def _portal(a: AnswerFile) -> Iterator[Problem]:
     p = a.portal
     if not p or not a.components.portal:
         return
-    for name, example in (
-        ("service_address", "CORPIDM"),
-        ("sharepoint_url", "http://CorpIDM.contoso.local"),
-    ):
+    for name in ("service_address", "sharepoint_url"):
         if getattr(p, name) is None:
             yield Problem(
                 ("portal", name),
                 "the MIM Portal needs it",
-                f"add {name} = \"{example}\"",
+                f"add {name} = {_example(_example_of(p, name))}",
             )
+
+
+def _example_of(section: object, name: str) -> object:
+    """The example the field's declaration gives (either model: both describe their fields)."""
+    return next((m.example for m in type(section).fields() if m.name == name), None)
 
 
 def _sspr(a: AnswerFile) -> list[tuple[str, object]]:
@@ -185,7 +186,8 @@ def _sspr_ports(a: AnswerFile) -> Iterator[Problem]:
         if s.port in SERVICE_PORTS:
             yield Problem(
                 (name, "port"),
-                f"port {s.port} is the MIM Service's own (5725 web service, 5726 STS)",
+                f"port {s.port} is the MIM Service's own ({SERVICE_PORT} web service, "
+                f"{STS_PORT} STS)",
                 "use another port, for example 8080 or 8088",
             )
     if len(portals) == 2:

@@ -49,3 +49,8 @@ class Components(ComponentsBehaviour, Section):
         feature="PAMServices",
         default=False,
     )
+
+
+def component_title(name: str) -> str:
+    """A component's title, as its field declares it (e.g. "Password Reset portal")."""
+    return next(m.title for m in Components.fields() if m.name == name)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from tui.model.behaviour import SsprBehaviour
 from tui.model.meta import Section, field
+from tui.model.ports import SERVICE_PORT, STS_PORT
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import Account, Host, Port, Url
 
@@ -46,7 +47,7 @@ class Portal(Section):
         default=None,
     )
     open_firewall: bool = field(
-        "Open ports 5725 and 5726 in the firewall",
+        f"Open ports {SERVICE_PORT} and {STS_PORT} in the firewall",
         "Adds the inbound rules Forefront Identity Manager Service (Webservice) and (STS).",
         msi="FIREWALL_CONF",
         default=True,
@@ -99,7 +100,8 @@ def _sspr(prefix: str, what: str, feature: str, example_account: str, example_po
         )
         port: Port = field(
             "Port",
-            "TCP port of the IIS site; not 5725 or 5726, which the MIM Service uses.",
+            f"TCP port of the IIS site; not {SERVICE_PORT} or {STS_PORT}, which the MIM Service "
+            "uses.",
             example=example_port,
             msi=f"{prefix}_PORT",
         )
