@@ -64,19 +64,42 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
     try:
         _refuse_overrides(args)
         secrets = _secrets(fleet, base, args.yes)
-        jobs = {}
+        jobs, logons = {}, {}
         for h in fleet.hosts:
             values = dict(secrets[h.name])
             ep = target_endpoint(h.answers, args, base, values.pop(TARGET))
             jobs[h.name] = InstallJob(h.answers, ep, remote_shell, ep.url,
                                       str(Path(args.file).resolve()), values)
+            logons[h.name] = (ep.user.lower(), ep.password)
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
 
     printers = {h.name: EventPrinter(mode="json" if args.json else "lines", host=h.name)
                 for h in fleet.hosts}
 
+    # A refused logon is never tried again (each counts towards the account's lockout): a host
+    # with the same user and password as one whose logon was refused is not tried.
+    refused: dict[tuple[str, str], str] = {}
+    lock = threading.Lock()
+
     def run_host(name: str, emit, stop: threading.Event) -> Finished:
+        from tui.engine.errors import LogonRefused
+
+        with lock:
+            first = refused.get(logons[name])
+        if first is not None:
+            return Finished("failed", None, f"Not tried: {first} refused the same logon "
+                            f"({logons[name][0]}); another try would count towards the "
+                            "account's lockout.", "Check the user name and password, then run "
+                            "again.")
+        try:
+            return install_host(name, emit, stop)
+        except LogonRefused:
+            with lock:
+                refused.setdefault(logons[name], name)
+            raise
+
+    def install_host(name: str, emit, stop: threading.Event) -> Finished:
         from tui.engine.install import install
 
         job = jobs[name]
@@ -103,6 +126,8 @@ def apply_fleet(args: argparse.Namespace, fleet: Fleet) -> int:
 
     result = follow_in_thread(lambda _emit, stop: work(emit, stop), lambda e: None)
     print("\n".join(["", "Summary:", *result.summary()]))
+    if refused:
+        return EXIT_USAGE
     if any(r.outcome == "detached" for r in result.results):
         return EXIT_DETACHED
     return EXIT_OK if result.ok else EXIT_FAIL

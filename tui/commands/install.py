@@ -110,10 +110,39 @@ def attach(args: argparse.Namespace) -> int:
         ep.check()
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
+    refused: list[BaseException] = []
     finished = follow_in_thread(
-        lambda emit, stop: follow_again(lambda: remote_shell(ep), state, emit, stop=stop),
+        lambda emit, stop: follow_again(lambda: _noting_refusal(remote_shell(ep), refused),
+                                        state, emit, stop=stop),
         EventPrinter(mode="json" if args.json else None),
         give_up=lambda: detached(state),
     )
+    if refused:  # said once by the follower, never tried again: a usage problem, not a detach
+        return EXIT_USAGE
     return install_exit_code(finished)
+
+
+class _noting_refusal:  # noqa: N801 - used as a function: a context manager wrapping another
+    """The shell, noting in `refused` a refused logon that ends its use (the follower stops at
+    it and says so; the exit code says it too)."""
+
+    def __init__(self, shell, refused: list) -> None:
+        self.shell, self.refused = shell, refused
+
+    def __enter__(self):
+        try:
+            return self.shell.__enter__()
+        except BaseException as exc:
+            self._note(exc)
+            raise
+
+    def __exit__(self, kind, exc, tb):
+        self._note(exc)
+        return self.shell.__exit__(kind, exc, tb)
+
+    def _note(self, exc) -> None:
+        from tui.engine.errors import LogonRefused
+
+        if isinstance(exc, LogonRefused):
+            self.refused.append(exc)
 
