@@ -35,6 +35,52 @@ def _apply_file(args: argparse.Namespace) -> int:
     return apply(args, loaded)
 
 
+# --- argument types: a bad value is argparse's "error: argument --port: ..." and exit 2 -----------
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"'{_shown(text)}' is not a port: give 1-65535, or leave --port out for the default "
+            "(5986 with HTTPS, 5985 without)")
+    return port
+
+
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"'{_shown(text)}' is not a number of hosts: give 1 "
+                                         "or more")
+    return n
+
+
+def _rule(name: str) -> Callable[[str], str]:
+    """A value checked with the model's rule `name` (printable characters, then its own)."""
+    def check(text: str) -> str:
+        from tui.model import rules
+
+        try:
+            return getattr(rules, name)(rules.text(text))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    check.__name__ = name  # argparse names the type in its messages
+    return check
+
+
+def _shown(text: str) -> str:
+    from tui.model.printable import visible
+
+    return visible(text)
+
+
 def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = True) -> None:
     s.add_argument("--json", action="store_true", help=json_help)
     s.add_argument(flags.YES, action="store_true",
@@ -42,13 +88,15 @@ def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = T
     if not target:
         return
     g = s.add_argument_group("target (overrides the answer file's [target])")
-    g.add_argument(flags.HOST, help="the Windows server to connect to")
-    g.add_argument("--port", type=int, help="WinRM port (default 5986 with HTTPS, 5985 without)")
+    g.add_argument(flags.HOST, type=_rule("host"), help="the Windows server to connect to")
+    g.add_argument("--port", type=_port,
+                   help="WinRM port (default 5986 with HTTPS, 5985 without)")
     g.add_argument("--http", action="store_true", help="plain HTTP (NTLM/Kerberos/CredSSP "
                    "encrypt the messages; Basic is refused)")
-    g.add_argument(flags.USER, help="account to log on with, DOMAIN\\name")
+    g.add_argument(flags.USER, type=_rule("account"), help="account to log on with, DOMAIN\\name")
     g.add_argument("--transport", choices=("ntlm", "kerberos", "credssp", "basic"))
-    g.add_argument(flags.CA_BUNDLE, metavar="PEM", help="CA certificate(s) to validate HTTPS with")
+    g.add_argument(flags.CA_BUNDLE, type=_rule("local_path"), metavar="PEM",
+                   help="CA certificate(s) to validate HTTPS with")
     g.add_argument(flags.NO_VERIFY, action="store_true",
                    help="do not validate the HTTPS certificate (lab only)")
     g.add_argument(flags.INSECURE, action="store_true",
@@ -91,7 +139,7 @@ def _apply(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the events as JSON lines")
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
-    s.add_argument("--parallel", type=int, default=4, metavar="N",
+    s.add_argument("--parallel", type=_count, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
     s.set_defaults(run=_apply_file)
 
@@ -135,7 +183,7 @@ def _export(s: argparse.ArgumentParser) -> None:
                       "Vault variables)")
     e.add_argument("file", metavar="FLEET_OR_ANSWER_FILE")
     e.add_argument("-o", "--output", metavar="DIR", required=True, help="directory to write")
-    e.add_argument("--serial", type=int, default=4, metavar="N",
+    e.add_argument("--serial", type=_count, default=4, metavar="N",
                    help="hosts installed at a time after the database-creating one (default 4)")
     e.add_argument("--force", action="store_true", help="write into a non-empty directory")
     e.set_defaults(run=_lazy("tui.commands.export", "ansible"))
