@@ -8,14 +8,20 @@ from datetime import datetime
 import pytest
 
 from tests.support.reference import log_classified
+from tests.support.timelines import rewrite, silent
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogLine, classify, matters
 from tui.engine.progress import (
     ACTION_PHASES,
+    DIALOG_SECONDS,
+    MILESTONES,
     PHASE_ORDER,
     PHASE_SECONDS,
     Phase,
     ProgressEstimator,
+    derive_dialog_seconds,
+    derive_milestones,
     derive_phase_seconds,
+    is_dialog,
     naive_percent,
     phase_weights,
     phases_for,
@@ -128,9 +134,11 @@ def test_a_long_phase_moves_by_time_but_never_passes_its_end():
     assert samples[1] > samples[0]  # moving during the six silent minutes
     assert samples[10] > samples[5]
     assert max(samples) < db_end  # overrunning the expected time does not spill into services
-    eta_early = estimator.report(wall=60).eta_seconds
-    eta_late = estimator.report(wall=300).eta_seconds
-    assert eta_early is not None and eta_late is not None and eta_late < eta_early
+    assert all(b > a for a, b in zip(samples, samples[1:], strict=False))  # never frozen
+    # UpgradeDatabase comes 52 s in: before that the ETA counts down, and once it is overdue
+    # the phase is expected to run longer (the ETA grows) instead of ending any second now.
+    etas = [estimator.report(wall=w).eta_seconds for w in (10, 40, 200, 400)]
+    assert etas[1] < etas[0] and etas[3] > etas[2] > etas[1]
 
 
 def test_eta_counts_down_with_the_reference_timeline():
@@ -228,3 +236,67 @@ def test_a_failed_install_stops_the_bar_where_it_was():
     assert 15 < report.percent < 40
     assert report.title == "Failed"
     assert estimator.report(wall=1e6).percent == report.percent
+
+
+# --- an estimate that adapts (#14.5) -----------------------------------------------------------
+
+def test_milestones_and_dialog_time_are_the_reference_logs():
+    assert derive_milestones(log_classified()) == dict(MILESTONES)
+    assert derive_dialog_seconds(log_classified()) == dict(DIALOG_SECONDS)
+
+
+def _eta_when(lines, wanted: str) -> tuple[float, float]:
+    """(ETA, true seconds left) at the line whose action is `wanted`, on a rewritten timeline."""
+    estimator = ProgressEstimator()
+    timeline_end = lines.end
+    for t, ln in lines.lines:
+        estimator.feed(ln, wall=t)
+        # the deferred script's line, not the script generation's (the phase is entered)
+        if (ln.kind is LineKind.ACTION_DEFERRED and ln.action == wanted
+                and estimator.phase is ACTION_PHASES[wanted]):
+            return estimator.report(wall=t).eta_seconds, timeline_end - t
+    raise AssertionError(wanted)
+
+
+def test_a_silent_install_is_expected_without_the_wizards_dialogs():
+    quiet = silent(log_classified())
+    assert not any(is_dialog(ln) for ln in quiet)
+    eta, left = _eta_when(rewrite(quiet, {}), "InstallFiles")
+    assert eta == pytest.approx(left, abs=2)  # 49 s shorter than the interactive reference
+    eta, left = _eta_when(rewrite(log_classified(), {}), "InstallFiles")
+    assert eta == pytest.approx(left, abs=2)  # dialogs seen: the reference's own timing
+
+
+def test_a_slow_database_is_known_from_its_milestone():
+    # UpgradeDatabase comes 52 s into the database work in the reference; at 5x it comes after
+    # 260 s, and from then on the ETA knows the phase runs 5x slower.
+    eta, left = _eta_when(rewrite(silent(log_classified()), {Phase.DATABASE: 5.0}),
+                          "UpgradeDatabase")
+    assert eta == pytest.approx(left, rel=0.1)
+    eta, left = _eta_when(rewrite(silent(log_classified()), {Phase.DATABASE: 0.2}),
+                          "UpgradeDatabase")
+    assert eta == pytest.approx(left, rel=0.1)
+
+
+def test_the_pace_of_completed_phases_carries_over():
+    # Everything 3x slower: once copying files took 3x, the database is expected slower too.
+    slow = rewrite(silent(log_classified()), dict.fromkeys(Phase, 3.0))
+    eta, left = _eta_when(slow, "DeployAndPopulateDatabase")
+    reference_eta, _ = _eta_when(rewrite(silent(log_classified()), {}),
+                                 "DeployAndPopulateDatabase")
+    assert eta > 1.5 * reference_eta
+    assert abs(eta - left) < abs(reference_eta - left)
+
+
+def test_an_overdue_phase_pushes_the_estimate_out_and_the_bar_still_moves():
+    stretched = rewrite(silent(log_classified()), {Phase.SHAREPOINT: 5.0})
+    estimator = ProgressEstimator()
+    start = next(t for t, ln in stretched.lines if ln.action == "InstallCommonPortal")
+    for t, ln in stretched.lines:
+        if t > start:
+            break
+        estimator.feed(ln, wall=t)
+    samples = [estimator.report(wall=start + s) for s in range(0, 180, 10)]
+    percents = [r.percent for r in samples]
+    assert all(b > a for a, b in zip(percents, percents[1:], strict=False))
+    assert samples[-1].eta_seconds > samples[5].eta_seconds  # 40 s milestone overdue: longer

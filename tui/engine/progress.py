@@ -1,14 +1,29 @@
-"""Install progress from the MSI log: phases, time weights, percent and ETA.
+"""Install progress from the MSI log: percent and ETA that adapt to the install being followed.
 
 Counting actions is a poor measure: most actions finish in the first minute, while the database
-work alone takes about six of the reference install's ten minutes. So the bar moves by phases
-weighted by how long each one took in a real log (`PHASE_SECONDS`, derived by
-`derive_phase_seconds` from the reference log, and checked against it by a test), and inside a
-phase by time elapsed against that phase's expected length.
+work alone takes about six of the reference install's ten minutes. So the estimate is made in
+time: the bar is the share of the install's expected length already elapsed,
+elapsed / (elapsed + time left), and the ETA is that time left. Time left is the rest of the
+current phase plus the phases to come, each expected to last its reference length (phases.py)
+times a pace:
 
-Phase changes come only from the deferred script (the `Action HH:MM:SS: X.` lines while
-InstallExecute or InstallFinalize runs): before that, Windows Installer walks the same action
-names once in a few milliseconds to *generate* the script, which must not move the bar.
+- a phase to come: the pace learned from the phases seen so far (how much longer or shorter
+  they took than in the reference log; each phase one witness, since SQL Server, SharePoint and
+  the disks vary independently as much as together), shrunk towards the reference's pace;
+- the current phase: its own pace once a milestone inside it has been reached (UpgradeDatabase
+  comes 52 s into the database work in the reference log: reached after 260 s, the phase runs 5x
+  slower); while a milestone is overdue, at least the pace that the time already spent proves,
+  with a margin, so that a silent phase that overruns pushes the estimate out instead of pinning
+  the bar near the phase's end;
+- the wizard's dialogs: the reference was installed interactively (49 s of its preparing phase
+  and 27 s of its finishing are a person reading dialogs). mimsetup installs silently, so each
+  phase is expected that much shorter, unless the log shows a dialog.
+
+The bar never goes back (a revised estimate slows it instead) and shows 100 only once the product
+result says success. Time is the log's own (time of day, unwrapped across midnight); when following
+live, `wall` (e.g. `time.monotonic()`) advances it between lines, times `time_scale` (1 for a real
+target; the replay speed for the demo). tests/bench/bench_progress.py measures how right it is on
+installs with phases from 0.2x to 5x their reference length.
 """
 
 from __future__ import annotations
@@ -17,176 +32,37 @@ import math
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogLine, classify
+from tui.engine.phases import (
+    ACTION_PHASES,
+    ALWAYS,
+    DIALOG_SECONDS,
+    FEATURE_PHASES,
+    MILESTONE_MIN,
+    MILESTONES,
+    PHASE_ORDER,
+    PHASE_SECONDS,
+    PHASE_TITLES,
+    SCRIPT_RUNNERS,
+    Phase,
+    PhaseTracker,
+    derive_dialog_seconds,
+    derive_milestones,
+    derive_phase_seconds,
+    is_dialog,
+    phase_of,
+    phase_weights,
+    phases_for,
+)
 
-
-class Phase(StrEnum):
-    PREPARING = "preparing"
-    FILES = "files"
-    DATABASE = "database"
-    SERVICES = "services"
-    SHAREPOINT = "sharepoint"
-    FIREWALL = "firewall"
-    FINISHING = "finishing"
-
-
-PHASE_ORDER: tuple[Phase, ...] = tuple(Phase)
-
-PHASE_TITLES: Mapping[Phase, str] = {
-    Phase.PREPARING: "Preparing",
-    Phase.FILES: "Copying files",
-    Phase.DATABASE: "Creating the MIM Service database",
-    Phase.SERVICES: "Starting the MIM Service",
-    Phase.SHAREPOINT: "Deploying the SharePoint solution packs",
-    Phase.FIREWALL: "Configuring the firewall",
-    Phase.FINISHING: "Finishing",
-}
-
-# Deferred actions of the reference log, by the phase they belong to. An action missing here
-# (a newer release may add some) leaves the phase as it is.
-_PHASE_ACTIONS: Mapping[Phase, str] = {
-    Phase.PREPARING: """
-        SetPolicyforServiceAccount ProcessComponents MsiUnpublishAssemblies UnpublishFeatures
-        StopServices DeleteServices RemoveRegistryValues UnregisterClassInfo
-        RemoveEnvironmentStrings UninstallCertificates RemoveFiles RemoveFolders
-    """,
-    Phase.FILES: """
-        CreateFolders InstallFiles PatchFiles DuplicateFiles MoveFiles
-        DeleteResourceEndpointAcl RollbackAclResourceEndpoint AclResourceEndpoint
-        DeleteSecurityEndpointAcl RollbackAclSecurityEndpoint AclSecurityEndpoint
-        RollbackAddServiceToPerformanceMonitors AddServiceToPerformanceMonitors
-        DeleteCerts RollbackCerts InstallCerts RollbackAclCertificates AclCertificates
-        RollbackAppConfigSettings UpdateAppConfigSettings RollbackDatabase RegisterClassInfo
-        WriteRegistryValues GetCertThumbprintFromName WriteEnvironmentStrings InstallServices
-        RollbackPSExtension InstallPSExtension SchedXmlConfig XmlConfig
-    """,
-    Phase.DATABASE: "DeployAndPopulateDatabase SetDatabaseConnectionString UpgradeDatabase",
-    Phase.SERVICES: "SetServiceRecoveryActions StartServices",
-    Phase.SHAREPOINT: """
-        RollbackInstallCommonPortal InstallCommonPortal RollbackInstallFIMPortal InstallFIMPortal
-        FIMPortalConfigReadAccess
-    """,
-    Phase.FIREWALL: "RollbackWindowsFirewall ConfigureWindowsFirewall",
-    Phase.FINISHING: """
-        RegisterUser RegisterProduct MsiPublishAssemblies PublishFeatures PublishProduct
-        InstallFinalize RollbackCleanup
-    """,
-}
-
-ACTION_PHASES: Mapping[str, Phase] = {
-    action: phase for phase, actions in _PHASE_ACTIONS.items() for action in actions.split()
-}
-
-# Actions that run the deferred script; inside them an `Action HH:MM:SS: X.` line is real work.
-SCRIPT_RUNNERS = frozenset({"InstallExecute", "InstallExecuteAgain", "InstallFinalize"})
-
-# Seconds each phase took in the reference log (fim2010r2-service-and-portal-install.log), as
-# `derive_phase_seconds` computes them; tests/engine/test_progress.py fails if they drift.
-# Preparing and finishing include the interactive wizard's dialogs (about 57 s and 27 s): a silent
-# install spends less there, which only makes the bar step forward at those phases' ends.
-PHASE_SECONDS: Mapping[Phase, float] = {
-    Phase.PREPARING: 70.0,
-    Phase.FILES: 39.0,
-    Phase.DATABASE: 416.0,
-    Phase.SERVICES: 15.0,
-    Phase.SHAREPOINT: 74.0,
-    Phase.FIREWALL: 3.0,
-    Phase.FINISHING: 29.9,
-}
-
-# ADDLOCAL features and the phases they bring; the rest run for every selection.
-FEATURE_PHASES: Mapping[str, tuple[Phase, ...]] = {
-    "CommonServices": (Phase.DATABASE, Phase.SERVICES),
-    "WebPortals": (Phase.SHAREPOINT,),
-}
-ALWAYS = (Phase.PREPARING, Phase.FILES, Phase.FIREWALL, Phase.FINISHING)
-
-
-def phases_for(features: Iterable[str]) -> tuple[Phase, ...]:
-    """The phases an install of these ADDLOCAL features goes through, in order."""
-    chosen = set(ALWAYS)
-    for feature in features:
-        if feature == "ALL":
-            chosen.update(PHASE_ORDER)
-        chosen.update(FEATURE_PHASES.get(feature, ()))
-    return tuple(p for p in PHASE_ORDER if p in chosen)
-
-
-def phase_weights(
-    phases: Iterable[Phase] = PHASE_ORDER, seconds: Mapping[Phase, float] = PHASE_SECONDS
-) -> dict[Phase, float]:
-    """Each selected phase's share of the bar (sums to 1): its expected time, renormalised."""
-    chosen = [p for p in PHASE_ORDER if p in set(phases)]
-    total = sum(seconds[p] for p in chosen)
-    return {p: seconds[p] / total for p in chosen}
-
-
-def phase_of(action: str | None) -> Phase | None:
-    return ACTION_PHASES.get(action) if action else None
-
-
-class PhaseTracker:
-    """Follows the deferred script to tell which phase the install is in; never goes back."""
-
-    def __init__(self, phases: Iterable[Phase] = PHASE_ORDER) -> None:
-        self.selected = frozenset(phases)
-        self.phase: Phase | None = None
-        self._in_script = False
-
-    def feed(self, line: LogLine) -> Phase | None:
-        """The phase this line starts, or None when the phase stays the same."""
-        if line.kind is LineKind.ACTION_END and line.action in SCRIPT_RUNNERS:
-            self._in_script = False
-            return None
-        if line.kind is LineKind.ACTION_START:
-            if line.action in SCRIPT_RUNNERS:
-                self._in_script = True
-                return self._enter(ACTION_PHASES.get(line.action))
-            if self.phase is None:
-                return self._enter(Phase.PREPARING)
-            return None
-        if line.kind is LineKind.ACTION_DEFERRED:
-            if self.phase is None:
-                return self._enter(Phase.PREPARING)
-            if self._in_script:
-                return self._enter(ACTION_PHASES.get(line.action or ""))
-        return None
-
-    def _enter(self, phase: Phase | None) -> Phase | None:
-        if phase is None or phase not in self.selected:
-            return None
-        if self.phase is not None and PHASE_ORDER.index(phase) <= PHASE_ORDER.index(self.phase):
-            return None
-        self.phase = phase
-        return phase
-
-
-def derive_phase_seconds(lines: Iterable[LogLine | str]) -> dict[Phase, float]:
-    """How long each phase took in a log: from its first action to the next phase's first.
-
-    The install starts at the first action line and ends at the first product-result line.
-    Rounded to 0.1 s; this is what `PHASE_SECONDS` holds for the reference log.
-    """
-    tracker = PhaseTracker()
-    clock = ClockUnwrapper()
-    starts: list[tuple[Phase, float]] = []
-    end: float | None = None
-    for raw in lines:
-        line = raw if isinstance(raw, LogLine) else classify(raw)
-        if line.seconds is None:
-            continue
-        t = clock(line.seconds)
-        if line.kind is LineKind.PRODUCT_RESULT:
-            end = t
-            break
-        if (phase := tracker.feed(line)) is not None:
-            starts.append((phase, t))
-    if end is None or not starts:
-        raise ValueError("the log has no actions or no product result line")
-    bounds = [t for _, t in starts[1:]] + [end]
-    return {phase: round(stop - t, 1) for (phase, t), stop in zip(starts, bounds, strict=True)}
+__all__ = [
+    "ACTION_PHASES", "ALWAYS", "DIALOG_SECONDS", "FEATURE_PHASES", "MILESTONES", "PHASE_ORDER",
+    "PHASE_SECONDS", "PHASE_TITLES", "SCRIPT_RUNNERS", "TICK_SECONDS", "Phase", "PhaseTracker",
+    "Progress", "ProgressEstimator", "Ticker", "derive_dialog_seconds", "derive_milestones",
+    "derive_phase_seconds", "naive_percent", "phase_of", "phase_weights", "phases_for",
+    "serialised",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,28 +79,28 @@ class Progress:
     exit_code: int | None
 
 
-# Inside a phase the bar follows elapsed/expected linearly up to this fraction of the phase,
-# then creeps towards (never reaching) the phase's end, so an overrunning phase still shows life.
-_LINEAR_UNTIL = 0.8
-_CEILING = 0.99
+# Paces are ratios to the reference log, kept within what the estimate is built for.
+_PACE_MIN, _PACE_MAX = 0.1, 10.0
+# Before any evidence a phase is expected at the reference's pace, and that expectation weighs
+# as much as one completed phase. (Leaning long or short costs the install that runs at the
+# reference's pace more than it saves the others: tests/bench/bench_progress.py.)
+_PRIOR_PACE = 1.0
+_PRIOR_WEIGHT = 1.0
+# Phases that say less of this machine's speed: preparing and finishing (the wizard's dialogs
+# when interactive, Windows Installer's own bookkeeping otherwise) and the firewall's few rules.
+_UNTIMED = frozenset({Phase.PREPARING, Phase.FINISHING, Phase.FIREWALL})
+_UNTIMED_WEIGHT = 0.6
+# Past an overdue milestone, the pace is at least elapsed/offset times this: an overrunning
+# phase is expected to go on a while, not to end this very second.
+_OVERRUN_MARGIN = 1.3
 _BEFORE_RESULT_MAX = 99.0
-
-
-def _within(x: float) -> float:
-    if x <= _LINEAR_UNTIL:
-        return max(0.0, x)
-    rest = 1.0 - _LINEAR_UNTIL
-    return min(_CEILING, 1.0 - rest * math.exp(-(x - _LINEAR_UNTIL) / rest))
+# While the bar is ahead of the estimate it moves at this fraction of the pace that would end it
+# on time: it never looks stuck, and the estimate soon catches up.
+_CREEP = 0.25
 
 
 class ProgressEstimator:
-    """Percent and ETA from classified log lines.
-
-    Time is the log's own (time of day, unwrapped across midnight). When following live, pass
-    `wall` (e.g. `time.monotonic()`) to `feed` and `report`: between lines the estimator advances
-    log time by the wall time elapsed since the last timestamped line, times `time_scale` (1 for a
-    real target; the replay speed for the demo), so the bar keeps moving through a silent phase.
-    """
+    """Percent and ETA from classified log lines (see the module's docstring)."""
 
     def __init__(
         self,
@@ -233,8 +109,10 @@ class ProgressEstimator:
         time_scale: float = 1.0,
         seconds: Mapping[Phase, float] = PHASE_SECONDS,
     ) -> None:
-        self.weights = phase_weights(phases, seconds)
-        self.expected = {p: seconds[p] for p in self.weights}
+        self.weights = phase_weights(phases, seconds)  # the reference's shares, for the record
+        self._reference = {p: seconds[p] for p in self.weights}
+        # A silent install until a dialog says otherwise: no time spent reading the wizard.
+        self.expected = {p: s - DIALOG_SECONDS.get(p, 0.0) for p, s in self._reference.items()}
         self.time_scale = time_scale
         self._tracker = PhaseTracker(self.weights)
         self._clock = ClockUnwrapper()
@@ -243,7 +121,9 @@ class ProgressEstimator:
         self._log_now: float | None = None
         self._wall_at_now: float | None = None
         self._finished: dict[Phase, float] = {}  # actual seconds of completed phases
+        self._milestone: tuple[float, float] | None = None  # (reference, actual) offsets
         self._percent = 0.0
+        self._advanced_at: float | None = None  # log time the bar was last moved to
         self._done = False
         self._succeeded: bool | None = None
         self._exit_code: int | None = None
@@ -262,14 +142,26 @@ class ProgressEstimator:
             return
         if self._done:
             return
+        if is_dialog(line):  # an interactive install: the reference's dialog time is back
+            self.expected = dict(self._reference)
         before = self._tracker.phase
+        now = self._log_now if self._log_now is not None else 0.0
         if self._tracker.feed(line) is not None:
-            now = self._log_now if self._log_now is not None else 0.0
             if self._start is None:
                 self._start = now
             if before is not None and self._phase_start is not None:
                 self._finished[before] = now - self._phase_start
             self._phase_start = now
+            self._milestone = None
+        elif line.kind is LineKind.ACTION_DEFERRED and self._phase_start is not None:
+            self._reached(line.action or "", now - self._phase_start)
+
+    def _reached(self, action: str, actual: float) -> None:
+        reference = MILESTONES.get(action)
+        if (reference is not None and reference >= MILESTONE_MIN
+                and ACTION_PHASES.get(action) is self._tracker.phase
+                and (self._milestone is None or reference > self._milestone[0])):
+            self._milestone = (reference, actual)
 
     def feed_all(self, lines: Iterable[LogLine | str], wall: float | None = None) -> Progress:
         for line in lines:
@@ -302,17 +194,27 @@ class ProgressEstimator:
             )
         if phase is None:
             return Progress(None, "Starting", 0.0, None, 0.0, False, None, None)
-        in_phase = self._advance(phase, wall)
-        eta = self._eta(phase, in_phase)
-        return Progress(phase, PHASE_TITLES[phase], self._percent, eta, elapsed, False, None, None)
+        left = self._advance(phase, wall)
+        return Progress(phase, PHASE_TITLES[phase], self._percent, left / self.time_scale,
+                        elapsed, False, None, None)
 
     def _advance(self, phase: Phase, wall: float | None) -> float:
-        """Move the bar to where time says it is; returns the seconds spent in `phase`."""
-        in_phase = max(0.0, self._now(wall) - (self._phase_start or 0.0))
-        done_share = sum(self.weights[p] for p in self.weights if self._before(p, phase))
-        share = done_share + self.weights[phase] * _within(in_phase / self.expected[phase])
-        self._percent = max(self._percent, min(_BEFORE_RESULT_MAX, 100.0 * share))
-        return in_phase
+        """Move the bar to the share of the expected length elapsed; returns the log seconds
+        expected to be left."""
+        now = self._now(wall)
+        elapsed = max(0.0, now - (self._start or 0.0))
+        in_phase = max(0.0, now - (self._phase_start or 0.0))
+        left = (max(0.0, self._current_length(phase, in_phase) - in_phase)
+                + self._later(phase, in_phase))
+        share = 100.0 * elapsed / (elapsed + left) if elapsed + left > 0 else 0.0
+        since = max(0.0, now - self._advanced_at) if self._advanced_at is not None else 0.0
+        self._advanced_at = now
+        if share < self._percent:
+            # The estimate grew: rather than freeze until time catches up, creep on at a
+            # fraction of the pace that would reach the end when the estimate says.
+            share = self._percent + _CREEP * since * (100.0 - self._percent) / max(left, 1.0)
+        self._percent = max(self._percent, min(_BEFORE_RESULT_MAX, share))
+        return left
 
     def _now(self, wall: float | None) -> float:
         now = self._log_now or 0.0
@@ -320,20 +222,63 @@ class ProgressEstimator:
             now += max(0.0, wall - self._wall_at_now) * self.time_scale
         return now
 
-    @staticmethod
-    def _before(p: Phase, phase: Phase) -> bool:
-        return PHASE_ORDER.index(p) < PHASE_ORDER.index(phase)
+    def learned_pace(self, in_phase: float | None = None) -> float:
+        """The pace of what is still to come: the prior, revised by the evidence so far. Each
+        completed phase is one witness (the wizard's dialogs make preparing and finishing weaker
+        ones), whatever its length: phases vary independently as much as together, and two
+        phases that agree say more than one long phase. A milestone of the current phase, or the
+        current phase being overdue, counts for the share of the phase it covers."""
+        weight = _PRIOR_WEIGHT
+        total = _PRIOR_WEIGHT * math.log(_PRIOR_PACE)
+        for share, actual_pace, phase in self._evidence(in_phase):
+            w = share * (_UNTIMED_WEIGHT if phase in _UNTIMED else 1.0)
+            weight += w
+            total += w * math.log(_clamp(actual_pace))
+        return math.exp(total / weight)
 
-    def _eta(self, phase: Phase, in_phase: float) -> float:
-        """Expected log seconds left, scaled by how this machine compares with the reference."""
-        timed = [p for p in self._finished if p is not Phase.PREPARING and self.expected[p] >= 5]
-        pace = 1.0
-        if timed:
-            actual = sum(self._finished[p] for p in timed)
-            pace = min(4.0, max(0.25, actual / sum(self.expected[p] for p in timed)))
-        current = max(self.expected[phase] * pace - in_phase, 0.0)
-        later = sum(self.expected[p] for p in self.weights if self._before(phase, p))
-        return (current + later * pace) / self.time_scale
+    def _evidence(self, in_phase: float | None) -> Iterable[tuple[float, float, Phase]]:
+        """(share of a phase witnessed, its pace, the phase)."""
+        for p, actual in self._finished.items():
+            yield 1.0, actual / self.expected[p], p
+        phase = self._tracker.phase
+        if phase is None:
+            return
+        if self._milestone is not None:
+            reference, actual = self._milestone
+            yield reference / self.expected[phase], actual / reference, phase
+        if in_phase is not None:
+            overdue_at = self._next_milestone(phase)
+            if in_phase > overdue_at:
+                yield overdue_at / self.expected[phase], in_phase / overdue_at, phase
+
+    def _next_milestone(self, phase: Phase) -> float:
+        """Reference offset of the current phase's next milestone (its end when none is left)."""
+        after = self._milestone[0] if self._milestone else 0.0
+        return min((o for a, o in MILESTONES.items()
+                    if ACTION_PHASES.get(a) is phase and o > after), default=self.expected[phase])
+
+    def _current_length(self, phase: Phase, in_phase: float) -> float:
+        """The current phase's expected length, from its milestones and the time spent in it."""
+        expected = self.expected[phase]
+        if self._milestone is not None:
+            reference, actual = self._milestone
+            pace = _clamp(actual / reference)
+        else:
+            pace = self.learned_pace()
+        overdue_at = self._next_milestone(phase)
+        if in_phase > overdue_at * pace:  # the next milestone (or the end) is late
+            pace = max(pace, _clamp(_OVERRUN_MARGIN * in_phase / overdue_at))
+        return expected * pace
+
+    def _later(self, phase: Phase, in_phase: float) -> float:
+        index = PHASE_ORDER.index(phase)
+        pace = self.learned_pace(in_phase)
+        return sum(self.expected[p] * pace for p in self.expected
+                   if PHASE_ORDER.index(p) > index)
+
+
+def _clamp(pace: float) -> float:
+    return min(_PACE_MAX, max(_PACE_MIN, pace))
 
 
 def naive_percent(done_actions: int, total_actions: int) -> float:
