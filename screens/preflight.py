@@ -14,7 +14,7 @@ from screens.flow import FlowHeader, TableFlowScreen, mark
 from screens.prompts import Choice
 from tui.engine.errors import EngineError
 from tui.engine.job import preflight_gate
-from tui.engine.preflight import Check, PreflightReport
+from tui.engine.preflight import PreflightReport, PreflightRow
 
 ORDER = {"fail": 0, "warn": 1, "pass": 2, "skip": 3}
 
@@ -51,7 +51,7 @@ class PreflightScreen(TableFlowScreen):
     def __init__(self, session, *, run: bool = True) -> None:
         super().__init__(session, run=run)
         self.report: PreflightReport | None = None
-        self._rows: list[Check] = []
+        self._rows: list[PreflightRow] = []
 
     def compose(self) -> ComposeResult:
         yield FlowHeader(icon="≡")

@@ -14,8 +14,8 @@ from tui.engine.errors import CommandTimeout, ConnectionProblem
 from tui.engine.preflight import (
     CHECKS,
     PREFLIGHT_ID,
-    Check,
     PreflightReport,
+    PreflightRow,
     count_connection,
     parse_output,
     preflight_params,
@@ -137,12 +137,12 @@ def test_odd_entries_are_kept_visible():
 
 def test_overall_status():
     def rep(*states):
-        return PreflightReport([Check(str(i), s, "m") for i, s in enumerate(states)]).status
+        return PreflightReport([PreflightRow(str(i), s, "m") for i, s in enumerate(states)]).status
 
     assert rep("pass", "skip") == "pass"
     assert rep("pass", "warn", "skip") == "warn"
     assert rep("warn", "fail") == "fail"
-    assert PreflightReport([Check("x", "fail", "m")]).to_json()["checks"][0]["title"] == "x"
+    assert PreflightReport([PreflightRow("x", "fail", "m")]).to_json()["checks"][0]["title"] == "x"
 
 
 class _FakeShell:

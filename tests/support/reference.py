@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from tui.engine.msilog import LogLine, classify_all, decode_lines
+from tui.engine.msilog import LogLine, classify, decode_lines
 from tui.engine.sim.logreplay import reference_bytes
 
 SHARED_LOG = "reference/fim2010r2-service-and-portal-install.log"
@@ -23,4 +23,4 @@ def log_lines() -> tuple[str, ...]:
 
 @cache
 def log_classified() -> tuple[LogLine, ...]:
-    return tuple(classify_all(log_lines()))
+    return tuple(classify(line) for line in log_lines())

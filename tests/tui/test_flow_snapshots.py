@@ -11,7 +11,7 @@ from tests.support.wizard import app_with
 from tui.engine.checklist import Item
 from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
-from tui.engine.preflight import Check, PreflightReport
+from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.engine.state import InstallState
 from tui.model.tomlio import validate_data
 from tui.session import InstallSession
@@ -31,17 +31,17 @@ def session() -> InstallSession:
 
 
 REPORT = PreflightReport([
-    Check("elevated", "pass", "CONTOSO\\Administrator is an administrator of this computer, "
+    PreflightRow("elevated", "pass", "CONTOSO\\Administrator is an administrator of this computer, "
           "with an elevated token."),
-    Check("os-version", "pass", "Microsoft Windows Server 2019 Datacenter (10.0.17763)."),
-    Check("pending-reboot", "warn", "A restart is pending (Windows Update).",
+    PreflightRow("os-version", "pass", "Microsoft Windows Server 2019 Datacenter (10.0.17763)."),
+    PreflightRow("pending-reboot", "warn", "A restart is pending (Windows Update).",
           "Restart the server before installing: the installer may fail to replace files."),
-    Check("sharepoint", "fail", "SharePoint is not installed on the target; the MIM Portal is "
-          "installed into a SharePoint site collection.", "Install SharePoint (2016 SP1 or "
+    PreflightRow("sharepoint", "fail", "SharePoint is not installed on the target; the MIM Portal "
+          "is installed into a SharePoint site collection.", "Install SharePoint (2016 SP1 or "
           "later, or 2019), create the web application and the site collection, then run the "
           "pre-flight again."),
-    Check("sql-reachable", "pass", "SQL Server corpsql answers on corpsql:1433."),
-    Check("iis", "skip", "No password portal is selected."),
+    PreflightRow("sql-reachable", "pass", "SQL Server corpsql answers on corpsql:1433."),
+    PreflightRow("iis", "skip", "No password portal is selected."),
 ], computer="CORPIDM", seconds=1.2)
 
 STATE = InstallState("20250114-103012-1a2b3c", {"host": "CORPIDM.contoso.local"},

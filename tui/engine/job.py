@@ -20,7 +20,7 @@ from typing import Literal
 from tui.engine.checklist import Item
 from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished
-from tui.engine.preflight import Check, PreflightReport
+from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.engine.state import InstallState
 from tui.model.answers import AnswerFile
 from tui.model.secrets import PROMPT, SecretRef, SecretUnavailable, resolve
@@ -111,8 +111,8 @@ class Gate:
     accepts them); or `stop` (a row failed: the installer would fail)."""
 
     decision: Literal["go", "confirm", "stop"]
-    failures: tuple[Check, ...] = ()
-    warnings: tuple[Check, ...] = ()
+    failures: tuple[PreflightRow, ...] = ()
+    warnings: tuple[PreflightRow, ...] = ()
     already_installed: bool = False  # stopped because MIM is there: the checklist is the way on
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -265,10 +265,6 @@ def _classify_engine(line: str, rest: str, seconds: float) -> LogLine:
     if m := _ERROR.match(rest):
         return LogLine(line, LineKind.ERROR, seconds, code=int(m[1]), detail=rest)
     return LogLine(line, LineKind.OTHER, seconds, detail=rest)
-
-
-def classify_all(lines: Iterable[str]) -> list[LogLine]:
-    return [classify(line) for line in lines]
 
 
 class ClockUnwrapper:

@@ -116,10 +116,6 @@ def phase_weights(
     return {p: seconds[p] / total for p in chosen}
 
 
-def phase_of(action: str | None) -> Phase | None:
-    return ACTION_PHASES.get(action) if action else None
-
-
 class PhaseTracker:
     """Follows the deferred script to tell which phase the install is in; never goes back."""
 

@@ -79,7 +79,10 @@ PREFLIGHT_ID = "preflight"  # the id of a check about the pre-flight itself (it 
 
 
 @dataclass(frozen=True)
-class Check:
+class PreflightRow:
+    """One row of the pre-flight: what the target showed about one prerequisite. ("Checks" are
+    the model's cross-field rules; `mimsetup check` is the post-install checklist.)"""
+
     id: str
     status: Status
     message: str
@@ -92,7 +95,7 @@ class Check:
 
 @dataclass
 class PreflightReport:
-    checks: list[Check]
+    checks: list[PreflightRow]
     computer: str = ""
     seconds: float = 0.0
     # What the connection cost, over the shell's whole life (logon legs, Create and Delete
@@ -117,10 +120,10 @@ class PreflightReport:
         """Nothing would stop the installer (warnings allowed)."""
         return self.status != "fail"
 
-    def by_status(self, status: Status) -> list[Check]:
+    def by_status(self, status: Status) -> list[PreflightRow]:
         return [c for c in self.checks if c.status == status]
 
-    def get(self, check_id: str) -> Check | None:
+    def get(self, check_id: str) -> PreflightRow | None:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict:
@@ -221,7 +224,7 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
             "(powershell -NoProfile -Command $PSVersionTable) and report it with this message."
         )
         return PreflightReport([_broken(message, remedy)])
-    checks: list[Check] = []
+    checks: list[PreflightRow] = []
     notes: list[str] = []
     for i, raw in enumerate(doc.get("checks") or []):
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
@@ -233,12 +236,12 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
             notes.append(f"check {raw['id']} had the unknown status {raw.get('status')!r}")
             message = f"{message} (reported with the unknown status {raw.get('status')!r})"
             status = "warn"
-        checks.append(Check(raw["id"], status, message, str(raw.get("remedy") or "")))  # type: ignore[arg-type]
+        checks.append(PreflightRow(raw["id"], status, message, str(raw.get("remedy") or "")))  # type: ignore[arg-type]
     seen = {c.id for c in checks}
     missing = [cid for cid in CHECKS if cid not in seen]
     if missing:
         checks.append(
-            Check(
+            PreflightRow(
                 PREFLIGHT_ID,
                 "warn",
                 f"The pre-flight did not report {len(missing)} check(s): {', '.join(missing)}.",
@@ -287,8 +290,8 @@ def _report_error(exc: EngineError, started: float) -> PreflightReport:
     return report
 
 
-def _broken(message: str, remedy: str) -> Check:
-    return Check(PREFLIGHT_ID, "fail", message, remedy)
+def _broken(message: str, remedy: str) -> PreflightRow:
+    return PreflightRow(PREFLIGHT_ID, "fail", message, remedy)
 
 
 def _find_document(stdout: str) -> dict | None:

@@ -51,7 +51,6 @@ from tui.engine.phases import (
     derive_milestones,
     derive_phase_seconds,
     is_dialog,
-    phase_of,
     phase_weights,
     phases_for,
 )
@@ -59,15 +58,16 @@ from tui.engine.phases import (
 __all__ = [
     "ACTION_PHASES", "ALWAYS", "DIALOG_SECONDS", "FEATURE_PHASES", "MILESTONES", "PHASE_ORDER",
     "PHASE_SECONDS", "PHASE_TITLES", "SCRIPT_RUNNERS", "TICK_SECONDS", "Phase", "PhaseTracker",
-    "Progress", "ProgressEstimator", "Ticker", "derive_dialog_seconds", "derive_milestones",
-    "derive_phase_seconds", "naive_percent", "phase_of", "phase_weights", "phases_for",
+    "Estimate", "ProgressEstimator", "Ticker", "derive_dialog_seconds", "derive_milestones",
+    "derive_phase_seconds", "phase_weights", "phases_for",
     "serialised",
 ]
 
 
 @dataclass(frozen=True, slots=True)
-class Progress:
-    """What the install screen shows."""
+class Estimate:
+    """The estimator's reading at one moment (what the Progress event and the install screen
+    show)."""
 
     phase: Phase | None
     title: str
@@ -163,7 +163,7 @@ class ProgressEstimator:
                 and (self._milestone is None or reference > self._milestone[0])):
             self._milestone = (reference, actual)
 
-    def feed_all(self, lines: Iterable[LogLine | str], wall: float | None = None) -> Progress:
+    def feed_all(self, lines: Iterable[LogLine | str], wall: float | None = None) -> Estimate:
         for line in lines:
             self.feed(line, wall)
         return self.report(wall)
@@ -182,20 +182,20 @@ class ProgressEstimator:
         if self._succeeded:
             self._percent = 100.0
 
-    def report(self, wall: float | None = None) -> Progress:
+    def report(self, wall: float | None = None) -> Estimate:
         phase = self._tracker.phase
         elapsed = 0.0
         if self._start is not None and self._log_now is not None:
             elapsed = (self._log_now if self._done else self._now(wall)) - self._start
         if self._done:
             title = "Installed" if self._succeeded else "Failed"
-            return Progress(
+            return Estimate(
                 phase, title, self._percent, None, elapsed, True, self._succeeded, self._exit_code
             )
         if phase is None:
-            return Progress(None, "Starting", 0.0, None, 0.0, False, None, None)
+            return Estimate(None, "Starting", 0.0, None, 0.0, False, None, None)
         left = self._advance(phase, wall)
-        return Progress(phase, PHASE_TITLES[phase], self._percent, left / self.time_scale,
+        return Estimate(phase, PHASE_TITLES[phase], self._percent, left / self.time_scale,
                         elapsed, False, None, None)
 
     def _advance(self, phase: Phase, wall: float | None) -> float:
@@ -279,11 +279,6 @@ class ProgressEstimator:
 
 def _clamp(pace: float) -> float:
     return min(_PACE_MAX, max(_PACE_MIN, pace))
-
-
-def naive_percent(done_actions: int, total_actions: int) -> float:
-    """Action counting, the measure this module replaces; tests show how far off it is."""
-    return 100.0 * done_actions / total_actions if total_actions else 0.0
 
 
 # --- ticking -------------------------------------------------------------------------------------

@@ -44,11 +44,11 @@ _REPEATABLE = (
 @cache
 def reference_lines() -> tuple[str, ...]:
     """The packaged reference log's lines."""
-    data = resources.files("tui.engine.sim").joinpath("data", REFERENCE_LOG).read_bytes()
-    return tuple(decode_lines(gzip.decompress(data)))
+    return tuple(decode_lines(reference_bytes()))
 
 
 def reference_bytes() -> bytes:
+    """The packaged reference log, as the installer wrote it."""
     data = resources.files("tui.engine.sim").joinpath("data", REFERENCE_LOG).read_bytes()
     return gzip.decompress(data)
 
@@ -111,11 +111,6 @@ def _line_times(lines: Sequence[str]) -> list[float]:
     for k in range(prev_i + 1, len(lines)):
         times[k] = prev_t  # type: ignore[assignment]
     return times
-
-
-def _closing(lines: Sequence[str]) -> int:
-    """Index of the `=== Logging stopped` line."""
-    return next(i for i in range(len(lines) - 1, -1, -1) if lines[i].startswith("=== Logging stop"))
 
 
 def _engine_prefix(lines: Sequence[str]) -> tuple[str, datetime]:

@@ -19,7 +19,6 @@ from tui.engine.sim.process import Machine, SimProcess
 
 log = logging.getLogger(__name__)
 
-_STREAM = f"{{{soap.NS['rsp']}}}"
 _TERMINATE = f"{soap.SHELL_URI}/signal/terminate"
 _CTRL_C = f"{soap.SHELL_URI}/signal/ctrl_c"
 DEFAULT_IDLE_TIMEOUT = 7200.0  # what the recorded Windows servers report (winrs-recorded/)
