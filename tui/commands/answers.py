@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tui.model import compiled
@@ -18,9 +19,9 @@ def _err(message: str) -> None:
     print(f"mimsetup: {visible(message)}", file=sys.stderr)
 
 
-def _print_problems(loaded: Loaded, stream=sys.stderr) -> None:
-    for p in loaded.problems:
-        print(p.format(), file=stream)
+def _print_problems(loaded: Loaded, stream: TextIO | None = None) -> None:
+    for p in loaded.problems:  # sys.stderr as it is when called (a caller may replace it)
+        print(p.format(), file=stream or sys.stderr)
 
 
 def validate(args: argparse.Namespace) -> int:

@@ -32,8 +32,10 @@ def _eta(seconds: float | None) -> str:
 
 
 class EventPrinter:
-    def __init__(self, stream: TextIO = sys.stdout, mode: str | None = None,
+    def __init__(self, stream: TextIO | None = None, mode: str | None = None,
                  host: str | None = None) -> None:
+        # sys.stdout when called, not when imported (a caller may have replaced it)
+        stream = stream or sys.stdout
         self.stream = stream
         self.mode = mode or ("bar" if stream.isatty() and host is None else "lines")
         self.host = host  # several hosts print into one stream: each line says whose it is
