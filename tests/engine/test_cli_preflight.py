@@ -12,42 +12,16 @@ import sys
 import pytest
 
 from tests.support.paths import CONTOSO, ROOT
-from tests.support.sim import EXPECTED_FAILURES
+from tests.support.sim import EXPECTED_FAILURES, PW_ENV, target_toml, write_answers
 from tui.cli import main
 from tui.engine.preflight import CHECKS
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.target import SimTarget
 from tui.model.tomlio import read_file
 
-PW_ENV = "MIMSETUP_TEST_TARGET_PASSWORD"
-
 
 def answers():
     return read_file(CONTOSO).answers
-
-
-def write_answers(tmp_path, target: str, name: str = "answers.toml"):
-    text = CONTOSO.read_text(encoding="utf-8")
-    path = tmp_path / name
-    path.write_text(text[: text.index("[target]")] + target, encoding="utf-8")
-    return path
-
-
-def target_toml(t: SimTarget, *, https: bool, ca: bool = True, password: str | None = None,
-                transport: str = "ntlm") -> str:
-    ep = t.endpoint
-    lines = [
-        "[target]",
-        f'host = "{ep.host}"',
-        f"port = {ep.port}",
-        f"https = {'true' if https else 'false'}",
-        f'transport = "{transport}"',
-        f"user = '{ep.user}'",
-        f"password = {{ env = \"{PW_ENV}\" }}" if password is None else f"password = '{password}'",
-    ]
-    if https and ca:
-        lines.append(f"ca_bundle = '{ep.ca_path}'")
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture

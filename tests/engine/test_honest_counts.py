@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 
-from tests.engine.test_cli_preflight import PW_ENV, answers, run, target_toml, write_answers
+from tests.support.answers import contoso
+from tests.support.cli import run_cli
+from tests.support.sim import PW_ENV, target_toml, write_answers
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.target import SimTarget
 
 
 def test_preflight_counts_requests_logons_and_shells_as_the_server_saw_them(
-    tmp_path, capsys, monkeypatch
+    tmp_path, monkeypatch
 ):
-    with WindowsMachine("healthy", answers=answers()) as m, SimTarget(machine=m) as t:
+    with WindowsMachine("healthy", answers=contoso()) as m, SimTarget(machine=m) as t:
         monkeypatch.setenv(PW_ENV, t.endpoint.password)
         path = write_answers(tmp_path, target_toml(t, https=False))
-        code, out, err = run(capsys, "preflight", str(path))
+        r = run_cli("preflight", str(path))
+        code, out, err = r.returncode, r.stdout, r.stderr
         c = t.counters
         assert code == 0, err
         m_ = re.search(r"(\d+) HTTP requests, (\d+) logon\(s\), (\d+) shell\(s\)", out)

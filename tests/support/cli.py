@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.paths import ROOT
@@ -16,18 +18,57 @@ def cli_env() -> dict[str, str]:
     return env
 
 
-def run_cli(
-    *args: str, input: str | bytes | None = None, cwd: Path | None = None, timeout: float = 60
+@dataclass
+class Ran:
+    """What a command did: its exit status and what it printed (like a CompletedProcess)."""
+
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
+            env: dict[str, str] | None = None, timeout: float | None = None) -> Ran:
+    """`mimsetup ARGS` in this process: tui.cli.main with its own standard input (`input`, never
+    a terminal), output, working folder and environment, restored afterwards. A real process
+    adds nothing for most commands (tests that need one use run_cli_process); `timeout` is the
+    per-test timeout's job here and is accepted for the callers' symmetry."""
+    from tui.cli import main
+
+    saved_env, saved_cwd = dict(os.environ), Path.cwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.pop("MIMSETUP_DEBUG", None)
+    os.environ.update(env or {})
+    try:
+        os.chdir(cwd or ROOT)
+        sys.stdin, sys.stdout, sys.stderr = io.StringIO(input or ""), out, err
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Ran(list(args), code, out.getvalue(), err.getvalue())
+
+
+def run_cli_process(
+    *args: str, input: str | None = None, cwd: Path | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess:
-    """`python -m tui ARGS` in a subprocess, as an admin runs it."""
-    text = not isinstance(input, bytes)
+    """`mimsetup ARGS` through the console script pip installed beside this interpreter, in a
+    real process: for what only a process shows (its exit status, the modules it loads)."""
+    script = Path(sys.executable).with_name("mimsetup.exe" if os.name == "nt" else "mimsetup")
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
+        [str(script), *args],
         input=input,
         capture_output=True,
-        text=text,
-        encoding="utf-8" if text else None,
-        errors="replace" if text else None,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
         cwd=cwd or ROOT,
         env=cli_env(),
         timeout=timeout,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.answers import contoso
+from tests.support.paths import CONTOSO
 from tui.engine import scripts
 from tui.engine.events import Event, Finished, LogLines
 from tui.engine.install import InstallRequest, tail_params
@@ -24,6 +25,8 @@ from tui.engine.state import InstallState
 from tui.model.msi import build_plan
 
 ADMIN = "CONTOSO\\Administrator"
+# The environment variable the answers of target_toml name for the administrator's password.
+PW_ENV = "MIMSETUP_TEST_TARGET_PASSWORD"
 PASSWORD = 'Pa$$ "w0rd" `x` 100% ;é'
 
 # What each scenario must make fail (nothing else may fail).
@@ -166,3 +169,29 @@ def answers_for(target: SimTarget, tmp_path: Path) -> Path:
     path = tmp_path / "sim.toml"
     save(a, path)
     return path
+
+
+def write_answers(tmp_path, target: str, name: str = "answers.toml"):
+    """contoso.toml with its [target] replaced by `target` (TOML text), saved in tmp_path."""
+    text = CONTOSO.read_text(encoding="utf-8")
+    path = tmp_path / name
+    path.write_text(text[: text.index("[target]")] + target, encoding="utf-8")
+    return path
+
+
+def target_toml(t: SimTarget, *, https: bool, ca: bool = True, password: str | None = None,
+                transport: str = "ntlm") -> str:
+    """A [target] table for the simulated target `t`; the password from $PW_ENV unless given."""
+    ep = t.endpoint
+    lines = [
+        "[target]",
+        f'host = "{ep.host}"',
+        f"port = {ep.port}",
+        f"https = {'true' if https else 'false'}",
+        f'transport = "{transport}"',
+        f"user = '{ep.user}'",
+        f"password = {{ env = \"{PW_ENV}\" }}" if password is None else f"password = '{password}'",
+    ]
+    if https and ca:
+        lines.append(f"ca_bundle = '{ep.ca_path}'")
+    return "\n".join(lines) + "\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, run_cli_process
 from tests.support.paths import ROOT
 
 MALFORMED = ROOT / "tests" / "malformed"
@@ -165,7 +165,8 @@ def test_unreadable_file(tmp_path):
 
 
 def test_several_files_worst_code_wins():
-    r = run_cli("validate", "answers/contoso.toml", "tests/malformed/schema_version_2.toml",
+    """Through the console script: the exit status is the process's."""
+    r = run_cli_process("validate", "answers/contoso.toml", "tests/malformed/schema_version_2.toml",
                 "tests/malformed/binary_junk.toml")
     assert r.returncode == 2
     assert "answers/contoso.toml: valid" in r.stdout
@@ -174,6 +175,6 @@ def test_several_files_worst_code_wins():
 
 
 def test_usage_error_is_exit_2():
-    r = run_cli("validate")
+    r = run_cli_process("validate")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr
