@@ -41,3 +41,21 @@ def test_ports_and_portal_titles_come_from_the_model():
         title = next(m.title for m in Components.fields() if m.name == component)
         assert component_title(component) == title
         assert ITEMS[item][0].startswith(title)
+
+
+def _help(command: str) -> str:
+    import argparse
+
+    from tui import cli
+
+    parser = cli.build_parser(command)
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return " ".join(sub.choices[command].format_help().split())
+
+
+def test_the_command_lines_help_lists_the_fixable_items_and_the_scenarios():
+    from tui.engine.checklist import fixable_items
+    from tui.engine.sim import scenarios
+
+    assert f"({', '.join(fixable_items())})" in _help("check")
+    assert ", ".join(scenarios.names()) in _help("demo")
