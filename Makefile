@@ -31,7 +31,7 @@ bench: $(STAMP)
 generated: $(STAMP)
 	$(BIN)/python -m tui schema -o answers/mimsetup.schema.json
 	$(BIN)/python -m tui.model.docs --write README.md
-	$(BIN)/python -m tui.model.compile --write
+	$(BIN)/python -m tui.model.compiler --write
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -275,7 +275,7 @@ class WizardApp(Wizard):
     def answers(self):
         """The answers as the model has them (an AnswerFile), or None while there are errors."""
         from tui.form.state import effective_data
-        from tui.model.tomlio import validate_data
+        from tui.model.validation import validate_data
 
         loaded = validate_data(effective_data(self.data))
         return loaded.answers if not loaded.errors else None

@@ -34,7 +34,7 @@ from tui.engine.sim.install_script import installer_of  # noqa: E402
 from tui.engine.sim.machine import ScriptRun, WindowsMachine  # noqa: E402
 from tui.engine.sim.target import SimTarget  # noqa: E402
 from tui.model.msi import build_plan  # noqa: E402
-from tui.model.tomlio import read_file  # noqa: E402
+from tui.model.validation import read_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 POLL = 0.5

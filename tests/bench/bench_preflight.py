@@ -43,7 +43,7 @@ from tui.engine.preflight import (  # noqa: E402
 from tui.engine.shell import RemoteShell  # noqa: E402
 from tui.engine.sim.machine import WindowsMachine  # noqa: E402
 from tui.engine.sim.target import SimTarget  # noqa: E402
-from tui.model.tomlio import read_file  # noqa: E402
+from tui.model.validation import read_file  # noqa: E402
 
 
 def check_block(check_id: str, text: str) -> str:

@@ -39,7 +39,7 @@ from tui.commands.demo import demo_secrets  # noqa: E402
 from tui.engine.events import LogLines, Progress  # noqa: E402
 from tui.engine.sim.demo import demo_target  # noqa: E402
 from tui.engine.sim.install_script import installer_of  # noqa: E402
-from tui.model.tomlio import read_file  # noqa: E402
+from tui.model.validation import read_file  # noqa: E402
 from tui.session import DemoTarget  # noqa: E402
 
 CONTOSO = ROOT / "answers" / "contoso.toml"

@@ -17,7 +17,7 @@ from tui.cli import main
 from tui.engine.preflight import CHECKS
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.target import SimTarget
-from tui.model.tomlio import read_file
+from tui.model.validation import read_file
 
 
 def answers():

@@ -24,7 +24,7 @@ def contoso_data() -> dict[str, Any]:
 
 def contoso():
     """The walkthrough's answers, validated (a tui.model.answers.AnswerFile)."""
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
 
     loaded = read_file(CONTOSO)
     assert loaded.answers is not None, [p.format() for p in loaded.problems]

@@ -111,7 +111,7 @@ secret_ref = st.one_of(
     password_literal,
 )
 
-_RESERVED = set(owned_properties()) | {k for k, _ in FIXED_PROPERTIES} | {"REMOVE"}
+_RESERVED = set(owned_properties(AnswerFile)) | {k for k, _ in FIXED_PROPERTIES} | {"REMOVE"}
 msi_property = st.from_regex(r"[A-Z_][A-Z0-9_]{0,20}", fullmatch=True).filter(
     lambda n: n not in _RESERVED
 )

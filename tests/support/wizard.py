@@ -81,7 +81,7 @@ def sim_server(password: str = "Sim-Passw0rd!", scenario: str = "healthy", speed
     from tui.engine.sim.install_script import installer_of
     from tui.engine.sim.machine import WindowsMachine
     from tui.engine.sim.target import SimTarget
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
 
     answers = read_file(CONTOSO).answers
     machine = WindowsMachine(scenario, answers=answers)

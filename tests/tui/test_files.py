@@ -11,7 +11,8 @@ from tests.support.wizard import message, type_text
 from tui import drafts
 from tui.app import WizardApp
 from tui.commands.wizard import build
-from tui.model.tomlio import dump_data, read_file
+from tui.model.tomlio import dump_data
+from tui.model.validation import read_file
 
 SIZE = (80, 24)
 

@@ -13,7 +13,7 @@ from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.engine.state import InstallState
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 from tui.session import InstallSession
 
 SIZE = (80, 24)

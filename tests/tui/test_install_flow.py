@@ -15,7 +15,7 @@ from tests.support.wizard import demo_wizard, on_screen, save_report, screen_tex
 from tui.engine.sim.demo import demo_target
 from tui.engine.sim.install_script import installer_of
 from tui.engine.state import unfinished
-from tui.model.tomlio import read_file
+from tui.model.validation import read_file
 
 SIZE = (80, 24)
 FAST = 300.0

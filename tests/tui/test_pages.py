@@ -275,7 +275,7 @@ async def test_review_lists_problems_and_jumps_to_the_field():
 async def test_review_values_mask_secrets_and_show_the_plan():
     from tests.support.paths import CONTOSO
     from tui.model.msi import build_plan
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
 
     app = app_with({"service_account": {"password": "Pass@word1"}})
     async with app.run_test(size=SIZE):
@@ -290,7 +290,7 @@ async def test_review_values_mask_secrets_and_show_the_plan():
 
 async def test_field_rule_checked_while_typing_even_in_an_unfilled_optional_section():
     # Target is optional: while its required fields are empty it is left out of the file, so
-    # only the field's own rule (check_value) can speak while the port is typed.
+    # only the field's own rule (value_problem) can speak while the port is typed.
     app = WizardApp()
     async with app.run_test(size=SIZE) as pilot:
         await app.show_page("target", ("target", "port"))

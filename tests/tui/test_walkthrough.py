@@ -8,7 +8,7 @@ import stat
 from tests.support.paths import CONTOSO
 from tests.support.wizard import type_text
 from tui.app import WizardApp
-from tui.model.tomlio import read_file
+from tui.model.validation import read_file
 
 
 async def test_walkthrough_typed_from_an_empty_form(tmp_path):

@@ -8,7 +8,8 @@ from tests.support.answers import answer_file_paths
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
 from tui.model.msi import build_plan
-from tui.model.tomlio import dump, read_file
+from tui.model.tomlio import dump
+from tui.model.validation import read_file
 
 EXAMPLES = ["service-only.toml", "portal-sspr.toml", "exchange-online.toml",
             "existing-database.toml"]

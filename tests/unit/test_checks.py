@@ -1,4 +1,4 @@
-"""Every cross-field rule in tui.model.checks: the problem appears at the field it belongs to,
+"""Every cross-field rule in tui.model.crossfield: the problem appears at the field it belongs to,
 with its severity, and goes away when the answer file is fixed. Errors block (validate exits 1),
 warnings do not (exit 0)."""
 
@@ -10,9 +10,10 @@ import pytest
 
 from tests.support.cli import run_cli
 from tui.model.answers import AnswerFile, section_needed, section_types
-from tui.model.checks import check
 from tui.model.components import Components
-from tui.model.tomlio import dump_data, validate_data
+from tui.model.crossfield import cross_field_problems as check
+from tui.model.tomlio import dump_data
+from tui.model.validation import validate_data
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:

@@ -16,15 +16,15 @@ from pydantic import AfterValidator, BaseModel
 from tests.support.answers import SENTINEL, contoso_data
 from tests.support.paths import ANSWERS, ROOT
 from tests.support.strategies import answer_data, free_text
-from tui.model import compiled
+from tui.model import twin, validation
 from tui.model.answers import AnswerFile
-from tui.model.compile import CompileError, _Compiler, compile_model, compiled_text
+from tui.model.compiler import CompileError, _Compiler, compile_model, compiled_text
 from tui.model.fleet import read_any
 from tui.model.msi import build_plan
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 
 MALFORMED = ROOT / "tests" / "malformed"
-COMPILED = compiled.load()
+COMPILED = validation.compiled()
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -57,16 +57,16 @@ def _assert_same(mine: Any, theirs: Any) -> None:
     assert mine.unreadable == theirs.unreadable
     assert (mine.answers is None) == (theirs.answers is None)
     if theirs.answers is not None:
-        assert type(mine.answers).__module__ == "tui.model.compiled"
+        assert type(mine.answers).__module__ == "tui.model.twin"
         assert _project(mine.answers) == _project(theirs.answers)
         if not theirs.errors and theirs.answers.install is not None:
             assert _plan(mine.answers) == _plan(theirs.answers)
 
 
 def test_the_committed_compiled_model_is_the_models():
-    assert compiled.ARTIFACT.read_text(encoding="utf-8") == compiled_text(), (
+    assert twin.ARTIFACT.read_text(encoding="utf-8") == compiled_text(), (
         "tui/model/compiled.json is stale: run `make generated` "
-        "(python -m tui.model.compile --write)"
+        "(python -m tui.model.compiler --write)"
     )
 
 
@@ -81,7 +81,9 @@ def test_it_loads():
     ids=lambda p: p.name,
 )
 def test_files_read_alike(path):
-    mine, theirs = read_any(path, COMPILED), read_any(path)
+    with validation.using(COMPILED):
+        mine = read_any(path)
+    theirs = read_any(path)
     assert mine.problems == theirs.problems
     for m, t in zip(getattr(mine, "hosts", [mine]), getattr(theirs, "hosts", [theirs]),
                     strict=True):
@@ -96,7 +98,7 @@ def test_files_read_alike(path):
 @SETTINGS
 @given(answer_data())
 def test_valid_files_read_alike(data):
-    _assert_same(validate_data(copy.deepcopy(data), "x.toml", None, COMPILED),
+    _assert_same(COMPILED.validate_data(copy.deepcopy(data), "x.toml"),
                  validate_data(copy.deepcopy(data), "x.toml"))
 
 
@@ -135,13 +137,13 @@ def broken_data(draw) -> dict[str, Any]:
 @SETTINGS
 @given(broken_data())
 def test_broken_files_read_alike(data):
-    _assert_same(validate_data(copy.deepcopy(data), "x.toml", None, COMPILED),
+    _assert_same(COMPILED.validate_data(copy.deepcopy(data), "x.toml"),
                  validate_data(copy.deepcopy(data), "x.toml"))
 
 
 def test_the_comparison_can_fail():
     """What the tests above compare differs when the answers differ."""
-    a = validate_data(contoso_data(), "x.toml", None, COMPILED)
+    a = COMPILED.validate_data(contoso_data(), "x.toml")
     changed = contoso_data()
     changed["database"]["name"] = "Other"
     b = validate_data(changed, "x.toml")
@@ -152,7 +154,7 @@ def test_the_comparison_can_fail():
 def test_a_password_never_shows_in_the_compiled_answers():
     data = contoso_data()
     data["service_account"]["password"] = SENTINEL
-    a = validate_data(data, "x.toml", None, COMPILED).answers
+    a = COMPILED.validate_data(data, "x.toml").answers
     assert a is not None
     assert SENTINEL not in repr(a) + repr(a.service_account) + str(a.service_account.password)
     assert a.service_account.password.value.get_secret_value() == SENTINEL
@@ -171,15 +173,28 @@ def test_a_stale_or_foreign_compiled_model_is_not_used(tmp_path):
     raw = compile_model()
     path = tmp_path / "compiled.json"
     path.write_text(json.dumps(raw), encoding="utf-8")
-    assert compiled.read(path) is not None
+    assert twin.read(path) is not None
     for key, value in (("source", "0"), ("pydantic_core", "0.0.0"), ("format", 0)):
         path.write_text(json.dumps({**raw, key: value}), encoding="utf-8")
-        assert compiled.read(path) is None, key
+        assert twin.read(path) is None, key
     path.write_text("[]", encoding="utf-8")
-    assert compiled.read(path) is None
-    assert compiled.read(tmp_path / "missing.json") is None
+    assert twin.read(path) is None
+    assert twin.read(tmp_path / "missing.json") is None
 
 
 def test_the_compiled_model_runs_only_pydantic_free_code():
     with pytest.raises(ValueError, match="outside"):
-        compiled._resolve("os:system")
+        twin._resolve("os:system")
+
+
+def test_the_choice_of_model_ends_with_the_command():
+    """validate chooses the compiled model for itself; what runs after it in the same process
+    (the wizard, apply) validates with the pydantic model's classes again."""
+    from tui.cli import main
+
+    assert main(["validate", str(ANSWERS / "contoso.toml")]) == 0
+    assert validation.current() is validation.pydantic()
+    with validation.using(COMPILED):
+        assert type(validation.read_file(ANSWERS / "contoso.toml").answers).__module__ == (
+            "tui.model.twin")
+    assert validation.current() is validation.pydantic()

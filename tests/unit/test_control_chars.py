@@ -7,10 +7,10 @@ import pytest
 
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
-from tui.model import compiled
-from tui.model.fieldcheck import check_value
+from tui.model import validation
+from tui.model.fieldvalue import value_problem
 from tui.model.printable import visible
-from tui.model.tomlio import dump_data, validate_data
+from tui.model.tomlio import dump_data
 
 BAD = {
     "CR": "\r", "LF": "\n", "NUL": "\x00", "ESC": "\x1b", "BEL": "\x07", "BS": "\x08",
@@ -40,8 +40,8 @@ FIELDS = [
 @pytest.mark.parametrize(("section", "key", "good"), FIELDS, ids=[f"{s}.{k}" for s, k, _ in FIELDS])
 def test_field_rejects(section, key, good, char, where):
     value = good + char if where == "end" else good[:3] + char + good[3:]
-    assert check_value(section, key, good) is None
-    msg = check_value(section, key, value)
+    assert value_problem(section, key, good) is None
+    msg = value_problem(section, key, value)
     assert msg is not None, f"{section}.{key} took {value!r}"
     assert char not in msg  # the message shows the value escaped
 
@@ -50,25 +50,26 @@ def test_field_rejects(section, key, good, char, where):
 def test_extra_properties_and_references(char):
     for extra in ({"SQLSERVER_TIMEOUT" + char: "600"}, {"SQLSERVER_TIMEOUT": "600" + char},
                   {"SQLSERVER_TIMEOUT": f"600{char}ADDLOCAL=ALL"}):
-        assert check_value("msi", "extra_properties", extra) is not None, repr(extra)
+        assert value_problem("msi", "extra_properties", extra) is not None, repr(extra)
     for ref in ({"env": "MIM_PW" + char}, {"file": "pw.txt" + char},
                 {"file": "s.toml", "key": "k" + char}):
-        assert check_value("service_account", "password", ref) is not None, repr(ref)
+        assert value_problem("service_account", "password", ref) is not None, repr(ref)
 
 
 def test_env_name_is_a_name():
-    assert check_value("service_account", "password", {"env": "MIM_SVC_PW"}) is None
-    msg = check_value("service_account", "password", {"env": "A\nvault_evil: 1"})
+    assert value_problem("service_account", "password", {"env": "MIM_SVC_PW"}) is None
+    msg = value_problem("service_account", "password", {"env": "A\nvault_evil: 1"})
     assert msg and "letters, digits and _" in msg and "\n" not in msg
-    assert check_value("service_account", "password", {"env": "A B"}) is not None
+    assert value_problem("service_account", "password", {"env": "A B"}) is not None
 
 
-@pytest.mark.parametrize("model", [None, "compiled"])
+@pytest.mark.parametrize("model", ["pydantic", "compiled"])
 def test_whole_file_names_field_and_character(model):
     data = contoso_data()
     data["certificate"]["name"] = "FIM\nADDLOCAL=ALL"
-    loaded = validate_data(data, "a.toml", dump_data(data),
-                           compiled.load() if model else None)
+    validator = validation.compiled() if model == "compiled" else validation.pydantic()
+    assert validator is not None
+    loaded = validator.validate_data(data, "a.toml", dump_data(data))
     [p] = [p for p in loaded.errors if p.path == "certificate.name"]
     assert "U+000A (line feed)" in p.message and "'FIM\\nADDLOCAL=ALL'" in p.message
 

@@ -17,7 +17,8 @@ from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params
 from tui.export.common import Host, load_source
 from tui.export.powershell import ps_string, render
-from tui.model.tomlio import dump_data, validate_data
+from tui.model.tomlio import dump_data
+from tui.model.validation import validate_data
 
 tree_sitter = pytest.importorskip("tree_sitter")
 tsp = pytest.importorskip("tree_sitter_powershell")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tests.support.answers import SENTINEL, contoso_data
 from tests.support.cli import run_cli
-from tui.model.tomlio import dump_data, validate_data
+from tui.model.tomlio import dump_data
+from tui.model.validation import validate_data
 
 
 def answers_with_clear_secrets() -> str:

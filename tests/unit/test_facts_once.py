@@ -14,7 +14,7 @@ from tui.export.powershell import render
 from tui.model.components import Components, component_title
 from tui.model.portal import Portal
 from tui.model.ports import SERVICE_PORTS
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 
 
 def test_the_powershell_export_asks_with_the_fields_titles():

@@ -17,7 +17,7 @@ from tui.engine.errors import ConnectionProblem
 ROOT = Path(__file__).resolve().parents[2]
 OPTION = re.compile(r"(?<![\w-])--[a-z][a-z-]*[a-z]")
 # Options of other programs that mimsetup's sources name: ansible-playbook's, and the model's
-# developer tools (python -m tui.model.docs / tui.model.compile).
+# developer tools (python -m tui.model.docs / tui.model.compiler).
 OTHER_PROGRAMS = {"--ask-vault-pass", "--list", "--check", "--write"}
 
 

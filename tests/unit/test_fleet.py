@@ -11,7 +11,7 @@ import pytest
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
 from tui.model.fleet import is_fleet_data, read_any, read_fleet, same_host
-from tui.model.tomlio import Loaded
+from tui.model.validation import Loaded
 
 FLEET = ANSWERS / "fleet-contoso.toml"
 

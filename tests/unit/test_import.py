@@ -24,7 +24,7 @@ from tui.model.importer import (
 )
 from tui.model.msi import build_plan
 from tui.model.secrets import named_like_secret
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 
 SECRET_PROPS = {"SERVICE_ACCOUNT_PASSWORD", "REGISTRATION_ACCOUNT_PASSWORD",
                 "RESET_ACCOUNT_PASSWORD", "SERVICE_ACCOUNT_EMAIL_PASSWORD"}

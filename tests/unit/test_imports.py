@@ -50,7 +50,7 @@ def _forbidden(modules) -> list[str]:
 )
 def test_validate_and_plan_import_no_ui_and_no_winrm(tmp_path, args):
     modules = _loaded(tmp_path, *args)
-    assert "tui.model.checks" in modules  # the command really ran
+    assert "tui.model.crossfield" in modules  # the command really ran
     assert _forbidden(modules) == []
     assert [m for m in MODEL_MACHINERY if m in modules] == []
 

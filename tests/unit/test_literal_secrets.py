@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.answers import contoso_data
-from tui.model.tomlio import SECRETS_HEADER, dump_data, has_literal_secrets, validate_data
+from tui.model.tomlio import SECRETS_HEADER, dump_data, has_literal_secrets
+from tui.model.validation import validate_data
 
 
 @pytest.mark.parametrize("literal", ["S3cret!", {"value": "S3cret!"}])

@@ -17,7 +17,8 @@ from tui.model.answers import AnswerFile
 from tui.model.importer import from_command_line, split_msiexec
 from tui.model.msi import Plan, build_plan, quote
 from tui.model.secrets import PROMPT, SecretRef, resolve
-from tui.model.tomlio import SECRETS_HEADER, dump, has_literal_secrets, load_text, validate_data
+from tui.model.tomlio import SECRETS_HEADER, dump, has_literal_secrets
+from tui.model.validation import load_text, validate_data
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

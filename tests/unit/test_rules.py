@@ -1,12 +1,12 @@
 """Every single-value rule in tui.model.rules, with values it takes and values it refuses, and
-the wiring of each rule into the model's fields (through fieldcheck, as a form uses them)."""
+the wiring of each rule into the model's fields (through fieldvalue, as a form uses them)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tui.model import rules
-from tui.model.fieldcheck import check_value, coerce
+from tui.model.fieldvalue import coerce, value_problem
 
 
 def refused(rule, value) -> str:
@@ -216,9 +216,9 @@ def test_email_walkthrough_example_contoso_is_refused_with_a_hint():
 
 
 def test_email_field_refuses_contoso():
-    msg = check_value("service_account", "email", "contoso")
+    msg = value_problem("service_account", "email", "contoso")
     assert msg is not None and "looks like a domain" in msg
-    assert check_value("service_account", "email", "MIMService@contoso.local") is None
+    assert value_problem("service_account", "email", "MIMService@contoso.local") is None
 
 
 # --- URLs -----------------------------------------------------------------------------------
@@ -274,18 +274,18 @@ def test_url_host_port(value, expected):
 
 @pytest.mark.parametrize("value", [1, 80, 8080, 65535])
 def test_port_valid(value):
-    assert check_value("registration_portal", "port", value) is None
+    assert value_problem("registration_portal", "port", value) is None
     assert coerce("reset_portal", "port", value) == value
 
 
 @pytest.mark.parametrize("value", [0, -1, 65536, 100000])
 def test_port_invalid(value):
-    msg = check_value("registration_portal", "port", value)
+    msg = value_problem("registration_portal", "port", value)
     assert msg is not None and ("65535" in msg or "1" in msg)
 
 
 def test_port_is_a_number():
-    assert check_value("reset_portal", "port", "eighty") is not None
+    assert value_problem("reset_portal", "port", "eighty") is not None
 
 
 # --- SQL Server -----------------------------------------------------------------------------
@@ -460,13 +460,13 @@ def test_msi_property_name_invalid(value):
     ],
 )
 def test_field_uses_its_rule(section, name, good, bad):
-    assert check_value(section, name, good) is None
-    assert check_value(section, name, bad) is not None
+    assert value_problem(section, name, good) is None
+    assert value_problem(section, name, bad) is not None
 
 
 def test_sspr_service_address_typo_refused_with_suggestion():
     for section in ("registration_portal", "reset_portal"):
-        msg = check_value(section, "service_address", "CorpIDname  http://CorpIDname.domain.local")
+        msg = value_problem(section, "service_address", "CorpIDname  http://CorpIDname.domain.local")
         assert msg is not None
         assert "not a host name" in msg
         assert "corpidname.domain.local" in msg

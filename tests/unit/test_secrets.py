@@ -22,7 +22,8 @@ from tui.model.secrets import (
     resolve,
 )
 from tui.model.service import ServiceAccount
-from tui.model.tomlio import SECRETS_HEADER, dump, load_text, read_file, save, validate_data
+from tui.model.tomlio import SECRETS_HEADER, dump, save
+from tui.model.validation import load_text, read_file, validate_data
 
 SECRET_FIELDS = [
     ("service_account", "password"),
@@ -228,7 +229,7 @@ def test_references_are_saved_as_references(tmp_path, data):
 
 def test_validation_errors_printed_raw_never_show_a_literal(data):
     """Whatever prints a pydantic ValidationError (a log line, a debug trace) shows no password."""
-    from tui.model.fieldcheck import coerce
+    from tui.model.fieldvalue import coerce
 
     bad = dict(data)
     bad["registration_portal"] = {**data["registration_portal"], "port": SENTINEL}

@@ -12,17 +12,8 @@ from tests.support.answers import answer_file_paths, contoso_data
 from tests.support.paths import CONTOSO
 from tui.model import atomic
 from tui.model.answers import AnswerFile, section_types
-from tui.model.tomlio import (
-    SCHEMA_NAME,
-    dump,
-    dump_data,
-    load_bytes,
-    load_text,
-    read_file,
-    save,
-    to_data,
-    validate_data,
-)
+from tui.model.tomlio import SCHEMA_NAME, dump, dump_data, save, to_data
+from tui.model.validation import load_bytes, load_text, read_file, validate_data
 
 CONTOSO_TEXT = CONTOSO.read_text(encoding="utf-8")
 
@@ -296,3 +287,4 @@ def test_extra_properties_round_trip():
     text = dump(a)
     assert "[msi.extra_properties]" in text
     assert load_text(text).answers == a
+

@@ -58,7 +58,7 @@ def install_exit_code(f: Finished) -> int:
 
 def load_answers(path: str | Path, loaded=None) -> AnswerFile:
     """The valid answers of `path` (already read as `loaded`, if given), or UsageProblem."""
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
 
     loaded = loaded if loaded is not None else read_file(path)
     if loaded.answers is None or loaded.unreadable or loaded.errors:

@@ -106,7 +106,7 @@ def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "heal
     server's logon is its own, and `secrets` (MSI property -> value) are throwaway values."""
     from tui.app import WizardApp
     from tui.engine.sim.demo import demo_target
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
     from tui.session import DemoTarget
 
     loaded = read_file(path)

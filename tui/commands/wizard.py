@@ -43,7 +43,7 @@ def build(file: str | None, theme: str | None = None):
     if not path.exists():
         return WizardApp(path=path, notice=f"{path} does not exist yet: Ctrl+S creates it.",
                          theme=theme)
-    from tui.model.tomlio import read_file
+    from tui.model.validation import read_file
 
     loaded = read_file(path)
     if loaded.unreadable or loaded.data is None:

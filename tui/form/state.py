@@ -18,7 +18,7 @@ from tui.model.answers import AnswerFile, section_types
 from tui.model.problems import Problem
 from tui.model.secrets import SecretRef
 from tui.model.shape import SCHEMA_VERSION
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 
 
 def _unfilled_optional(section: str, table: Any) -> bool:
@@ -59,7 +59,7 @@ def problems(data: dict[str, Any]) -> list[Problem]:
 
 
 def _partial_cross_field(eff: dict[str, Any], known: list[Problem]) -> list[Problem]:
-    from tui.model.checks import check
+    from tui.model.crossfield import cross_field_problems
 
     valid: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     dropped: set[str] = set()
@@ -78,7 +78,7 @@ def _partial_cross_field(eff: dict[str, Any], known: list[Problem]) -> list[Prob
         return []
     seen = {(p.loc, p.message) for p in known}
     out = []
-    for p in check(answers):
+    for p in cross_field_problems(answers):
         if len(p.loc) == 1 and (p.loc[0] in dropped or p.loc[0] in eff):
             continue  # "section required": the section is there, its fields say what is missing
         if (p.loc, p.message) not in seen:

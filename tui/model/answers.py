@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tui.model import behaviour, shape
 from tui.model.components import Components
-from tui.model.meta import Section
+from tui.model.declare import Section
 from tui.model.portal import Portal, RegistrationPortal, ResetPortal
 from tui.model.service import Certificate, Database, Mail, ServiceAccount, Synchronization
 from tui.model.shape import SCHEMA_VERSION

@@ -3,7 +3,7 @@ MSI properties a section leaves out or writes as several, what a password refere
 itself, which sections the selected components need.
 
 These are pydantic-free mixins and functions. The pydantic model (answers.py and the section
-modules) inherits them, and so do its compiled twins (compiled.py), with which `validate` and
+modules) inherits them, and so do its compiled twins (twin.py), with which `validate` and
 `plan` start without loading pydantic's model machinery; one definition serves both.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from tui.model.behaviour import ComponentsBehaviour
-from tui.model.meta import Section, field
+from tui.model.declare import Section, field
 
 
 class Components(ComponentsBehaviour, Section):

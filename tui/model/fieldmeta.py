@@ -1,5 +1,5 @@
 """A field's declaration as its readers see it (forms, TOML comments, plan, docs, messages).
-Pydantic-free, so that the compiled model (compiled.py) can carry it too."""
+Pydantic-free, so that the compiled model (twin.py) can carry it too."""
 
 from __future__ import annotations
 

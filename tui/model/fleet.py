@@ -13,7 +13,7 @@ one server (MIM Service and Portal behind a load balancer, password portals on t
 Merging is by field: `[hosts.X.<section>]` replaces the fields it names and keeps the others;
 a field's value is replaced whole (a password reference, `msi.extra_properties`), so that
 `{ env = "A" }` over `{ prompt = true }` never becomes a mix of both. Every host's merged
-configuration is checked by the answer-file loader (`tomlio.validate_data`); its problems are
+configuration is checked by the answer-file loader (`validation.validate_data`); its problems are
 reported under `hosts.<name>.` with the line of the fleet file when the key is there, else of the
 base file. Then the rules across hosts: the MIM Service hosts share one database and one service
 account; only the first of them creates the database; password-portal host names and target
@@ -23,22 +23,15 @@ servers are not shared between hosts.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.model import tomlio
 from tui.model.problems import HasProblems, Problem, unknown_key
-from tui.model.tomlio import (
-    MAX_BYTES,
-    Loaded,
-    Locator,
-    answers_model,
-    load_bytes,
-    read_file,
-    validate_data,
-)
+from tui.model.tomlio import Locator
+from tui.model.validation import Loaded, section_types, validate_data
 
 if TYPE_CHECKING:
     from tui.model.answers import AnswerFile
@@ -71,7 +64,7 @@ class FleetHost:
 
 @dataclass
 class Fleet(HasProblems):
-    """What reading a fleet file gave; reads like `tomlio.Loaded` for the validate command."""
+    """What reading a fleet file gave; reads like `validation.Loaded` for the validate command."""
 
     name: str
     data: dict[str, Any] | None = None
@@ -101,46 +94,34 @@ def is_fleet_data(data: dict[str, Any]) -> bool:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _parse(path: Path, model: type | None = None) -> tuple[dict[str, Any], str] | Loaded:
+def _parse(path: Path) -> tuple[dict[str, Any], str] | Loaded:
     """(data, text) of a TOML file, or the `Loaded` that says why it could not be read; the
-    reasons and their wording are the answer-file loader's, reused rather than repeated."""
-    name = str(path)
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_BYTES:
-            return read_file(path, model)
-        raw = path.read_bytes()
-    except OSError:
-        return read_file(path, model)
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
-    try:
-        if b"\x00" in body:
-            raise ValueError
-        text = body.decode("utf-8")
-        return tomllib.loads(text), text
-    except (ValueError, RecursionError):  # UnicodeDecodeError and TOMLDecodeError are ValueErrors
-        return load_bytes(raw, name, model)
+    reasons and their wording are the answer-file reader's."""
+    parsed = tomlio.read_file(path)
+    if parsed.data is None or parsed.text is None:
+        return Loaded(parsed.name, problems=list(parsed.problems), unreadable=parsed.unreadable)
+    return parsed.data, parsed.text
 
 
-def read_any(path: Path | str, model: type | None = None) -> Loaded | Fleet:
-    """An answer file or a fleet file, told apart by its content (see `is_fleet_data`).
-    `model`: the answers class to validate with (tomlio.answers_model)."""
+def read_any(path: Path | str) -> Loaded | Fleet:
+    """An answer file or a fleet file, told apart by its content (see `is_fleet_data`)."""
     path = Path(path)
-    parsed = _parse(path, model)
+    parsed = _parse(path)
     if isinstance(parsed, Loaded):
         return parsed
     data, text = parsed
     if is_fleet_data(data):
-        return validate_fleet_data(data, str(path), text, base_dir=path.parent, model=model)
-    return validate_data(data, str(path), text, model)
+        return validate_fleet_data(data, str(path), text, base_dir=path.parent)
+    return validate_data(data, str(path), text)
 
 
-def read_fleet(path: Path | str, model: type | None = None) -> Fleet:
+def read_fleet(path: Path | str) -> Fleet:
     path = Path(path)
-    parsed = _parse(path, model)
+    parsed = _parse(path)
     if isinstance(parsed, Loaded):
         return Fleet(parsed.name, problems=parsed.problems, unreadable=parsed.unreadable)
     data, text = parsed
-    return validate_fleet_data(data, str(path), text, base_dir=path.parent, model=model)
+    return validate_fleet_data(data, str(path), text, base_dir=path.parent)
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -192,7 +173,7 @@ def _merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
 
 
 def _read_base(fleet: Fleet, data: dict[str, Any], base_dir: Path | None,
-               model: type | None) -> tuple[dict[str, Any] | None, str | None, str | None]:
+               ) -> tuple[dict[str, Any] | None, str | None, str | None]:
     """(base data, base text, base file name); problems go to `fleet`."""
     base = data.get("base")
     if base is None:
@@ -208,7 +189,7 @@ def _read_base(fleet: Fleet, data: dict[str, Any], base_dir: Path | None,
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
     fleet.base = str(path)
-    parsed = _parse(path, model)
+    parsed = _parse(path)
     if isinstance(parsed, Loaded):
         for p in parsed.problems:
             fleet.problems.append(Problem(("base",), f"{path}: {p.message}", p.fix))
@@ -223,7 +204,7 @@ def _read_base(fleet: Fleet, data: dict[str, Any], base_dir: Path | None,
 
 def validate_fleet_data(
     data: dict[str, Any], name: str = "<fleet>", text: str | None = None,
-    base_dir: Path | str | None = None, model: type | None = None,
+    base_dir: Path | str | None = None,
 ) -> Fleet:
     """Validate a parsed fleet file: its own keys, each host's merged answers, then the rules
     across hosts. The base answer file is read from `base_dir` (the fleet file's folder)."""
@@ -247,7 +228,7 @@ def validate_fleet_data(
             top.append(unknown_key((key,), key, TOP_KEYS, "the top level of a fleet file"))
 
     base_data, base_text, base_name = _read_base(
-        fleet, data, Path(base_dir) if base_dir else None, model)
+        fleet, data, Path(base_dir) if base_dir else None)
     places = _Places(name, text, base_name, base_text)
 
     hosts = data.get("hosts")
@@ -256,7 +237,7 @@ def validate_fleet_data(
                            'add [hosts.mim01.target] with host = "mim01.contoso.local"'))
         hosts = {}
 
-    sections = answers_model(model).section_types()
+    sections = section_types()
     host_problems: list[tuple[str, Problem]] = []
     for host_name, overrides in hosts.items():
         if not HOST_NAME.fullmatch(host_name):
@@ -285,7 +266,7 @@ def validate_fleet_data(
         fleet.hosts.append(host)
         if base_data is None:
             continue
-        loaded = validate_data(host.data, name, model=model)
+        loaded = validate_data(host.data, name)
         host.answers = loaded.answers
         host_problems += [(host_name, p) for p in loaded.problems]
         if host.answers is not None and host.answers.target is None:

@@ -114,11 +114,9 @@ def build_plan(a: AnswerFile) -> Plan:
     return Plan(install.msi_path, install.log_path, tuple(props))
 
 
-def owned_properties(model: type | None = None) -> dict[str, str]:
-    """MSI property -> the field that sets it. `model`: the answers class (default: pydantic's)."""
-    from tui.model.tomlio import answers_model
-
-    return dict(_owned_properties(answers_model(model)))
+def owned_properties(answers: type) -> dict[str, str]:
+    """MSI property -> the field that sets it, in the answers class `answers`."""
+    return dict(_owned_properties(answers))
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from tui.model.behaviour import SsprBehaviour
-from tui.model.meta import Section, field
+from tui.model.declare import Section, field
 from tui.model.ports import SERVICE_PORT, STS_PORT
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import Account, Host, Port, Url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from tui.model.behaviour import CertificateBehaviour, ServiceAccountBehaviour
-from tui.model.meta import Section, field
+from tui.model.declare import Section, field
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import (
     Account,

@@ -8,7 +8,7 @@ from pydantic import AfterValidator
 
 from tui.model import rules
 from tui.model.behaviour import TargetBehaviour
-from tui.model.meta import Section, field
+from tui.model.declare import Section, field
 from tui.model.secrets import PROMPT, SecretRef
 from tui.model.types import (
     Account,

@@ -1,21 +1,20 @@
-"""Answer files as TOML: reading with every problem located (file, line, TOML path, fix), and
-writing with each field's help and MSI property as comments."""
+"""Answer files as TOML text: reading it, with every syntax problem located (file, line, fix),
+and writing it, with each field's help and MSI property as comments. What the data means is
+the model's business: `tui.model.validation` checks it."""
 
 from __future__ import annotations
 
 import re
 import textwrap
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import tomli_w
-from pydantic_core import ValidationError  # pydantic's, without its model machinery
 
 from tui.model.behaviour import SecretRefBehaviour
 from tui.model.fieldmeta import FieldMeta
-from tui.model.problems import HasProblems, Problem, unknown_key
+from tui.model.problems import Problem
 from tui.model.shape import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -28,29 +27,18 @@ SECRETS_HEADER = (
 )
 
 
-@dataclass
-class Loaded(HasProblems):
-    """What reading an answer file gave: the data as far as it parsed, the model when it is
-    valid, and every problem. `unreadable` means the file could not be read as text at all."""
+class Parsed(NamedTuple):
+    """A file's TOML data (None when it did not parse), its text, and why it did not parse.
+    `unreadable`: the file could not be read as text at all."""
 
     name: str
     data: dict[str, Any] | None = None
-    answers: AnswerFile | None = None
-    problems: list[Problem] = field(default_factory=list)
+    text: str | None = None
+    problems: tuple[Problem, ...] = ()
     unreadable: bool = False
 
 
-def answers_model(model: type | None = None) -> type:
-    """The answers class to validate with: `model` (e.g. the compiled one) or the pydantic
-    model, imported here rather than at the top so that the compiled path never loads it."""
-    if model is not None:
-        return model
-    from tui.model.answers import AnswerFile
-
-    return AnswerFile
-
-
-def read_file(path: Path | str, model: type | None = None) -> Loaded:
+def read_file(path: Path | str) -> Parsed:
     path = Path(path)
     name = str(path)
     try:
@@ -68,14 +56,15 @@ def read_file(path: Path | str, model: type | None = None) -> Loaded:
         return _unreadable(name, "does not exist", "check the path")
     except OSError as exc:
         return _unreadable(name, f"cannot be read ({exc.strerror or exc})", "check permissions")
-    return load_bytes(raw, name, model)
+    return parse_bytes(raw, name)
 
 
-def _unreadable(name: str, message: str, fix: str, line: int | None = None) -> Loaded:
-    return Loaded(name, problems=[Problem((), message, fix, file=name, line=line)], unreadable=True)
+def _unreadable(name: str, message: str, fix: str, line: int | None = None) -> Parsed:
+    return Parsed(name, problems=(Problem((), message, fix, file=name, line=line),),
+                  unreadable=True)
 
 
-def load_bytes(raw: bytes, name: str = "<answers>", model: type | None = None) -> Loaded:
+def parse_bytes(raw: bytes, name: str = "<answers>") -> Parsed:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _unreadable(
             name,
@@ -96,13 +85,13 @@ def load_bytes(raw: bytes, name: str = "<answers>", model: type | None = None) -
             "save the file as UTF-8",
             line,
         )
-    return load_text(text, name, model)
+    return parse_text(text, name)
 
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-def load_text(text: str, name: str = "<answers>", model: type | None = None) -> Loaded:
+def parse_text(text: str, name: str = "<answers>") -> Parsed:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -113,105 +102,13 @@ def load_text(text: str, name: str = "<answers>", model: type | None = None) -> 
         fix = "correct the TOML syntax at that line"
         if "escape" in msg.lower():  # "Unescaped '\\'": not "Illegal character '\\n'"
             fix = "write Windows paths in single quotes ('C:\\Install\\x.msi') or double each \\"
-        problem = Problem((), f"TOML syntax: {msg}", fix, file=name, line=line)
-        return Loaded(name, problems=[problem])
+        return Parsed(name, problems=(Problem((), f"TOML syntax: {msg}", fix, file=name,
+                                              line=line),))
     except RecursionError:
-        return Loaded(
-            name,
-            problems=[Problem((), "the file nests too deeply to be an answer file",
-                              "check that this is the right file", file=name)],
-        )
-    return validate_data(data, name, text, model)
-
-
-def validate_data(data: dict[str, Any], name: str = "<answers>", text: str | None = None,
-                  model: type | None = None) -> Loaded:
-    """Validate parsed data: field rules (pydantic) and, when those pass, cross-field rules.
-    `model` is the answers class (see `answers_model`)."""
-    from tui.model.checks import check
-
-    model = answers_model(model)
-    lines = Locator(text) if text is not None else None
-    out = Loaded(name, data=data)
-    if "schema_version" not in data:
-        out.problems.append(
-            Problem(
-                ("schema_version",),
-                "is required",
-                f"add schema_version = {SCHEMA_VERSION} as the first line",
-            )
-        )
-        data = {**data, "schema_version": SCHEMA_VERSION}
-    # type(): 1.0 and true equal 1 in Python but are not the version number 1
-    elif type(data["schema_version"]) is not int or data["schema_version"] != SCHEMA_VERSION:
-        out.problems.append(
-            Problem(
-                ("schema_version",),
-                f"schema_version {data['schema_version']!r} is not one this mimsetup reads",
-                f"set schema_version = {SCHEMA_VERSION}",
-            )
-        )
-        data = {**data, "schema_version": SCHEMA_VERSION}
-    try:
-        out.answers = model.model_validate(data)
-    except ValidationError as exc:
-        out.problems.extend(problems_from(exc, data, model))
-    except RecursionError:
-        out.problems.append(Problem((), "the file nests too deeply to be an answer file"))
-    if out.answers is not None:
-        out.problems.extend(check(out.answers))
-    out.problems = [
-        p.at(name, lines.line(p.loc) if lines else None) for p in out.problems
-    ]
-    return out
-
-
-def _field_meta(loc: tuple, model: type) -> FieldMeta | None:
-    types = model.section_types()
-    if len(loc) >= 2 and loc[0] in types:
-        for meta in types[loc[0]].fields():
-            if meta.name == loc[1]:
-                return meta
-    return None
-
-
-def problems_from(exc: ValidationError, data: dict[str, Any],
-                  model: type | None = None) -> list[Problem]:
-    """Pydantic errors as problems. The input values are never shown: some are passwords."""
-    model = answers_model(model)
-    out: list[Problem] = []
-    seen: set[tuple] = set()
-    for err in exc.errors(include_url=False, include_input=False, include_context=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        kind, msg = err["type"], err["msg"]
-        meta = _field_meta(loc, model)
-        example = (
-            f"for example {loc[-1]} = {_fmt_value(meta.example)}"
-            if meta and meta.example is not None and not meta.secret
-            else ""
-        )
-        if kind == "extra_forbidden":
-            parent, key = loc[:-1], str(loc[-1])
-            where = f"[{'.'.join(map(str, parent))}]" if parent else "the top level"
-            found = unknown_key(loc, key, model.allowed_keys(parent), where)
-            message, fix = found.message, found.fix
-        elif kind == "missing":
-            message = "is required"
-            fix = f"add {example.removeprefix('for example ')}" if example else "add it"
-        elif kind in ("value_error", "assertion_error"):
-            message = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-            fix = example
-        elif kind.endswith("_type") or kind.endswith("_parsing"):
-            message = f"has the wrong type: {msg[0].lower() + msg[1:]}"
-            fix = example or "see `mimsetup schema`"
-        else:
-            message = msg[0].lower() + msg[1:]
-            fix = example
-        key = (loc, message)
-        if key not in seen:
-            seen.add(key)
-            out.append(Problem(loc, message, fix))
-    return out
+        return Parsed(name, problems=(Problem((), "the file nests too deeply to be an answer "
+                                              "file", "check that this is the right file",
+                                              file=name),))
+    return Parsed(name, data, text)
 
 
 class Locator:
@@ -247,11 +144,11 @@ class Locator:
 
 # --- writing -------------------------------------------------------------------------------
 
-def _fmt_value(value: Any) -> str:
+def format_value(value: Any) -> str:
     if isinstance(value, str) and "\\" in value and "'" not in value and value.isprintable():
         return f"'{value}'"  # literal string: Windows paths stay readable
     if isinstance(value, dict):
-        return "{ " + ", ".join(f"{_key(k)} = {_fmt_value(v)}" for k, v in value.items()) + " }"
+        return "{ " + ", ".join(f"{_key(k)} = {format_value(v)}" for k, v in value.items()) + " }"
     return tomli_w.dumps({"v": value}).strip()[4:]
 
 
@@ -303,26 +200,29 @@ def ref_table(meta: FieldMeta) -> bool:
     return meta.secret and isinstance(meta.default, dict)
 
 
+def _literal(value: Any) -> bool:
+    """A password written in the file itself: "…" or { value = "…" }."""
+    return isinstance(value, str) or isinstance(value, dict) and isinstance(value.get("value"), str)
+
+
 def has_literal_secrets(data: dict[str, Any]) -> bool:
     """Whether `data` keeps a password in clear: a bare string or `{ value = "…" }` (the model
     accepts both), in a password field or in msi.secret_properties."""
-    types = answers_model().section_types()
+    from tui.model.answers import section_types
+
+    types = section_types()
     for name, table in data.items():
         if name in types and isinstance(table, dict):
             for meta in types[name].fields():
                 value = table.get(meta.name)
                 if not meta.secret:
                     continue
-                if ref_table(meta) and isinstance(value, dict):
-                    if any(_literal(v) for v in value.values()):
+                if ref_table(meta):
+                    if isinstance(value, dict) and any(_literal(v) for v in value.values()):
                         return True
                 elif _literal(value):
                     return True
     return False
-
-
-def _literal(ref: Any) -> bool:
-    return isinstance(ref, str) or isinstance(ref, dict) and isinstance(ref.get("value"), str)
 
 
 def dump_data(data: dict[str, Any]) -> str:
@@ -337,12 +237,14 @@ def dump_data(data: dict[str, Any]) -> str:
         "# Check it with `mimsetup validate FILE`; see the msiexec command with "
         "`mimsetup plan FILE`.",
         "",
-        f"schema_version = {_fmt_value(data.get('schema_version', SCHEMA_VERSION))}",
+        f"schema_version = {format_value(data.get('schema_version', SCHEMA_VERSION))}",
     ]
-    types = answers_model().section_types()
+    from tui.model.answers import section_types
+
+    types = section_types()
     for key, value in data.items():
         if key != "schema_version" and key not in types:
-            out.append(f"{_key(key)} = {_fmt_value(value)}")
+            out.append(f"{_key(key)} = {format_value(value)}")
     for name, model in types.items():
         table = data.get(name)
         if not isinstance(table, dict):
@@ -357,13 +259,13 @@ def dump_data(data: dict[str, Any]) -> str:
             if isinstance(value, dict) and (not meta.secret or ref_table(meta)):
                 subtables.append((meta.name, value))
                 continue
-            out += [*_comment(meta), f"{meta.name} = {_fmt_value(value)}"]
+            out += [*_comment(meta), f"{meta.name} = {format_value(value)}"]
         for k, v in table.items():
             if k not in known:
-                out.append(f"{_key(k)} = {_fmt_value(v)}")
+                out.append(f"{_key(k)} = {format_value(v)}")
         for sub, value in subtables:
             out += ["", *_comment(known[sub]), f"[{name}.{sub}]"]
-            out += [f"{_key(k)} = {_fmt_value(v)}" for k, v in value.items()]
+            out += [f"{_key(k)} = {format_value(v)}" for k, v in value.items()]
     return "\n".join(out) + "\n"
 
 

@@ -1,7 +1,7 @@
 """One field of a page: its label, its input, its help and MSI property, and a message line.
 
 Everything shown comes from the field's declaration in the model (`FieldMeta`); the value is
-checked with the model's own rule (`check_value`) while the user types and when the field is left.
+checked with the model's own rule (`value_problem`) while the user types and when the field is left.
 """
 
 from __future__ import annotations
@@ -309,9 +309,9 @@ class FieldRow(Vertical, can_focus=False):
                     else "Write the path of the file"
                 )
                 return
-        from tui.model.fieldcheck import check_value
+        from tui.model.fieldvalue import value_problem
 
-        self._live = check_value(self.section, self.meta.name, self._value)
+        self._live = value_problem(self.section, self.meta.name, self._value)
 
     def _update_note(self) -> None:
         self._note = None

@@ -84,7 +84,7 @@ class Files:
         await self.open_file(Path(answer).expanduser())
 
     async def open_file(self, path: Path) -> bool:
-        from tui.model.tomlio import read_file
+        from tui.model.validation import read_file
 
         app = self.app
         loaded = read_file(path)

@@ -2,7 +2,7 @@
 Errors block an install; warnings are reported and do not.
 
 The rules read the answers through attributes and the class's `section_types()`, so that they
-run alike on the pydantic model and on its compiled twin (compiled.py)."""
+run alike on the pydantic model and on its compiled twin (twin.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from tui.model.answers import AnswerFile
 
 
-def check(a: AnswerFile) -> list[Problem]:
+def cross_field_problems(a: AnswerFile) -> list[Problem]:
+    """Every cross-field rule's problems (field rules are the model's own: rules.py)."""
     return list(_required_sections(a)) + [
         p
         for rule in (

@@ -2,10 +2,10 @@
 its classes, functions and defaults written as references, plus what the readers of a model need
 (each section's fields and class attributes, the keys each table takes).
 
-`compiled.py` rebuilds a validator and twin classes from it without pydantic's model machinery,
+`twin.py` rebuilds a validator and twin classes from it without pydantic's model machinery,
 which `validate` and `plan` would otherwise spend most of their time importing. The JSON is
 derived data, like the JSON Schema: a test fails when it is not what this module makes of the
-model, and `python -m tui.model.compile --write` (or `make generated`) rewrites it.
+model, and `python -m tui.model.compiler --write` (or `make generated`) rewrites it.
 
 Only pydantic-free code can be referenced: the rules, the behaviour mixins, builtins. A validator
 written elsewhere stops the compilation with a message that says where to move it.
@@ -22,8 +22,8 @@ import pydantic_core
 from pydantic import BaseModel, SecretStr
 
 from tui.model.answers import AnswerFile
-from tui.model.compiled import ARTIFACT, FORMAT, PURE_MODULES
 from tui.model.fingerprint import fingerprint
+from tui.model.twin import ARTIFACT, FORMAT, PURE_MODULES
 
 # pydantic classes the compiled model replaces with a pydantic-free twin of the same name
 SUBSTITUTES: dict[Any, str] = {SecretStr: "tui.model.behaviour:SecretStr"}
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.check:
         if text != current:
-            print(f"{ARTIFACT} is out of date: run `python -m tui.model.compile --write`",
+            print(f"{ARTIFACT} is out of date: run `python -m tui.model.compiler --write`",
                   file=sys.stderr)
             return 1
         return 0

@@ -1,4 +1,4 @@
-"""The answer-file model rebuilt from compiled.json (see compile.py) with pydantic-core alone.
+"""The answer-file model rebuilt from compiled.json (see compiler.py) with pydantic-core alone.
 
 `validate` and `plan` use it: the same core schema, the same rule functions and behaviour mixins
 as the pydantic model, so the same values, problems and plans, without importing pydantic's model
@@ -8,7 +8,7 @@ methods); a test runs both models over the example files, the malformed corpus a
 data and requires equal results.
 
 When compiled.json is missing or was made from other sources or another pydantic-core, `load()`
-returns None and the caller uses the pydantic model: slower, never wrong.
+returns None and `validation.quick()` gives the pydantic model's validator: slower, never wrong.
 """
 
 from __future__ import annotations

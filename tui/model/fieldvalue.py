@@ -23,7 +23,7 @@ def _adapter(section: str, name: str) -> TypeAdapter:
     return TypeAdapter(Annotated[fi.annotation, *fi.metadata], config=config)
 
 
-def check_value(section: str, name: str, value: Any) -> str | None:
+def value_problem(section: str, name: str, value: Any) -> str | None:
     """None when `value` is acceptable for `section.name`, else the message to show. Pass None
     for an empty optional field. The value itself never appears for secret fields."""
     try:
