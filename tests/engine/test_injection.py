@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 from tests.support.answers import contoso
 from tests.support.sim import rig
 from tui.engine import scripts
-from tui.engine.install import InstallRequest, install
-from tui.engine.sim.install_script import _quote
-from tui.model.importer import parse_arguments
+from tui.engine.install import InstallRequest, install, property_text
+from tui.engine.sim.msiengine import parse_properties
 from tui.model.msi import build_plan
 
 NASTY = st.sampled_from(list("\"'$`%;&|^<>(){}[]@#!~ \t") + ["é", "ß", "日本", "\u00a0", "$(calc)",
@@ -39,9 +38,9 @@ def _answers(password_holder: dict, msi_dir: str, cert: str, extra: str):
     return a.model_copy(update={"install": install, "certificate": cert_section, "msi": msi})
 
 
-def _runner_line(arguments: str, secrets: dict[str, str]) -> str:
-    """What install-start.ps1's runner builds: arguments, then NAME="value" with "" doubling."""
-    return arguments + "".join(f" {k}={_quote(v)}" for k, v in secrets.items())
+def _secret_text(secrets: dict[str, str]) -> str:
+    """What install-start.ps1 seals: NAME="value" with a double quote written twice."""
+    return "".join(f' {k}="{v.replace(chr(34), chr(34) * 2)}"' for k, v in secrets.items())
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,8 +49,8 @@ def test_msiexec_receives_exactly_what_was_typed(password, msi_dir, cert, extra)
     a = _answers({}, msi_dir, cert, extra)
     plan = build_plan(a)
     secrets = {name: password for name in plan.secret_properties()}
-    options, props = parse_arguments(_runner_line(plan.argument_line(), secrets))
-    assert options["package"] == a.install.msi_path
+    props = parse_properties(property_text(plan) + _secret_text(secrets))
+    assert plan.msi_path == a.install.msi_path  # InstallProduct's own argument, never parsed
     assert props["CERTIFICATE_NAME"] == cert
     assert props["MIMSETUP_TEST"] == extra
     for name in secrets:
@@ -74,10 +73,10 @@ def test_values_never_enter_a_script_text(password, msi_dir):
     assert payload.isascii()
 
 
-def test_embedded_runner_parses():
-    text = scripts.text("install-start")
-    (runner,) = re.findall(r"@'\r?\n(.*?)\r?\n'@", text, re.S)
-    assert "msiexec" in runner
+def test_the_runner_installs_through_the_windows_installer_api():
+    runner = scripts.text("install-runner")
+    assert ".InstallProduct(" in runner and "msiexec" not in runner.lower()
+    assert not re.search(r"Start-Process|\.exe\b", runner)  # no process gets the properties
     assert not _PARSER.parse(runner.encode()).root_node.has_error
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from tests.support.paths import SHARED
 from tests.support.reference import SHARED_LOG, log_bytes, log_classified, log_lines
 from tui.engine.msilog import (
+    FILTER_KEYS,
     ClockUnwrapper,
     LineKind,
     LogDecoder,
@@ -39,7 +40,7 @@ def _variants() -> dict[str, bytes]:
         "utf16-bom": log_bytes(),
         "utf16": text.encode("utf-16-le"),
         "utf8-bom": codecs.BOM_UTF8 + text.encode("utf-8"),
-        "utf8": text.encode("utf-8"),
+        "ansi": text.encode("cp1252"),  # no BOM, not UTF-16: the system code page
     }
 
 
@@ -65,17 +66,18 @@ def test_whole_log_decodes_to_its_crlf_lines():
     assert "®" in "".join(lines)  # a non-ASCII character survives
 
 
-@pytest.mark.parametrize("name", ["utf16-bom", "utf16", "utf8-bom", "utf8"])
+@pytest.mark.parametrize("name", ["utf16-bom", "utf16", "utf8-bom", "ansi"])
 def test_every_encoding_gives_the_same_lines(name):
     decoder = LogDecoder()
     lines = decoder.feed(_variants()[name]) + decoder.flush()
     assert lines == list(log_lines())
-    assert decoder.encoding == ("utf-16-le" if name.startswith("utf16") else "utf-8")
+    want = {"utf16-bom": "utf-16-le", "utf16": "utf-16-le", "utf8-bom": "utf-8", "ansi": "cp1252"}
+    assert decoder.encoding == want[name]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    name=st.sampled_from(["utf16-bom", "utf16", "utf8-bom", "utf8"]),
+    name=st.sampled_from(["utf16-bom", "utf16", "utf8-bom", "ansi"]),
     cuts=st.lists(st.integers(min_value=0, max_value=len(log_bytes()) * 2), max_size=80),
 )
 def test_random_chunk_splits_give_identical_lines_and_offsets(name, cuts):
@@ -86,7 +88,7 @@ def test_random_chunk_splits_give_identical_lines_and_offsets(name, cuts):
 
 @settings(max_examples=25, deadline=None)
 @given(
-    name=st.sampled_from(["utf16-bom", "utf16", "utf8-bom", "utf8"]),
+    name=st.sampled_from(["utf16-bom", "utf16", "utf8-bom", "ansi"]),
     size=st.integers(min_value=1, max_value=9),
     head=st.integers(min_value=0, max_value=4000),
 )
@@ -337,7 +339,7 @@ def test_the_filter_patterns_use_only_syntax_python_and_dotnet_share():
         resources.files("tui.engine.scripts").joinpath("log-filter.json").read_text("utf-8")
     )
     rules = filter_rules()
-    assert set(rules) == {"include", "exclude", "context_triggers"} <= set(raw)
+    assert set(rules) == set(FILTER_KEYS) <= set(raw)
     # Named groups, inline flags, lookaround, comments, \Z/\A/\z and possessive or atomic forms
     # differ between the engines or exist in only one of them.
     forbidden = re.compile(r"\(\?[PimsxnA-Z<=!#>]|\\[AZzGhHRXKk]|[*+?}]\+")
@@ -357,7 +359,7 @@ def test_context_triggers_fire_on_failures_only():
     assert any(line.endswith("Installation operation failed.") for line in fired)
 
 
-@pytest.mark.parametrize("name", ["utf16-bom", "utf8"])
+@pytest.mark.parametrize("name", ["utf16-bom", "ansi"])
 @pytest.mark.parametrize("size", [1, 3])
 def test_the_whole_log_fed_a_few_bytes_at_a_time(name, size):
     data = _variants()[name]
@@ -368,3 +370,68 @@ def test_the_packaged_reference_log_is_shareds_byte_for_byte():
     """The tests and the simulated target read the copy the package ships; it is the published
     log of ../shared/reference, unchanged."""
     assert log_bytes() == (SHARED / SHARED_LOG).read_bytes()
+
+
+# ---------------------------------------------------------------- verbose, localised, ANSI
+
+VERBOSE_SECRET_LINES = [
+    "MSI (c) (A4:B8) [10:52:01:100]: Command Line: SERVICE_ACCOUNT_PASSWORD=Secr3t ACCEPT_EULA=1",
+    "MSI (c) (A4:B8) [10:52:01:101]: PROPERTY CHANGE: Adding X_PASSWORD property. Its value is "
+    "'Secr3t'.",
+    "MSI (s) (5C:E0) [10:53:10:500]: Executing op: CustomActionSchedule(Action=SetPolicy,"
+    "ActionType=3073,Source=BinaryData,Target=SetPolicy,CustomActionData=Password=Secr3t)",
+    "MSI (c) (A4:B8) [10:52:01:100]: Befehlszeile: SERVICE_ACCOUNT_PASSWORD=Secr3t",
+    "MSI (c) (A4:B8) [10:52:01:101]: EIGENSCHAFTSÄNDERUNG: Eigenschaft X wird hinzugefügt. Ihr "
+    "Wert ist 'Secr3t'.",
+    "Property(S): RESET_ACCOUNT_NAME = Secr3t",
+    "Eigenschaft(S): RESET_ACCOUNT_NAME = Secr3t",
+]
+
+
+@pytest.mark.parametrize("line", VERBOSE_SECRET_LINES)
+def test_lines_that_carry_values_are_never_sent_not_even_as_context(line):
+    rules = log_filter()
+    assert rules.excluded(line) and not matters(line)
+
+
+def test_only_what_matters_is_sent_from_the_reference():
+    lines = log_lines()
+    sent = log_filter().select(lines)
+    # 264 of 2066 lines before: nearly every immediate action. Now the deferred script, the
+    # script runners, failures and the result.
+    assert len(sent) < 80
+    immediate = [ln for ln in sent if classify(ln).kind is LineKind.ACTION_START]
+    assert {classify(ln).action for ln in immediate} <= {"INSTALL", "InstallExecute",
+                                                          "InstallFinalize"}
+
+
+@pytest.mark.parametrize(("line", "kind", "action", "code"), [
+    ("Aktion gestartet um 10:52:01: INSTALL.", LineKind.ACTION_START, "INSTALL", None),
+    ("Aktion beendet um 10:54:12: InstallExecute. Rückgabewert 3.", LineKind.ACTION_END,
+     "InstallExecute", 3),
+    ("Aktion 10:53:49: DeployAndPopulateDatabase. ", LineKind.ACTION_DEFERRED,
+     "DeployAndPopulateDatabase", None),
+    ("Action terminée à 10:54:12 : InstallExecute. Valeur renvoyée 3.", LineKind.ACTION_END,
+     "InstallExecute", 3),
+])
+def test_localised_engine_lines_are_classified_by_what_is_not_localised(line, kind, action,
+                                                                        code):
+    got = classify(line)
+    assert (got.kind, got.action, got.code) == (kind, action, code)
+    assert log_filter().triggers_context(line) == (code == 3)
+
+
+def test_a_german_failure_names_the_failing_action():
+    lines = [
+        "Aktion gestartet um 9:00:00: InstallExecute.",
+        "Aktion 9:00:01: DeployAndPopulateDatabase. ",
+        "CustomAction DeployAndPopulateDatabase returned actual error code 1603",
+        "Aktion beendet um 9:00:05: InstallExecute. Rückgabewert 3.",
+    ]
+    failure = failure_context(lines)
+    assert failure is not None and failure.action == "DeployAndPopulateDatabase"
+
+
+def test_a_log_without_bom_that_is_not_utf16_is_ansi():
+    data = "Aktion beendet um 9:00:05: INSTALL. Rückgabewert 1.\r\n".encode("cp1252")
+    assert decode_lines(data) == ["Aktion beendet um 9:00:05: INSTALL. Rückgabewert 1."]

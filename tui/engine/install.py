@@ -83,10 +83,15 @@ def tail_params(state: InstallState) -> dict:
     return {
         "log_path": state.log_path,
         "status_path": state.status_path,
+        "task_name": state.task_name,
         "offset": state.offset,
+        "in_script": state.in_script,
         "include": rules["include"],
         "exclude": rules["exclude"],
         "context_patterns": rules["context_triggers"],
+        "script_start": rules["script_start"],
+        "script_end": rules["script_end"],
+        "include_in_script": rules["include_in_script"],
         "context_lines": CONTEXT_LINES,
         "poll_ms": POLL_MS,
         "checkpoint_seconds": CHECKPOINT_SECONDS,
@@ -112,6 +117,8 @@ class Follower:
         self.estimator = ProgressEstimator(*([phases] if phases else []), time_scale=time_scale)
         self.lines: list[str] = []
         self.exit_code: int | None = None
+        self.error: str | None = None  # the runner's own words, when it failed or is gone
+        self.runner_gone = False
         self.done = False
         self.batches = 0
         self.gaps = 0  # holes in the tail's output, each read again from the last offset
@@ -181,7 +188,15 @@ class Follower:
 
     def _batch_locked(self, batch: dict) -> None:
         self.batches += 1
-        lines = tuple(batch.get("lines") or ())
+        if batch.get("log_restarted"):
+            self.emit(Notice(f"The log {self.state.log_path} on the target is shorter than the "
+                             f"{self.state.offset} bytes read so far: a new log replaced it; "
+                             "following the new one from its start.", "warning"))
+        # The tail already leaves out what may hold a value in clear; checked again here, so
+        # that no such line is shown or stored whatever the target sent.
+        rules = msilog.log_filter()
+        lines = tuple(ln for ln in batch.get("lines") or () if not rules.excluded(ln))
+        self.state.in_script = bool(batch.get("in_script", self.state.in_script))
         now = time.monotonic()
         for line in lines:
             self.estimator.feed(line, wall=now)
@@ -198,9 +213,20 @@ class Follower:
             self.done = True
             code = batch.get("exit_code")
             self.exit_code = int(code) if code is not None else None
+            self.error = _plain(batch.get("error"))
+            self.runner_gone = bool(batch.get("runner_gone"))
         if self.done or now - self._saved_at > CHECKPOINT_SECONDS:
             self.state.save()
             self._saved_at = now
+
+
+def _plain(text: object) -> str | None:
+    """Text from the target as a sentence: CLIXML error records and control characters out."""
+    if not text:
+        return None
+    from tui.engine.clixml import plain_text
+
+    return plain_text(str(text)) or None
 
 
 def _finished(state: InstallState, follower: Follower) -> Finished:
@@ -208,11 +234,19 @@ def _finished(state: InstallState, follower: Follower) -> Finished:
     failure = msilog.failure_context(follower.lines) if outcome.outcome == "failed" else None
     state.finished, state.exit_code = True, follower.exit_code
     state.save()
+    message = failure.summary if failure and failure.action else outcome.message
+    next_steps = outcome.next_steps
+    if follower.error and not (failure and failure.action):
+        # The runner's own words say more than a code it never got (-1) or never reported.
+        message = follower.error
+    if follower.runner_gone:
+        next_steps = (f"Read the log on the target ({state.log_path}) to see how far the install "
+                      "got, then run the install again.")
     return Finished(
         outcome=outcome.outcome if outcome.outcome != "busy" else "failed",
         exit_code=follower.exit_code,
-        message=failure.summary if failure and failure.action else outcome.message,
-        next_steps=outcome.next_steps,
+        message=message,
+        next_steps=next_steps,
         failing_action=failure.action if failure else None,
         error_lines=_error_lines(failure),
         log_path=state.log_path,
@@ -227,54 +261,118 @@ def _error_lines(failure: msilog.Failure | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(failure.errors + failure.context))[:60]
 
 
+def property_text(plan: Plan) -> str:
+    """The public properties in Windows Installer's property syntax (as msiexec takes them);
+    the secret properties are added on the target from values that never travel in a script's
+    text."""
+    from tui.model.msi import quote
+
+    return " ".join(f"{p.name}={quote(p.value)}" for p in plan.properties if p.secret is None)
+
+
 def start(shell, request: InstallRequest) -> InstallState:
-    """Start msiexec on the target as a scheduled task; returns the state to follow it by."""
+    """Start the install on the target as a scheduled task; returns the state to follow it by.
+
+    The local state is saved before anything happens on the target: an install mimsetup cannot
+    record is never started (a full disk, an unwritable state folder stop here, with the target
+    untouched). When the start fails, or its answer is lost, the target is cleaned up: the
+    sealed secrets, the task with its stored password and the work folder (install-cleanup
+    leaves a runner that did start alone, and the state then lets `attach` follow it)."""
+    from tui.engine import scripts
+
     install_id = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:6]
-    params = {
-        "install_id": install_id,
-        "task_name": f"mimsetup-install-{install_id}",
-        "arguments": request.plan.argument_line(),
-        "secret_properties": request.secrets,
-        "run_as_user": request.run_as_user,
-        "run_as_password": request.run_as_password,
-        "log_path": request.plan.log_path,
-    }
-    try:
-        result = shell.run_script("install-start", params)
-    except ReplyLost as exc:
-        # Starting twice is not safe (two installs); the user can check by the task's name.
-        raise ReplyLost(
-            f"The install may have started on the target as scheduled task {params['task_name']}"
-            ": the answer to starting it was lost on the way, and it was not started again.",
-            f"Check Task Scheduler on the target for {params['task_name']} and the MSI log "
-            f"{request.plan.log_path} before starting the install again.",
-            exc.message,
-        ) from None
-    try:
-        started = json.loads(result.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        raise EngineError(
-            "The install could not be started on the target.",
-            "Check that the install account may register scheduled tasks; the target said: "
-            + (result.stderr.strip()[:300] or "nothing"),
-        ) from None
+    plan = request.plan
     state = InstallState(
         install_id=install_id,
         target=request.target,
-        task_name=started["task_name"],
-        work_dir=started["work_dir"],
-        status_path=started["status_path"],
-        log_path=started["log_path"],
+        task_name=f"mimsetup-install-{install_id}",
+        # Where install-start puts them on a Windows in C:\Windows; its answer says for sure.
+        work_dir=f"C:\\Windows\\Temp\\mimsetup-{install_id}",
+        status_path=f"C:\\Windows\\Temp\\mimsetup-{install_id}\\status.json",
+        log_path=plan.log_path,
         started_at=time.time(),
         phases=request.phases,
         answers_file=request.answers_file,
     )
+    try:
+        state.save()
+    except OSError as exc:
+        raise EngineError(
+            f"The install was not started: its record could not be saved in {state.path.parent} "
+            f"({exc.strerror or exc}).",
+            "Free space there or make it writable (or set MIMSETUP_STATE_DIR), then run the "
+            "install again.") from None
+    params = {
+        "install_id": install_id,
+        "package": plan.msi_path,
+        "properties": property_text(plan),
+        "secret_properties": request.secrets,
+        "run_as_user": request.run_as_user,
+        "run_as_password": request.run_as_password,
+        "log_path": plan.log_path,
+        "runner": scripts.text("install-runner"),
+    }
+    try:
+        result = shell.run_script("install-start", params)
+        started = _last_json(result.stdout)
+    except ReplyLost as exc:
+        # Starting twice is not safe (two installs), and neither is cleaning up a start whose
+        # outcome is unknown: the record stays, so `attach` can follow it if it did start.
+        raise ReplyLost(
+            f"The install may have started on the target as scheduled task {state.task_name}"
+            ": the answer to starting it was lost on the way, and it was not started again.",
+            f"Check Task Scheduler on the target for {state.task_name} and the MSI log "
+            f"{plan.log_path}, or follow it with: mimsetup attach {install_id}",
+            exc.message,
+        ) from None
+    except EngineError:
+        _forget_quietly(shell, state)
+        raise
+    if not started or not started.get("started"):
+        said = (started or {}).get("error") or _plain(result.stderr) or "nothing"
+        _forget_quietly(shell, state)
+        raise EngineError(
+            "The install could not be started on the target: " + str(said).rstrip(".") + ".",
+            "Check that the install account may log on as a batch job and that its password is "
+            "right; the pre-flight checks both.")
+    state.work_dir = started["work_dir"]
+    state.status_path = started["status_path"]
     state.save()
     return state
 
 
-def cleanup(shell, state: InstallState) -> None:
-    shell.run_script("install-cleanup", {"task_name": state.task_name, "work_dir": state.work_dir})
+def _last_json(stdout: str) -> dict | None:
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            doc = json.loads(line)
+        except ValueError:
+            continue
+        return doc if isinstance(doc, dict) else None
+    return None
+
+
+def _forget_quietly(shell, state: InstallState) -> None:
+    """After a failed start: clean the target, and drop the local record unless a runner is
+    still at work there (then `attach` can follow it)."""
+    try:
+        removed = cleanup(shell, state)
+    except EngineError:
+        return  # the target is unreachable: the record stays, so the install can be found again
+    if removed.get("running"):
+        return
+    try:
+        state.path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def cleanup(shell, state: InstallState) -> dict:
+    """Remove the task, the work folder and any sealed secrets; a runner still at work is left
+    alone (the answer says `running`)."""
+    result = shell.run_script("install-cleanup", {"install_id": state.install_id,
+                                                  "task_name": state.task_name,
+                                                  "work_dir": state.work_dir})
+    return _last_json(result.stdout) or {}
 
 
 def cancel(shell, state: InstallState) -> None:

@@ -1,7 +1,14 @@
 """Reading Windows Installer logs: bytes to lines, lines to meaning, a failed log to its cause.
 
 msiexec writes its log in UTF-16LE with a BOM and CRLF (`/l*v`), but a log that went through
-another tool may arrive as UTF-8, with or without a BOM, so the encoding is detected, never assumed.
+another tool may arrive as UTF-8 with a BOM, or as ANSI (the system code page, no BOM), so the
+encoding is detected, never assumed: a byte-order mark says which; without one, NULs in every other
+byte mean UTF-16; anything else is ANSI (Windows does not write BOM-less UTF-8 logs), decoded with
+`ANSI` (code page 1252, Western European) unless the caller knows the target's code page.
+
+On non-English Windows the engine's own words are localised ("Aktion gestartet um 10:53:49:
+InstallFiles.", "Rückgabewert 3") while time stamps, action names, numbers and the `MSI (s)`
+prefixes are not: the classification matches those.
 The tailer reads the file by byte offset over WinRM, in chunks that split characters and CRLFs
 anywhere; `LogDecoder` turns those chunks into exactly the lines a whole-file read gives, and says
 where the last complete line ends so a restarted tailer resumes there.
@@ -20,13 +27,14 @@ from importlib import resources
 UTF16LE = "utf-16-le"
 UTF16BE = "utf-16-be"
 UTF8 = "utf-8"
+ANSI = "cp1252"
 
 _BOMS = (
     (b"\xef\xbb\xbf", UTF8),
     (b"\xff\xfe", UTF16LE),
     (b"\xfe\xff", UTF16BE),
 )
-_NEWLINE = {UTF8: b"\n", UTF16LE: b"\n\x00", UTF16BE: b"\x00\n"}
+_NEWLINE = {UTF16LE: b"\n\x00", UTF16BE: b"\x00\n"}  # any 8-bit encoding: b"\n"
 
 
 class LogDecoder:
@@ -40,8 +48,9 @@ class LogDecoder:
     later, build `LogDecoder(encoding=d.encoding, offset=d.offset)` and read from `offset`.
     """
 
-    def __init__(self, encoding: str | None = None, offset: int = 0) -> None:
+    def __init__(self, encoding: str | None = None, offset: int = 0, ansi: str = ANSI) -> None:
         self.encoding = encoding
+        self.ansi = ansi  # the code page of a log without a BOM that is not UTF-16
         self.offset = offset
         self._pending = bytearray()
         self._scan_from = 0
@@ -95,12 +104,12 @@ class LogDecoder:
         elif len(head) >= 2 and head[0] == 0 and head[1] != 0:
             self.encoding = UTF16BE
         else:
-            self.encoding = UTF8
+            self.encoding = self.ansi
         return True
 
     def _split(self) -> list[tuple[str, int]]:
         assert self.encoding is not None
-        newline = _NEWLINE[self.encoding]
+        newline = _NEWLINE.get(self.encoding, b"\n")
         step = len(newline)
         buf = self._pending
         out: list[tuple[str, int]] = []
@@ -124,13 +133,13 @@ class LogDecoder:
         return out
 
     def _decode(self, raw: bytes) -> str:
-        text = raw.decode(self.encoding or UTF8, errors="replace")
+        text = raw.decode(self.encoding or self.ansi, errors="replace")
         return text[:-1] if text.endswith("\r") else text
 
 
-def decode_lines(data: bytes) -> list[str]:
+def decode_lines(data: bytes, ansi: str = ANSI) -> list[str]:
     """All lines of a whole log file's bytes."""
-    decoder = LogDecoder()
+    decoder = LogDecoder(ansi=ansi)
     return decoder.feed(data) + decoder.flush()
 
 
@@ -196,10 +205,13 @@ SUCCESS_CODES = frozenset({0, 1641, 3010})
 
 _T = r"(\d{1,2}):(\d{2}):(\d{2})"
 _NAME = r"([A-Za-z_][\w.]*?)"
-_ACTION_START = re.compile(rf"^Action start {_T}: {_NAME}\.\s*$")
-_ACTION_END = re.compile(rf"^Action ended {_T}: {_NAME}\. Return value (-?\d+)\.\s*$")
-_ACTION = re.compile(rf"^Action {_T}: {_NAME}\.(?: (.*))?$")
-_PROPERTY = re.compile(r"^Property\(([A-Z])\): ([^ =]+) = ?(.*)$")
+# `<words> <time>: <Action>.` and what follows. The words are localised ("Action start",
+# "Aktion gestartet um", "Action démarrée à"; French puts a space before the colon): one word
+# is the deferred script's `Action 10:53:49: X. description`, more are an immediate action's
+# start, or its end when a number closes the line ("Return value 3.", "Rückgabewert 3.").
+_ACTION_LINE = re.compile(rf"^(\S+(?: [^\d\s]\S*){{0,3}}) {_T} ?: {_NAME}\.(?: (.*))?$")
+_RETURN_VALUE = re.compile(r"^\D*?(-?\d+)\.\s*$")
+_PROPERTY = re.compile(r"^[^\s(]+\(([A-Z])\): ([^ =]+) = ?(.*)$")  # Property(S), Eigenschaft(S)
 _MSI = re.compile(
     r"^MSI \([a-z]\) \([0-9A-Fa-f]+[:!][0-9A-Fa-f]+\) \[(\d{1,2}):(\d{2}):(\d{2}):(\d{3})\]: (.*)$"
 )
@@ -221,16 +233,16 @@ def _seconds(h: str, m: str, s: str, ms: str | None = None) -> float:
 
 def classify(line: str) -> LogLine:
     """What one log line says; the rules follow the real FIM 2010 R2 log's shapes."""
-    if line.startswith("Action"):
-        if m := _ACTION_START.match(line):
-            return LogLine(line, LineKind.ACTION_START, _seconds(*m.group(1, 2, 3)), m[4])
-        if m := _ACTION_END.match(line):
-            return LogLine(line, LineKind.ACTION_END, _seconds(*m.group(1, 2, 3)), m[4], int(m[5]))
-        if m := _ACTION.match(line):
-            detail = (m[5] or "").strip() or None
-            seconds = _seconds(*m.group(1, 2, 3))
-            return LogLine(line, LineKind.ACTION_DEFERRED, seconds, m[4], detail=detail)
-    if line.startswith("Property(") and (m := _PROPERTY.match(line)):
+    if (m := _ACTION_LINE.match(line)) is not None:
+        seconds = _seconds(*m.group(2, 3, 4))
+        rest = m[6]
+        if " " not in m[1]:
+            detail = (rest or "").strip() or None
+            return LogLine(line, LineKind.ACTION_DEFERRED, seconds, m[5], detail=detail)
+        if rest and (end := _RETURN_VALUE.match(rest)):
+            return LogLine(line, LineKind.ACTION_END, seconds, m[5], int(end[1]))
+        return LogLine(line, LineKind.ACTION_START, seconds, m[5])
+    if "(" in line[:20] and (m := _PROPERTY.match(line)):
         return LogLine(line, LineKind.PROPERTY, action=m[2], detail=m[3])
     if line.startswith("MSI (") and (m := _MSI.match(line)):
         seconds = _seconds(*m.group(1, 2, 3, 4))
@@ -389,22 +401,53 @@ def _last_clock(log: Sequence[LogLine]) -> str | None:
 # ---------------------------------------------------------------- filter
 
 
+FILTER_KEYS = ("include", "exclude", "context_triggers", "script_start", "script_end",
+               "include_in_script")
+
+
 @dataclass(frozen=True)
 class LogFilter:
-    """Which lines are worth sending over the wire and showing: the rule in log-filter.json."""
+    """Which lines are worth sending over the wire and showing: the rule in log-filter.json.
+
+    `include_in_script` lines matter only while the deferred script runs (between a
+    `script_start` and a `script_end` line): that is where `Action HH:MM:SS: X.` is real work;
+    before it, the same lines only name immediate actions and the script being generated."""
 
     include: tuple[re.Pattern[str], ...]
     exclude: tuple[re.Pattern[str], ...]
     context_triggers: tuple[re.Pattern[str], ...]
+    script_start: tuple[re.Pattern[str], ...] = ()
+    script_end: tuple[re.Pattern[str], ...] = ()
+    include_in_script: tuple[re.Pattern[str], ...] = ()
 
-    def matters(self, line: str) -> bool:
-        return any(p.search(line) for p in self.include) and not any(
-            p.search(line) for p in self.exclude
-        )
+    def excluded(self, line: str) -> bool:
+        """A line that may hold a value in clear: never sent, shown or stored."""
+        return any(p.search(line) for p in self.exclude)
+
+    def matters(self, line: str, in_script: bool = True) -> bool:
+        if self.excluded(line):
+            return False
+        if any(p.search(line) for p in self.include):
+            return True
+        return in_script and any(p.search(line) for p in self.include_in_script)
 
     def triggers_context(self, line: str) -> bool:
         """Does this line show a failure, so the lines before it are worth sending too?"""
         return any(p.search(line) for p in self.context_triggers)
+
+    def select(self, lines: Iterable[str]) -> list[str]:
+        """The lines a tail sends from a whole log, in order (what the tail script does,
+        without the context kept before a failure)."""
+        kept: list[str] = []
+        in_script = False
+        for line in lines:
+            if any(p.search(line) for p in self.script_start):
+                in_script = True
+            elif any(p.search(line) for p in self.script_end):
+                in_script = False
+            if self.matters(line, in_script):
+                kept.append(line)
+        return kept
 
 
 def _filter_resource():
@@ -413,23 +456,18 @@ def _filter_resource():
 
 @cache
 def filter_rules() -> dict[str, tuple[str, ...]]:
-    """The raw patterns (include, exclude, context_triggers), as the tail script receives them."""
+    """The raw patterns by kind (FILTER_KEYS), as the tail script receives them."""
     doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
-    keys = ("include", "exclude", "context_triggers")
-    return {key: tuple(doc.get(key, ())) for key in keys}
+    return {key: tuple(doc.get(key, ())) for key in FILTER_KEYS}
 
 
 @cache
 def log_filter() -> LogFilter:
     rules = filter_rules()
-    return LogFilter(
-        *(
-            tuple(re.compile(p) for p in rules[k])
-            for k in ("include", "exclude", "context_triggers")
-        )
-    )
+    return LogFilter(*(tuple(re.compile(p) for p in rules[k]) for k in FILTER_KEYS))
 
 
 def matters(line: str | LogLine) -> bool:
-    """Is this line worth tailing and showing (actions, errors, the product result)?"""
+    """Is this line worth tailing and showing (actions, errors, the product result)? Lines of
+    the deferred script count as inside it; `LogFilter.select` follows the script window."""
     return log_filter().matters(line.text if isinstance(line, LogLine) else line)

@@ -28,6 +28,10 @@ _TABLE: dict[int, Outcome] = {
                   "Check install.msi_path: the file must exist on the target and be readable."),
     1620: Outcome("failed", "The installer package is not a valid Windows Installer package "
                   "(1620).", "Check install.msi_path points at 'Service and Portal.msi'."),
+    1622: Outcome("failed", "Windows Installer could not open the install log (1622).",
+                  "Check install.log_path: the install account must be able to write the file "
+                  "there (mimsetup creates a missing folder; a UNC path cannot work from the "
+                  "target's logon)."),
     1638: Outcome("already-installed", "Another version of this product is already installed "
                   "(1638).", "Uninstall it first, or run `mimsetup check FILE` on the existing "
                   "install."),

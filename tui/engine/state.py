@@ -23,6 +23,7 @@ class InstallState:
     phases: list[str] = field(default_factory=list)
     answers_file: str | None = None
     offset: int = 0
+    in_script: bool = False  # the tail was inside the deferred script at `offset`
     finished: bool = False
     exit_code: int | None = None
 

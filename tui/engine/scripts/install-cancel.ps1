@@ -1,15 +1,37 @@
 # mimsetup-script: install-cancel
-# Cancels a running install: ends the msiexec client process the task started; the Windows
-# Installer service then rolls back what it had done, and msiexec reports 1602 or 1603.
+# Cancels a running install: ends the runner, the process whose Windows Installer API call is the
+# install's client; the Windows Installer service then rolls back what it had done. A runner
+# stopped this way cannot write its result, so this script writes it (1602, cancelled): the
+# follow then ends instead of waiting for a status that would never come.
 param($Params)
 $ErrorActionPreference = 'Continue'
+$statusPath = [string]$Params.status_path
 $stopped = $false
-if (Test-Path -LiteralPath $Params.status_path) {
-    $status = Get-Content -Raw -LiteralPath $Params.status_path | ConvertFrom-Json
-    if ($status.state -eq 'running' -and $status.pid) {
-        Stop-Process -Id $status.pid -Force -ErrorAction SilentlyContinue
-        $stopped = $true
+$status = $null
+try {
+    $status = [IO.File]::ReadAllText($statusPath) | ConvertFrom-Json
+}
+catch {
+    $status = $null
+}
+if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
+    try {
+        $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
+        if ($proc.StartTime.ToUniversalTime().ToString('s') -eq ([datetime]$status.process_started).ToUniversalTime().ToString('s')) {
+            $proc.Kill()
+            [void]$proc.WaitForExit(30000)
+            $stopped = $true
+        }
+    }
+    catch {
+        $stopped = $false
     }
 }
-Stop-ScheduledTask -TaskName $Params.task_name -ErrorAction SilentlyContinue
+if ($stopped) {
+    $done = @{ state = 'done'; exit_code = 1602; error = 'The install was cancelled from mimsetup.';
+        pid = $status.pid; finished = (Get-Date).ToUniversalTime().ToString('o') }
+    $tmp = $statusPath + '.tmp'
+    [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $done -Compress))
+    [void][IO.File]::Replace($tmp, $statusPath, $null)
+}
 ConvertTo-Json -InputObject @{ stopped = $stopped } -Compress

@@ -1,16 +1,55 @@
 # mimsetup-script: install-cleanup
-# Removes what install-start left: the scheduled task and its work folder (the sealed secrets file
-# is already gone: the runner deletes it before msiexec starts; removed here too in case the task
-# never ran).
+# Removes what install-start left: the scheduled task (with its stored password), the work folder
+# and the sealed secrets if the runner never took them. A runner still at work is left alone (a
+# start whose answer was lost may be cleaned up while the install runs): then it says so, and the
+# runner removes its own task when it ends.
 param($Params)
 $ErrorActionPreference = 'Continue'
-$removed = @{ task = $false; work_dir = $false }
-if (Get-ScheduledTask -TaskName $Params.task_name -ErrorAction SilentlyContinue) {
-    Unregister-ScheduledTask -TaskName $Params.task_name -Confirm:$false
+$removed = @{ task = $false; work_dir = $false; running = $false }
+$id = [string]$Params.install_id
+# The folder install-start made for this id on this Windows; the client's guess only without one.
+$work = [string]$Params.work_dir
+if ([Text.RegularExpressions.Regex]::IsMatch($id, '^[0-9A-Za-z-]{1,64}$')) {
+    $work = [IO.Path]::Combine($env:WINDIR, 'Temp\mimsetup-' + $id)
+}
+$status = $null
+if ($work -and [IO.File]::Exists([IO.Path]::Combine($work, 'status.json'))) {
+    try {
+        $status = [IO.File]::ReadAllText([IO.Path]::Combine($work, 'status.json')) | ConvertFrom-Json
+    }
+    catch {
+        $status = $null
+    }
+}
+if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
+    try {
+        $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
+        $removed.running = ($proc.StartTime.ToUniversalTime().ToString('s') -eq
+            ([datetime]$status.process_started).ToUniversalTime().ToString('s'))
+    }
+    catch {
+        $removed.running = $false
+    }
+}
+if ($removed.running) {
+    ConvertTo-Json -InputObject $removed -Compress
+    return
+}
+try {
+    $service = New-Object -ComObject Schedule.Service
+    $service.Connect()
+    $service.GetFolder('\').DeleteTask([string]$Params.task_name, 0)
     $removed.task = $true
 }
-if ($Params.work_dir -and (Test-Path -LiteralPath $Params.work_dir)) {
-    Remove-Item -LiteralPath $Params.work_dir -Recurse -Force
-    $removed.work_dir = -not (Test-Path -LiteralPath $Params.work_dir)
+catch {
+    $removed.task = $false
 }
+if ($work -and [IO.Directory]::Exists($work)) {
+    try {
+        [IO.Directory]::Delete($work, $true)
+    }
+    catch {
+    }
+}
+$removed.work_dir = -not ($work -and [IO.Directory]::Exists($work))
 ConvertTo-Json -InputObject $removed -Compress

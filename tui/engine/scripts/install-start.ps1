@@ -1,83 +1,160 @@
 # mimsetup-script: install-start
-# Starts msiexec outside the WinRM shell, as a scheduled task under the install account: the
+# Starts the install outside the WinRM shell, as a scheduled task under the install account: the
 # install then survives a dropped connection (a WinRS shell's processes die with it), and that
 # logon can reach a remote SQL Server (no double hop).
-# The passwords arrive in $Params on stdin. They reach msiexec through a work folder that only
-# SYSTEM, Administrators and the install account can open, sealed with DPAPI; the task's runner
-# deletes the sealed file before it starts msiexec. They are never in a script's text, in the task
-# definition (Register-ScheduledTask hands the account password to the Task Scheduler service),
-# or in a file left behind.
+#
+# Where the passwords go, and where they never go:
+# - They arrive in $Params on stdin (parsed by the bootstrap with .NET, not a cmdlet).
+# - The secret MSI properties are sealed with DPAPI (machine scope) into a work folder that only
+#   SYSTEM, Administrators and the install account can open; the runner deletes the sealed file
+#   before it starts the install, and every failure here deletes it too.
+# - The install starts through the Windows Installer API (WindowsInstaller.Installer COM, in the
+#   runner): no msiexec command line holds a property, so process-creation auditing (event 4688,
+#   Sysmon 1) records none.
+# - The task is registered with the Task Scheduler COM API, not Register-ScheduledTask: Module
+#   Logging (event 4103) records cmdlet parameter values, -Password included; COM and .NET
+#   method calls are not recorded. The runner deletes its task (and the stored password with it)
+#   when it ends; install-cleanup removes it too.
+# - The task's command line starts powershell with -EncodedCommand: a few fixed lines that read
+#   the runner's text from the work folder. A Group Policy execution policy (AllSigned) refuses
+#   an unsigned `-File run.ps1` whatever -ExecutionPolicy says; it does not apply to a command's
+#   text.
+# Nothing from the answer file becomes code: the work folder's name is built from the install id
+# (checked below), and every user value travels as data (files, COM arguments).
 param($Params)
 $ErrorActionPreference = 'Stop'
 
-$work = Join-Path $env:WINDIR ('Temp\mimsetup-' + $Params.install_id)
-New-Item -ItemType Directory -Path $work -Force | Out-Null
-$acl = New-Object System.Security.AccessControl.DirectorySecurity
-$acl.SetAccessRuleProtection($true, $false)
-foreach ($who in @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators', $Params.run_as_user)) {
-    $rule = New-Object System.Security.AccessControl.FileSystemAccessRule(
-        $who, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
-    $acl.AddAccessRule($rule)
+$id = [string]$Params.install_id
+if (-not [Text.RegularExpressions.Regex]::IsMatch($id, '^[0-9A-Za-z-]{1,64}$')) {
+    throw 'install_id must be letters, digits and dashes.'
 }
-Set-Acl -LiteralPath $work -AclObject $acl
-
-Add-Type -AssemblyName System.Security
-$secretJson = ConvertTo-Json -InputObject $Params.secret_properties -Compress
-$sealed = [Security.Cryptography.ProtectedData]::Protect(
-    [Text.Encoding]::UTF8.GetBytes($secretJson), $null, 'LocalMachine')
-[IO.File]::WriteAllBytes((Join-Path $work 'secrets.bin'), $sealed)
-$secretJson = $null
-[IO.File]::WriteAllText((Join-Path $work 'arguments.txt'), $Params.arguments,
-    (New-Object System.Text.UTF8Encoding $false))
-Remove-Item -LiteralPath (Join-Path $work 'status.json') -ErrorAction SilentlyContinue
-
-$runner = @'
-$ErrorActionPreference = 'Stop'
-$work = Split-Path -Parent $MyInvocation.MyCommand.Path
-$statusPath = Join-Path $work 'status.json'
-$code = -1
-$problem = $null
+$work = [IO.Path]::Combine($env:WINDIR, 'Temp\mimsetup-' + $id)
+$taskName = 'mimsetup-install-' + $id
+$logPath = [string]$Params.log_path
+$result = @{
+    started = $false
+    task_name = $taskName
+    work_dir = $work
+    status_path = [IO.Path]::Combine($work, 'status.json')
+    log_path = $logPath
+}
+$registered = $false
+$folder = $null
 try {
-    Add-Type -AssemblyName System.Security
-    $sealedPath = Join-Path $work 'secrets.bin'
-    $sealed = [IO.File]::ReadAllBytes($sealedPath)
-    Remove-Item -LiteralPath $sealedPath -Force
-    $plain = [Security.Cryptography.ProtectedData]::Unprotect($sealed, $null, 'LocalMachine')
-    $secrets = [Text.Encoding]::UTF8.GetString($plain) | ConvertFrom-Json
-    $line = [IO.File]::ReadAllText((Join-Path $work 'arguments.txt'))
-    foreach ($p in $secrets.PSObject.Properties) {
-        $line += ' ' + $p.Name + '="' + ($p.Value -replace '"', '""') + '"'
+    # msiexec does not create the log's folder: a missing one fails the install with 1622.
+    $logDir = [IO.Path]::GetDirectoryName($logPath)
+    if ($logDir -and -not [IO.Directory]::Exists($logDir)) {
+        [void][IO.Directory]::CreateDirectory($logDir)
+        $result.created_log_folder = $logDir
     }
-    $msiexec = Join-Path $env:WINDIR 'System32\msiexec.exe'
-    $proc = Start-Process -FilePath $msiexec -ArgumentList $line -PassThru
-    $null = $proc.Handle  # without it ExitCode stays empty after WaitForExit
-    $line = $null
-    $running = @{ state = 'running'; pid = $proc.Id; started = (Get-Date).ToString('o') }
-    ConvertTo-Json -InputObject $running -Compress | Set-Content -LiteralPath $statusPath
-    $proc.WaitForExit()
-    $code = $proc.ExitCode
+    # An earlier attempt's log at the same path is overwritten only when Windows Installer opens
+    # it, seconds after the runner starts: renamed now, so the follow never reads the old one.
+    if ([IO.File]::Exists($logPath)) {
+        $previous = [IO.Path]::Combine($logDir,
+            [IO.Path]::GetFileNameWithoutExtension($logPath) + '.before-' + $id +
+            [IO.Path]::GetExtension($logPath))
+        [IO.File]::Move($logPath, $previous)
+        $result.previous_log = $previous
+    }
+
+    New-Item -ItemType Directory -Path $work -Force | Out-Null
+    $acl = New-Object System.Security.AccessControl.DirectorySecurity
+    $acl.SetAccessRuleProtection($true, $false)
+    foreach ($who in @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators', [string]$Params.run_as_user)) {
+        $rule = New-Object System.Security.AccessControl.FileSystemAccessRule(
+            $who, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
+        $acl.AddAccessRule($rule)
+    }
+    [IO.Directory]::SetAccessControl($work, $acl)
+
+    # The secret properties in Windows Installer's property syntax (a double quote written twice),
+    # sealed at once; only .NET calls touch them.
+    $secretText = New-Object Text.StringBuilder
+    $secrets = $Params.secret_properties
+    if ($null -ne $secrets) {
+        foreach ($name in @($secrets.Keys)) {
+            if (-not [Text.RegularExpressions.Regex]::IsMatch([string]$name, '^[A-Z][A-Z0-9_]*$')) {
+                throw 'A secret property name is not an MSI property name.'
+            }
+            [void]$secretText.Append(' ').Append($name).Append('="')
+            [void]$secretText.Append(([string]$secrets[$name]).Replace('"', '""')).Append('"')
+        }
+    }
+    Add-Type -AssemblyName System.Security
+    $sealed = [Security.Cryptography.ProtectedData]::Protect(
+        [Text.Encoding]::UTF8.GetBytes($secretText.ToString()), $null, 'LocalMachine')
+    [void]$secretText.Clear()
+    [IO.File]::WriteAllBytes([IO.Path]::Combine($work, 'secrets.bin'), $sealed)
+
+    $utf8 = New-Object System.Text.UTF8Encoding $false
+    [void][Reflection.Assembly]::LoadWithPartialName('System.Web.Extensions')
+    $serializer = New-Object System.Web.Script.Serialization.JavaScriptSerializer
+    $job = @{
+        package = [string]$Params.package
+        properties = [string]$Params.properties
+        log_path = $logPath
+        task_name = $taskName
+    }
+    [IO.File]::WriteAllText([IO.Path]::Combine($work, 'install.json'), $serializer.Serialize($job), $utf8)
+    [IO.File]::WriteAllText([IO.Path]::Combine($work, 'run.ps1'), [string]$Params.runner, $utf8)
+    [IO.File]::Delete($result.status_path)
+
+    $boot = "`$w = '" + $work + "'`r`n" +
+        "& ([scriptblock]::Create([IO.File]::ReadAllText(`$w + '\run.ps1'))) `$w"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($boot))
+
+    $service = New-Object -ComObject Schedule.Service
+    $service.Connect()
+    $folder = $service.GetFolder('\')
+    $definition = $service.NewTask(0)
+    $definition.RegistrationInfo.Description = 'mimsetup: installs MIM Service and Portal, then removes itself'
+    $definition.Principal.RunLevel = 1  # TASK_RUNLEVEL_HIGHEST
+    $definition.Settings.ExecutionTimeLimit = 'PT4H'
+    $definition.Settings.DisallowStartIfOnBatteries = $false
+    $definition.Settings.StopIfGoingOnBatteries = $false
+    $definition.Settings.MultipleInstances = 2  # TASK_INSTANCES_IGNORE_NEW
+    $action = $definition.Actions.Create(0)  # TASK_ACTION_EXEC
+    $action.Path = [IO.Path]::Combine($env:WINDIR, 'System32\WindowsPowerShell\v1.0\powershell.exe')
+    $action.Arguments = '-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ' + $encoded
+    # 6: create or update; 1: TASK_LOGON_PASSWORD (the install account's own logon: no double hop)
+    [void]$folder.RegisterTaskDefinition($taskName, $definition, 6,
+        [string]$Params.run_as_user, $Params.run_as_password, 1)
+    $registered = $true
+    [void]$folder.GetTask($taskName).Run($null)
+
+    # The runner writes its status first thing; a task that ends before that never ran it.
+    $task = $folder.GetTask($taskName)
+    for ($i = 0; $i -lt 80; $i++) {
+        if ([IO.File]::Exists($result.status_path)) {
+            break
+        }
+        if ($i -gt 4 -and $task.State -ne 2 -and $task.State -ne 4 -and $task.LastTaskResult -ne 267011) {
+            throw ('The scheduled task that runs the install ended at once (task result 0x' +
+                ('{0:X8}' -f [int64]$task.LastTaskResult) + ').')
+        }
+        Start-Sleep -Milliseconds 250
+    }
+    $result.started = $true
 }
 catch {
-    $problem = $_.Exception.Message
+    $result.error = $_.Exception.Message
+    # Nothing is left behind by a start that failed: the sealed secrets, the task with its stored
+    # password, the work folder.
+    try {
+        if ($registered -and $null -ne $folder) {
+            $folder.DeleteTask($taskName, 0)
+        }
+    }
+    catch {
+        $result.error += ' The scheduled task ' + $taskName + ' could not be removed.'
+    }
+    try {
+        if ([IO.Directory]::Exists($work)) {
+            [IO.Directory]::Delete($work, $true)
+        }
+    }
+    catch {
+        $result.error += ' The folder ' + $work + ' could not be removed.'
+    }
 }
-$done = @{ state = 'done'; exit_code = $code; error = $problem; finished = (Get-Date).ToString('o') }
-ConvertTo-Json -InputObject $done -Compress | Set-Content -LiteralPath $statusPath
-'@
-[IO.File]::WriteAllText((Join-Path $work 'run.ps1'), $runner, (New-Object System.Text.UTF8Encoding $false))
-
-$action = New-ScheduledTaskAction -Execute 'powershell.exe' `
-    -Argument ('-NoProfile -NonInteractive -ExecutionPolicy Bypass -File "' + $work + '\run.ps1"')
-$settings = New-ScheduledTaskSettingsSet -ExecutionTimeLimit (New-TimeSpan -Hours 4) `
-    -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries
-Register-ScheduledTask -TaskName $Params.task_name -Action $action -Settings $settings `
-    -User $Params.run_as_user -Password $Params.run_as_password -RunLevel Highest -Force | Out-Null
-Start-ScheduledTask -TaskName $Params.task_name
-
-$result = @{
-    started = $true
-    task_name = $Params.task_name
-    work_dir = $work
-    status_path = (Join-Path $work 'status.json')
-    log_path = $Params.log_path
-}
-ConvertTo-Json -InputObject $result -Compress
+[Console]::Out.WriteLine((ConvertTo-Json -InputObject $result -Compress))

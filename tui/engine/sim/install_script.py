@@ -1,17 +1,21 @@
-"""The simulated target's install: install-start, install-tail, install-cleanup and
-install-cancel, played against the machine's state.
+"""The simulated target's install: install-start, install-runner, install-tail, install-cleanup
+and install-cancel, played against the machine's state, with Task Scheduler and Windows
+Installer (msiengine.py) behaving as documented.
 
-install-start does what install-start.ps1 does on Windows: a work folder, the passwords sealed in
-it (AES-GCM under a machine key stands in for DPAPI), a "scheduled task" whose runner deletes the
-sealed file, joins the secret properties to the arguments with msiexec quoting, and "runs
-msiexec": the command line is split as msiexec splits it (what the simulated msiexec received is
-recorded, so tests can check that every value arrived as the user typed it), and the real log is
-replayed, time-compressed, in UTF-16LE, ending as the machine's install outcome says."""
+install-start does what install-start.ps1 does: the log's folder, an earlier log renamed, a work
+folder, the secret properties sealed in it (AES-GCM under a machine key stands in for DPAPI), the
+runner's text and its job file, and a task registered with the stored password. The simulated
+Task Scheduler then starts the task's command line as Windows would: `powershell -File x.ps1`
+is refused under a Group Policy AllSigned execution policy; `-EncodedCommand` text is not subject
+to it; what the text reads and runs is found in the machine's files (the runner's header names
+its emulation). Every process command line and every cmdlet call Module Logging would record is
+kept on the machine (`state.process_log`, `state.module_log`) for the leak tests."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -20,17 +24,20 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tui.engine import preflight as pf
+from tui.engine import scripts
 from tui.engine.checklist import MPR_OWN_ATTRIBUTES
-from tui.engine.sim.logreplay import LogReplayer
+from tui.engine.sim import modulelog
 from tui.engine.sim.machine import ScriptRun, WindowsMachine, script
+from tui.engine.sim.msiengine import Engine, InstallerError, install_product, parse_properties
 from tui.engine.sim.scenarios import mark_mim_installed
-from tui.engine.sim.tailer import tail
-from tui.model.importer import parse_arguments
+from tui.engine.sim.state import SimProcessInfo
+from tui.engine.sim.tailer import TASK_HAS_NOT_RUN, TASK_RUNNING, tail
 
-# Where the simulated state keeps what Windows keeps elsewhere (firewall, MIM's own rules).
 FIREWALL_KEY = "sim:firewall-inbound-rules"
 MPR_KEY = "sim:mim-management-policy-rules-disabled"
+TASK_READY = 3
+TASK_TERMINATED = 0x41306  # SCHED_S_TASK_TERMINATED: the task was stopped
+NOT_SIGNED = 1  # powershell.exe's exit code when the policy refuses the file
 
 # Install outcome per machine scenario; anything else installs successfully.
 SCENARIO_OUTCOMES = {"reboot-required": 3010, "install-fails": 1603}
@@ -38,9 +45,8 @@ SCENARIO_OUTCOMES = {"reboot-required": 3010, "install-fails": 1603}
 
 @dataclass
 class MsiexecRun:
-    """One msiexec start, as the simulated msiexec saw it."""
+    """One InstallProduct call, as the simulated Windows Installer saw it."""
 
-    command_line: str = field(repr=False)
     options: dict[str, str]
     properties: dict[str, str] = field(repr=False)
     exit_code: int | None = None
@@ -51,23 +57,39 @@ class Task:
     name: str
     user: str
     work_dir: str
-    state: str = "Ready"
+    command: str  # the action's path and arguments
+    state: int = TASK_READY
+    last_result: int = TASK_HAS_NOT_RUN
+    has_password: bool = True
 
 
 @dataclass
 class Installer:
     """Install state of one simulated machine (tests read it as `installer_of(machine)`)."""
 
-    outcome: int = 0
-    speed: float = 40.0  # replay speed: the reference log's 10 minutes in about 15 s
-    lines_per_second: float | None = None
-    scale: int = 1
-    busy_attempts: int = 0  # msiexec answers 1618 this many more times, then runs
+    engine: Engine = field(default_factory=Engine)
     tasks: dict[str, Task] = field(default_factory=dict)
     runs: list[MsiexecRun] = field(default_factory=list)
-    replayer: LogReplayer | None = None
+    kill_runner_after: float | None = None  # seconds: the task is stopped (runner-dies)
+    dpapi_fails: bool = False  # the sealed file cannot be unsealed (another machine's key)
     key: bytes = field(default_factory=lambda: AESGCM.generate_key(bit_length=128), repr=False)
+    _stops: dict[int, threading.Event] = field(default_factory=dict, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
+    _next_pid: int = 6000
+
+    # The knobs tests and scenarios set, kept where they were before the engine had its module.
+    def __getattr__(self, name: str):
+        if name in ("outcome", "speed", "lines_per_second", "scale", "busy_attempts",
+                    "replayer", "language", "encoding", "open_log_after"):
+            return getattr(self.engine, name)
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in ("outcome", "speed", "lines_per_second", "scale", "busy_attempts",
+                    "replayer", "language", "encoding", "open_log_after"):
+            setattr(self.engine, name, value)
+        else:
+            object.__setattr__(self, name, value)
 
     def wait(self, timeout: float = 60.0) -> None:
         for t in list(self._threads):
@@ -81,45 +103,153 @@ def installer_of(machine: WindowsMachine) -> Installer:
     with _LOCK:
         inst = getattr(machine, "installer", None)
         if inst is None:
-            inst = Installer(outcome=SCENARIO_OUTCOMES.get(machine.scenario, 0))
+            inst = Installer()
+            inst.outcome = SCENARIO_OUTCOMES.get(machine.scenario, 0)
             if machine.scenario == "install-running":
                 inst.busy_attempts = 1
+            if machine.scenario == "runner-dies":
+                inst.kill_runner_after = 2.0
+            if machine.scenario == "localized-log":
+                inst.language = "de"
+            if machine.scenario == "ansi-log":  # German Windows, the log converted to ANSI
+                inst.language, inst.encoding = "de", "cp1252"
             machine.installer = inst
         return inst
 
 
-def _quote(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
+class WindowsView:
+    """What the tail asks of Windows: processes, tasks, the code page."""
+
+    def __init__(self, machine: WindowsMachine) -> None:
+        self.machine = machine
+        self.code_page = machine.state.code_page
+
+    def process_alive(self, pid: int, started: str | None) -> bool:
+        return any(p.pid == pid and (not started or p.started == started)
+                   for p in self.machine.state.processes)
+
+    def task(self, name: str) -> tuple[int, int] | None:
+        task = installer_of(self.machine).tasks.get(name)
+        return None if task is None else (task.state, task.last_result)
+
+
+def _log_cmdlets(run: ScriptRun) -> None:
+    run.state.module_log += modulelog.records(run.script_text, run.params)
 
 
 @script("install-start")
 def install_start(run: ScriptRun) -> int:
-    p = run.params
+    p, state = run.params, run.state
     inst = installer_of(run.machine)
-    if not p.get("run_as_password") or not p.get("run_as_user"):
-        run.out.stderr("Register-ScheduledTask : The user name or password is incorrect.\r\n")
+    _log_cmdlets(run)
+    install_id = str(p.get("install_id", ""))
+    if not re.fullmatch(r"[0-9A-Za-z-]{1,64}", install_id):
+        run.out.stderr("install_id must be letters, digits and dashes.\r\n")
         return 1
-    work = f"C:\\Windows\\Temp\\mimsetup-{p['install_id']}"
-    work_path = run.state.path(work)
-    work_path.mkdir(parents=True, exist_ok=True)
-    nonce = os.urandom(12)
-    sealed = nonce + AESGCM(inst.key).encrypt(
-        nonce, json.dumps(p.get("secret_properties") or {}).encode(), None)
-    (work_path / "secrets.bin").write_bytes(sealed)
-    (work_path / "arguments.txt").write_text(p["arguments"], encoding="utf-8")
-    (work_path / "run.ps1").write_text("# the runner install-start.ps1 writes\n", encoding="utf-8")
-    status = work + "\\status.json"
-    run.state.path(status).unlink(missing_ok=True)
-    task = Task(p["task_name"], p["run_as_user"], work, "Running")
-    inst.tasks[task.name] = task
-    thread = threading.Thread(
-        target=_runner, args=(run.machine, inst, task, p["log_path"], status), daemon=True,
-        name=f"sim-task-{task.name}")
+    work = f"C:\\Windows\\Temp\\mimsetup-{install_id}"
+    name = f"mimsetup-install-{install_id}"
+    log = str(p.get("log_path", ""))
+    result: dict = {"started": False, "task_name": name, "work_dir": work,
+                    "status_path": work + "\\status.json", "log_path": log}
+    work_path = state.path(work)
+    try:
+        log_file = state.path(log)
+        if not log_file.parent.is_dir():
+            log_file.parent.mkdir(parents=True)
+            result["created_log_folder"] = log.rsplit("\\", 1)[0]
+        if log_file.exists():
+            stem, dot, ext = log.rpartition(".")
+            previous = f"{stem}.before-{install_id}.{ext}" if dot else f"{log}.before-{install_id}"
+            log_file.replace(state.path(previous))
+            result["previous_log"] = previous
+        work_path.mkdir(parents=True, exist_ok=True)
+        secret = "".join(f' {k}="{str(v).replace(chr(34), chr(34) * 2)}"'
+                         for k, v in (p.get("secret_properties") or {}).items())
+        nonce = os.urandom(12)
+        (work_path / "secrets.bin").write_bytes(
+            nonce + AESGCM(inst.key).encrypt(nonce, secret.encode(), None))
+        job = {"package": p.get("package", ""), "properties": p.get("properties", ""),
+               "log_path": log, "task_name": name}
+        (work_path / "install.json").write_text(json.dumps(job), encoding="utf-8")
+        (work_path / "run.ps1").write_text(str(p.get("runner", "")), encoding="utf-8")
+        state.path(work + "\\status.json").unlink(missing_ok=True)
+        boot = (f"$w = '{work}'\r\n"
+                "& ([scriptblock]::Create([IO.File]::ReadAllText($w + '\\run.ps1'))) $w")
+        command = ("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile "
+                   "-NonInteractive -ExecutionPolicy Bypass -EncodedCommand "
+                   + scripts.encode_command(boot))
+        if not p.get("run_as_password") or not p.get("run_as_user"):
+            raise RuntimeError("(0x8007052E) The user name or password is incorrect.")
+        task = Task(name, str(p["run_as_user"]), work, command)
+        inst.tasks[name] = task
+        run_task(run.machine, inst, task)
+        for _ in range(80):
+            if state.path(result["status_path"]).exists():
+                break
+            if task.state != TASK_RUNNING and task.last_result != TASK_HAS_NOT_RUN:
+                raise RuntimeError("The scheduled task that runs the install ended at once "
+                                   f"(task result 0x{task.last_result:08X}).")
+            run.out.sleep(0.05)
+        result["started"] = True
+    except (OSError, RuntimeError) as exc:
+        result["error"] = str(exc)
+        inst.tasks.pop(name, None)
+        shutil.rmtree(work_path, ignore_errors=True)
+    run.out.stdout(json.dumps(result) + "\r\n")
+    return 0
+
+
+def run_task(machine: WindowsMachine, inst: Installer, task: Task) -> None:
+    """Task Scheduler starts the action's command line as the task's user."""
+    state = machine.state
+    state.process_log.append(task.command)
+    task.state = TASK_RUNNING
+    words = task.command.split()
+    lowered = [w.lower() for w in words]
+    if "-file" in lowered and state.execution_policy_gpo == "AllSigned":
+        # Group Policy outranks -ExecutionPolicy Bypass: the unsigned file is not run.
+        task.state, task.last_result = TASK_READY, NOT_SIGNED
+        return
+    runner_text = ""
+    if "-encodedcommand" in lowered:
+        text = scripts.decode_command(words[lowered.index("-encodedcommand") + 1])
+        m = re.search(r"\$w = '([^']+)'", text)
+        if m and "run.ps1" in text:
+            try:
+                runner_text = state.path(m[1] + "\\run.ps1").read_text(encoding="utf-8")
+            except OSError:
+                runner_text = ""
+    elif "-file" in lowered:
+        try:
+            runner_text = state.path(words[lowered.index("-file") + 1].strip('"')).read_text(
+                encoding="utf-8")
+        except OSError:
+            runner_text = ""
+    if scripts.script_name(runner_text) != "install-runner":
+        task.state, task.last_result = TASK_READY, 1
+        return
+    pid = inst._next_pid = inst._next_pid + 4
+    started = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
+    proc = SimProcessInfo(pid, "powershell.exe", task.command, started)
+    state.processes.append(proc)
+    stop = inst._stops[pid] = threading.Event()
+    state.module_log.extend(modulelog.records(runner_text, {}))
+    thread = threading.Thread(target=_runner, args=(machine, inst, task, proc, stop),
+                              daemon=True, name=f"sim-task-{task.name}")
     inst._threads.append(thread)
     thread.start()
-    run.out.stdout(json.dumps({"started": True, "task_name": task.name, "work_dir": work,
-                               "status_path": status, "log_path": p["log_path"]}) + "\r\n")
-    return 0
+    if inst.kill_runner_after is not None:
+        timer = threading.Timer(inst.kill_runner_after, _kill, (machine, inst, task, proc))
+        timer.daemon = True
+        timer.start()
+
+
+def _kill(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo) -> None:
+    """The process ends without running another line (Stop-ScheduledTask, time limit)."""
+    inst._stops[proc.pid].set()
+    if proc in machine.state.processes:
+        machine.state.processes.remove(proc)
+    task.state, task.last_result = TASK_READY, TASK_TERMINATED
 
 
 def _write_status(path: Path, data: dict) -> None:
@@ -128,75 +258,43 @@ def _write_status(path: Path, data: dict) -> None:
     tmp.replace(path)
 
 
-def _runner(machine: WindowsMachine, inst: Installer, task: Task, log: str, status: str) -> None:
+def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo,
+            stop: threading.Event) -> None:
+    """install-runner.ps1: status, unseal, InstallProduct through COM, status, remove the task."""
     state = machine.state
     work = state.path(task.work_dir)
-    status_path = state.path(status)
-    code = -1
+    status_path = work / "status.json"
+    me = {"pid": proc.pid, "process_started": proc.started}
+    code, problem = -1, None
     try:
+        _write_status(status_path, {"state": "running", **me})
+        job = json.loads((work / "install.json").read_text(encoding="utf-8"))
         sealed = (work / "secrets.bin").read_bytes()
         (work / "secrets.bin").unlink()
-        secrets = json.loads(AESGCM(inst.key).decrypt(sealed[:12], sealed[12:], None))
-        line = (work / "arguments.txt").read_text(encoding="utf-8")
-        for name, value in secrets.items():
-            line += f" {name}={_quote(value)}"
-        options, props = parse_arguments(line)
-        msirun = MsiexecRun(line, options, props)
+        if inst.dpapi_fails:
+            raise ValueError('Exception calling "Unprotect" with "3" argument(s): "Key not valid '
+                             'for use in specified state."')
+        secret = AESGCM(inst.key).decrypt(sealed[:12], sealed[12:], None).decode()
+        props = parse_properties(job["properties"] + secret)
+        msirun = MsiexecRun({"package": job["package"], "log": job["log_path"]}, props)
         inst.runs.append(msirun)
-        _write_status(status_path, {"state": "running", "pid": 5000 + len(inst.runs)})
-        code = _msiexec(state, inst, options, props, log)
+        try:
+            code = install_product(state, inst.engine, job["package"], props, job["log_path"],
+                                   task.user, stop)
+        except InstallerError as exc:
+            code = exc.code
         msirun.exit_code = code
-    finally:
-        task.state = "Ready"
-        _write_status(status_path, {"state": "done", "exit_code": code, "error": None})
-
-
-def _short_log(path: Path, code: int, message: str) -> None:
-    stamp = time.strftime("%d/%m/%Y  %H:%M:%S")
-    clock = time.strftime("%H:%M:%S")
-    lines = [
-        f"=== Verbose logging started: {stamp}  Build type: SHIP UNICODE 5.00.10011.00  "
-        "Calling process: C:\\Windows\\system32\\msiexec.exe ===",
-        f"MSI (c) (A4:B8) [{clock}:101]: {message}",
-        f"MSI (c) (A4:B8) [{clock}:102]: MainEngineThread is returning {code}",
-        f"=== Verbose logging stopped: {stamp} ===",
-    ]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\xff\xfe" + ("\r\n".join(lines) + "\r\n").encode("utf-16-le"))
-
-
-def _msiexec(state, inst: Installer, options: dict, props: dict, log: str) -> int:
-    log_path = state.path(log)
-    if inst.busy_attempts > 0:
-        inst.busy_attempts -= 1
-        if inst.busy_attempts == 0:
-            state.msi_mutex_held = False
-        _short_log(log_path, 1618, "Another installation is already in progress. Complete "
-                   "that installation before proceeding with this install.")
-        return 1618
-    package = state.read_msi(options.get("package", ""))
-    if package is None:
-        _short_log(log_path, 1619, "This installation package could not be opened.")
-        return 1619
-    if package.get("ProductCode") != pf.PRODUCT_CODE:
-        _short_log(log_path, 1620, "This installation package could not be opened. Contact the "
-                   "application vendor to verify that this is a valid Windows Installer package.")
-        return 1620
-    if pf.PRODUCT_CODE in state.products:
-        _short_log(log_path, 1638, "Another version of this product is already installed.")
-        return 1638
-    if log_path.exists():
-        log_path.unlink()  # /l*v! starts a new log
-    replayer = LogReplayer(log_path, inst.outcome, inst.speed,
-                           lines_per_second=inst.lines_per_second, scale=inst.scale)
-    inst.replayer = replayer
-    replayer.run()
-    if not replayer.completed:
-        return 1602  # cancelled: Windows Installer rolls back
-    code = replayer.exit_code if replayer.exit_code is not None else 1603
-    if code in (0, 3010):
-        _installed(state, props)
-    return code
+        if code in (0, 3010):
+            _installed(state, props)
+    except (OSError, ValueError, KeyError) as exc:
+        problem = str(exc)
+    if stop.is_set():
+        return  # killed: nothing more runs, no status is written
+    _write_status(status_path, {"state": "done", "exit_code": code, "error": problem, **me})
+    inst.tasks.pop(task.name, None)  # the runner removes its own task
+    if proc in state.processes:
+        state.processes.remove(proc)
+    task.state, task.last_result = TASK_READY, 0
 
 
 def _installed(state, props: dict) -> None:
@@ -219,29 +317,60 @@ def _installed(state, props: dict) -> None:
 
 @script("install-tail")
 def install_tail(run: ScriptRun) -> int:
-    return tail(run.params, run.state.path, run.out)
+    _log_cmdlets(run)
+    return tail(run.params, run.state.path, run.out, WindowsView(run.machine))
+
+
+def _runner_alive(machine: WindowsMachine, status_path: Path) -> tuple[bool, dict | None]:
+    try:
+        status = json.loads(status_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False, None
+    alive = status.get("state") == "running" and WindowsView(machine).process_alive(
+        int(status.get("pid") or 0), status.get("process_started"))
+    return alive, status
 
 
 @script("install-cleanup")
 def install_cleanup(run: ScriptRun) -> int:
+    _log_cmdlets(run)
     inst = installer_of(run.machine)
-    removed = {"task": inst.tasks.pop(run.params.get("task_name", ""), None) is not None,
-               "work_dir": False}
-    work = run.params.get("work_dir")
+    install_id = str(run.params.get("install_id") or "")
+    work = (f"C:\\Windows\\Temp\\mimsetup-{install_id}"
+            if re.fullmatch(r"[0-9A-Za-z-]{1,64}", install_id) else run.params.get("work_dir"))
+    removed = {"task": False, "work_dir": False, "running": False}
+    if work:
+        removed["running"], _ = _runner_alive(run.machine, run.state.path(work) / "status.json")
+    if removed["running"]:
+        run.out.stdout(json.dumps(removed) + "\r\n")
+        return 0
+    removed["task"] = inst.tasks.pop(run.params.get("task_name", ""), None) is not None
     if work:
         path = run.state.path(work)
         shutil.rmtree(path, ignore_errors=True)
         removed["work_dir"] = not path.exists()
+    else:
+        removed["work_dir"] = True
     run.out.stdout(json.dumps(removed) + "\r\n")
     return 0
 
 
 @script("install-cancel")
 def install_cancel(run: ScriptRun) -> int:
+    _log_cmdlets(run)
     inst = installer_of(run.machine)
-    stopped = False
-    if inst.replayer is not None and not inst.replayer.done:
-        inst.replayer.stop()
-        stopped = True
-    run.out.stdout(json.dumps({"stopped": stopped}) + "\r\n")
+    path = run.state.path(str(run.params.get("status_path", "")))
+    alive, status = _runner_alive(run.machine, path)
+    if alive and status is not None:
+        pid = int(status["pid"])
+        proc = next(p for p in run.state.processes if p.pid == pid)
+        task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
+        inst._stops[pid].set()
+        if task is not None:
+            _kill(run.machine, inst, task, proc)
+        elif proc in run.state.processes:
+            run.state.processes.remove(proc)
+        _write_status(path, {"state": "done", "exit_code": 1602,
+                             "error": "The install was cancelled from mimsetup.", "pid": pid})
+    run.out.stdout(json.dumps({"stopped": alive}) + "\r\n")
     return 0

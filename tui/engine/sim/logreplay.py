@@ -337,6 +337,8 @@ class LogReplayer:
         encoding: str = "utf-16-le",
         bom: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        source: Sequence[str] | None = None,
+        language: str = "en",
     ) -> None:
         if speed <= 0 or (lines_per_second is not None and lines_per_second <= 0):
             raise ValueError("speed and lines_per_second must be positive")
@@ -346,7 +348,13 @@ class LogReplayer:
         self.lines_per_second = lines_per_second
         self.encoding = encoding
         self.bom = bom
-        self.script = build_script(outcome, scale=scale, rebase=rebase, fail_action=fail_action)
+        from tui.engine.sim.verbose import localise
+
+        self.script = [
+            ReplayLine(line.at, localise(line.text, language))
+            for line in build_script(outcome, scale=scale, rebase=rebase,
+                                     fail_action=fail_action, source=source)
+        ]
         self._clock = clock
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

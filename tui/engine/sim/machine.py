@@ -163,6 +163,7 @@ class WindowsMachine:
         entry = Started(line, user)
         with self._lock:
             self.started.append(entry)
+            self.state.process_log.append(line)
         return ThreadProcess(self._program(line, user, entry), name=f"sim:{command}")
 
     def _program(self, line: str, user: str, entry: Started) -> ProcessFn:
@@ -209,16 +210,20 @@ class WindowsMachine:
             return _fail("Cannot process the command because the value specified with "
                          "-EncodedCommand is not properly encoded.", 1)
         if scripts.script_name(text) == "bootstrap":
-            return self._bootstrap(user, entry)
+            return self._bootstrap(user, entry, text)
         return self._inline(text, user, entry)
 
-    def _bootstrap(self, user: str, entry: Started) -> ProcessFn:
+    def _bootstrap(self, user: str, entry: Started, boot: str) -> ProcessFn:
         def fn(stdin: StdinReader, out: OutputSink) -> int:
+            from tui.engine.sim import modulelog
+
             raw = stdin.read_all()
+            self.state.module_log += modulelog.records(boot, {}, raw.decode("utf-8", "replace"))
             try:
                 name, text, params = scripts.parse_stdin_payload(raw)
             except ValueError as exc:
-                out.stderr(f"ConvertFrom-Json : Invalid JSON primitive: {exc}\r\n")
+                out.stderr(f"Exception calling \"DeserializeObject\" with \"1\" argument(s): "
+                           f"\"Invalid JSON primitive: {exc}\"\r\n")
                 return 1
             entry.script, entry.params = name, params
             handler = self.handlers.get(name or "")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tui.engine import preflight as pf
 from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
+from tui.engine.sim.verbose import REFERENCE_HIDDEN
 
 DEFAULT_MSI = "C:\\Install\\Service and Portal\\Service and Portal.msi"
 DEFAULT_ADMIN = "CONTOSO\\Administrator"
@@ -27,6 +28,7 @@ MIM_MSI = {
     "UpgradeCode": "{E5D4A3A4-8C47-4C4C-8E3C-6C1A2D55F0A1}",  # stand-in: not in the reference
     "ProductVersion": MIM_VERSION,
     "Manufacturer": "Microsoft Corporation",
+    "MsiHiddenProperties": REFERENCE_HIDDEN,
 }
 SYNC_MSI = {
     "ProductName": "Microsoft Identity Manager Synchronization Service",
@@ -116,6 +118,36 @@ def _wrong_msi(state: MachineState) -> None:
             file.write_text(json.dumps({"msi-property-table": SYNC_MSI}), encoding="utf-8")
 
 
+def _mim_packages(state: MachineState):
+    for file in state.root.rglob("*.msi"):
+        doc = json.loads(file.read_text(encoding="utf-8", errors="replace") or "{}")
+        table = doc.get("msi-property-table") or {}
+        if table.get("ProductCode") == pf.PRODUCT_CODE:
+            yield file, doc, table
+
+
+def _hides_nothing(state: MachineState) -> None:
+    """A package whose MsiHiddenProperties is empty: /l*v writes every value in clear."""
+    for file, doc, table in _mim_packages(state):
+        table["MsiHiddenProperties"] = ""
+        file.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def _allsigned(state: MachineState) -> None:
+    state.execution_policy_gpo = "AllSigned"  # MachinePolicy, set by Group Policy
+
+
+def _stale_log(state: MachineState) -> None:
+    """A failed earlier attempt's log (another day, another domain) where this one will write."""
+    from datetime import datetime
+
+    from tui.engine.sim.logreplay import build_script
+
+    old = [line.text for line in build_script(1603, rebase=datetime(2026, 1, 5, 7, 1, 2))]
+    text = "\r\n".join(old) + "\r\n"
+    state.write_file(state.install_log_path, b"\xff\xfe" + text.encode("utf-16-le"))
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -135,6 +167,18 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario("reboot-required", "The install succeeds and asks for a restart (3010)",
                  _healthy),
         Scenario("install-fails", "The install fails in DeployAndPopulateDatabase (1603)",
+                 _healthy),
+        # The runner and its log (install_script.installer_of reads the names).
+        Scenario("runner-dies", "The install's scheduled task is stopped mid-install", _healthy),
+        Scenario("execution-policy-allsigned",
+                 "Group Policy sets the execution policy to AllSigned", _allsigned),
+        Scenario("stale-log", "A failed earlier attempt's log is where the install logs",
+                 _stale_log),
+        Scenario("verbose-log", "The package hides no property: /l*v logs passwords in clear",
+                 _hides_nothing),
+        Scenario("localized-log", "German Windows: the log's engine lines are in German",
+                 _healthy),
+        Scenario("ansi-log", "A German log in the ANSI code page (1252), without a BOM",
                  _healthy),
     )
 }
@@ -209,6 +253,7 @@ def healthy_state(root: Path, answers: object | None = None) -> MachineState:
     if a is not None:
         if getattr(a, "install", None):
             msi_path = a.install.msi_path
+            s.install_log_path = a.install.log_path or s.install_log_path
         if getattr(a, "database", None):
             sql_server, db_existing, db_name = (
                 a.database.server,

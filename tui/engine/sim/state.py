@@ -71,6 +71,7 @@ class SimProcessInfo:
     pid: int
     name: str
     command_line: str
+    started: str = ""  # start time (UTC, ISO 8601): a PID is reused, a start time is not
 
 
 @dataclass
@@ -100,6 +101,13 @@ class MachineState:
     sites: dict[str, int] = field(default_factory=dict)  # URL (normalised) -> HTTP status
     sharepoint_farm_admins: set[str] = field(default_factory=set)
     sharepoint_solutions: list[str] = field(default_factory=list)
+    code_page: str = "cp1252"  # the system's ANSI code page (.NET Encoding.Default)
+    execution_policy_gpo: str | None = None  # MachinePolicy execution policy, e.g. "AllSigned"
+    install_log_path: str = "C:\\Windows\\Temp\\mimsetup-service-portal.log"  # the answers'
+    # What auditing would record: every process command line (event 4688, Sysmon 1), every
+    # cmdlet call with its parameter values (Module Logging, event 4103).
+    process_log: list[str] = field(default_factory=list)
+    module_log: list[tuple[str, str]] = field(default_factory=list)
 
     # --- names ----------------------------------------------------------------------------------
 
