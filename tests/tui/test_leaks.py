@@ -49,7 +49,9 @@ async def test_the_wizard_flow_leaks_no_password(tmp_path, monkeypatch, state_di
         screens.append(app.export_screenshot())
         screens.append(screen_text(app))
 
-    with sim_server(SENTINEL) as (machine, data):
+    # verbose-log: the simulated package hides no property, so /l*v writes the passwords in clear
+    # in PROPERTY CHANGE, Command Line and CustomActionData lines of the log on the target.
+    with sim_server(SENTINEL, scenario="verbose-log") as (machine, data):
         for section, name in SECRETS:
             data[section][name] = {"env": ENV}
         answers = tmp_path / "mim.toml"
@@ -96,6 +98,14 @@ async def test_the_wizard_flow_leaks_no_password(tmp_path, monkeypatch, state_di
         run = installer_of(machine).runs[-1]
         assert run.properties["SERVICE_ACCOUNT_PASSWORD"] == SENTINEL  # it did go to msiexec
         assert run.exit_code == 0
+        target = machine.state
+        assert SENTINEL.encode("utf-16-le") in target.path(target.install_log_path).read_bytes()
+        # what auditing on the target would have recorded: command lines, the module log
+        assert target.process_log and target.module_log
+        for line in target.process_log:
+            assert_clean("a process command line on the target", line.encode())
+        for cmdlet, text in target.module_log:
+            assert_clean(f"the module log on the target ({cmdlet})", text.encode())
     written = files_under(state_dir, tmp_path)
     names = {p.name for p in written}
     assert {"mim.toml", "report.md", "report.json"} <= names

@@ -1,14 +1,9 @@
 """Reading Windows Installer logs: bytes to lines, lines to meaning, a failed log to its cause.
 
-msiexec writes its log in UTF-16LE with a BOM and CRLF (`/l*v`), but a log that went through
-another tool may arrive as UTF-8 with a BOM, or as ANSI (the system code page, no BOM), so the
-encoding is detected, never assumed: a byte-order mark says which; without one, NULs in every other
-byte mean UTF-16; anything else is ANSI (Windows does not write BOM-less UTF-8 logs), decoded with
-`ANSI` (code page 1252, Western European) unless the caller knows the target's code page.
-
-On non-English Windows the engine's own words are localised ("Aktion gestartet um 10:53:49:
-InstallFiles.", "Rückgabewert 3") while time stamps, action names, numbers and the `MSI (s)`
-prefixes are not: the classification matches those.
+Windows Installer writes UTF-16LE with a BOM and CRLF; a log that went through another tool may be
+UTF-8 with a BOM or ANSI (no BOM, not UTF-16: code page 1252 unless the target's is known). On
+non-English Windows the engine's words are localised ("Aktion gestartet um", "Rückgabewert 3");
+time stamps, action names, numbers and `MSI (s)` prefixes are not, and classification uses those.
 The tailer reads the file by byte offset over WinRM, in chunks that split characters and CRLFs
 anywhere; `LogDecoder` turns those chunks into exactly the lines a whole-file read gives, and says
 where the last complete line ends so a restarted tailer resumes there.
@@ -16,13 +11,10 @@ where the last complete line ends so a restarted tailer resumes there.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from importlib import resources
 
 UTF16LE = "utf-16-le"
 UTF16BE = "utf-16-be"
@@ -398,76 +390,5 @@ def _last_clock(log: Sequence[LogLine]) -> str | None:
     return next((ln.clock for ln in reversed(log) if ln.seconds is not None), None)
 
 
-# ---------------------------------------------------------------- filter
-
-
-FILTER_KEYS = ("include", "exclude", "context_triggers", "script_start", "script_end",
-               "include_in_script")
-
-
-@dataclass(frozen=True)
-class LogFilter:
-    """Which lines are worth sending over the wire and showing: the rule in log-filter.json.
-
-    `include_in_script` lines matter only while the deferred script runs (between a
-    `script_start` and a `script_end` line): that is where `Action HH:MM:SS: X.` is real work;
-    before it, the same lines only name immediate actions and the script being generated."""
-
-    include: tuple[re.Pattern[str], ...]
-    exclude: tuple[re.Pattern[str], ...]
-    context_triggers: tuple[re.Pattern[str], ...]
-    script_start: tuple[re.Pattern[str], ...] = ()
-    script_end: tuple[re.Pattern[str], ...] = ()
-    include_in_script: tuple[re.Pattern[str], ...] = ()
-
-    def excluded(self, line: str) -> bool:
-        """A line that may hold a value in clear: never sent, shown or stored."""
-        return any(p.search(line) for p in self.exclude)
-
-    def matters(self, line: str, in_script: bool = True) -> bool:
-        if self.excluded(line):
-            return False
-        if any(p.search(line) for p in self.include):
-            return True
-        return in_script and any(p.search(line) for p in self.include_in_script)
-
-    def triggers_context(self, line: str) -> bool:
-        """Does this line show a failure, so the lines before it are worth sending too?"""
-        return any(p.search(line) for p in self.context_triggers)
-
-    def select(self, lines: Iterable[str]) -> list[str]:
-        """The lines a tail sends from a whole log, in order (what the tail script does,
-        without the context kept before a failure)."""
-        kept: list[str] = []
-        in_script = False
-        for line in lines:
-            if any(p.search(line) for p in self.script_start):
-                in_script = True
-            elif any(p.search(line) for p in self.script_end):
-                in_script = False
-            if self.matters(line, in_script):
-                kept.append(line)
-        return kept
-
-
-def _filter_resource():
-    return resources.files("tui.engine.scripts").joinpath("log-filter.json")
-
-
-@cache
-def filter_rules() -> dict[str, tuple[str, ...]]:
-    """The raw patterns by kind (FILTER_KEYS), as the tail script receives them."""
-    doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
-    return {key: tuple(doc.get(key, ())) for key in FILTER_KEYS}
-
-
-@cache
-def log_filter() -> LogFilter:
-    rules = filter_rules()
-    return LogFilter(*(tuple(re.compile(p) for p in rules[k]) for k in FILTER_KEYS))
-
-
-def matters(line: str | LogLine) -> bool:
-    """Is this line worth tailing and showing (actions, errors, the product result)? Lines of
-    the deferred script count as inside it; `LogFilter.select` follows the script window."""
-    return log_filter().matters(line.text if isinstance(line, LogLine) else line)
+# The filter (which lines are sent, shown and kept) lives in logfilter.py; its names are here too.
+from tui.engine.logfilter import FILTER_KEYS, LogFilter, filter_rules, log_filter, matters  # noqa: E402, F401, I001

@@ -28,8 +28,8 @@ if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
     }
 }
 if ($stopped) {
-    $done = @{ state = 'done'; exit_code = 1602; error = 'The install was cancelled from mimsetup.';
-        pid = $status.pid; finished = (Get-Date).ToUniversalTime().ToString('o') }
+    $done = @{ state = 'done'; exit_code = 1602; pid = $status.pid;
+        finished = (Get-Date).ToUniversalTime().ToString('o') }
     $tmp = $statusPath + '.tmp'
     [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $done -Compress))
     [void][IO.File]::Replace($tmp, $statusPath, $null)

@@ -370,7 +370,6 @@ def install_cancel(run: ScriptRun) -> int:
             _kill(run.machine, inst, task, proc)
         elif proc in run.state.processes:
             run.state.processes.remove(proc)
-        _write_status(path, {"state": "done", "exit_code": 1602,
-                             "error": "The install was cancelled from mimsetup.", "pid": pid})
+        _write_status(path, {"state": "done", "exit_code": 1602, "pid": pid})
     run.out.stdout(json.dumps({"stopped": alive}) + "\r\n")
     return 0
