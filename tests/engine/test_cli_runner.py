@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine._preflight_support import CONTOSO
+from tests.support.paths import CONTOSO, ROOT
 from tui.model.tomlio import dump_data
 
-ROOT = Path(__file__).resolve().parents[2]
 SENTINEL = "S3ntinel-Verb0se!"
 
 

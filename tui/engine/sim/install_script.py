@@ -253,9 +253,14 @@ def _kill(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcess
 
 
 def _write_status(path: Path, data: dict) -> None:
+    """Atomic; a folder removed meanwhile (a cleanup, the machine closed) gives up, as the
+    runner's retried write does."""
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo,
