@@ -290,3 +290,17 @@ def test_cancel_ends_the_follow_with_1602_and_a_clean_target():
 def _cancel(r, state) -> None:
     with r.shell() as shell:
         cancel(shell, state)
+
+
+def test_the_preflight_never_copies_another_installs_command_line():
+    from tests.support.sim import checks_of, run_direct
+    from tui.engine.preflight import preflight_params
+    from tui.engine.sim.state import SimProcessInfo
+
+    with WindowsMachine("install-running", answers=contoso()) as m:
+        m.state.processes.append(SimProcessInfo(
+            4343, "msiexec.exe", 'msiexec.exe /i "C:\\x\\sql.msi" /qn SAPWD="Secr3t-Other"'))
+        out, _err, _code = run_direct(m, "preflight", preflight_params(contoso()))
+    check = checks_of(out)["install-running"]
+    assert check["status"] == "fail" and "4343" in check["message"]
+    assert "Secr3t-Other" not in out and "sql.msi" not in out

@@ -380,7 +380,11 @@ Test-Step 'install-running' {
     # The Windows Installer service itself runs as msiexec /V; more than one means an install.
     $procs = @(Get-CimInstance Win32_Process -Filter "Name = 'msiexec.exe'" | Where-Object { $_.CommandLine -notmatch '/V\s*$' })
     if ($busy) {
-        $detail = ($procs | ForEach-Object { "$($_.ProcessId): $($_.CommandLine)" }) -join '; '
+        # Process IDs only: another install's command line may hold its passwords.
+        $detail = ''
+        if ($procs.Count -gt 0) {
+            $detail = '(msiexec PID ' + (($procs | ForEach-Object { $_.ProcessId }) -join ', ') + ')'
+        }
         Add-Check 'install-running' 'fail' "Another installation is in progress on the target (the _MSIExecute mutex is held) $detail; msiexec would stop with 1618." 'Wait for it to finish (or restart the server if it hangs), then run the pre-flight again.'
     } elseif ($procs.Count -gt 0) {
         Add-Check 'install-running' 'warn' "msiexec is running ($($procs.Count) process(es)) although no installation holds the _MSIExecute mutex." 'Check nothing is being installed before starting.'

@@ -197,7 +197,8 @@ def run_checks(state: MachineState, params: dict, user: str) -> list[dict]:
         if p.name.lower() == "msiexec.exe" and not re.search(r"/V\s*$", p.command_line)
     ]
     if state.msi_mutex_held:
-        detail = "; ".join(f"{p.pid}: {p.command_line}" for p in procs)
+        # Process IDs only: another install's command line may hold its passwords.
+        detail = f"(msiexec PID {', '.join(str(p.pid) for p in procs)})" if procs else ""
         c.add(
             "install-running",
             "fail",
