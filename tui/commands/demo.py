@@ -15,7 +15,6 @@ from pathlib import Path
 
 from tui.commands.common import (
     EXIT_OK,
-    EXIT_USAGE,
     UsageProblem,
     load_answers,
     remote_shell,
@@ -59,14 +58,15 @@ def demo(args: argparse.Namespace) -> int:
                                "Give an answer file: mimsetup demo --headless FILE.")
         answers = load_answers(path)
         secrets = demo_secrets(answers, path.resolve().parent)
+        speed = demo_speed()
     except (UsageProblem, ValueError) as exc:
         return report_problem(exc, args.json)
     if not args.headless:
         if sys.stdin.isatty() and sys.stdout.isatty():
-            return demo_wizard(args, path, answers, secrets)
+            return demo_wizard(args, path, answers, secrets, speed)
         print("mimsetup: no terminal for the wizard; running the headless demo.",
               file=sys.stderr)
-    with demo_target(answers, args.scenario, https=not args.http) as d:
+    with demo_target(answers, args.scenario, https=not args.http, speed=speed) as d:
         if not args.json:
             print(f"Demo: a simulated Windows server answers WinRM at {d.target.endpoint.url} "
                   f"(scenario {d.scenario.name}: {d.scenario.title}); {path.name} is pointed at "
@@ -120,18 +120,28 @@ def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "heal
                         notice=notice, demo=demo, remote_shell=remote_shell)
 
 
-def demo_wizard(args: argparse.Namespace, path: Path, answers, secrets: dict[str, str]) -> int:
+def demo_wizard(args: argparse.Namespace, path: Path, answers, secrets: dict[str, str],
+                speed: float | None = None) -> int:
     """`mimsetup demo` without --headless: the whole flow in the wizard, against the simulated
-    server (MIMSETUP_DEMO_SPEED=N replays the install N times faster than real time)."""
+    server."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    speed: float | None = None
-    if os.environ.get(DEMO_SPEED_ENV):
-        try:
-            speed = float(os.environ[DEMO_SPEED_ENV])
-        except ValueError:
-            print(f"mimsetup: {DEMO_SPEED_ENV} must be a number, e.g. 40", file=sys.stderr)
-            return EXIT_USAGE
     with demo_app(path, answers, secrets, args.scenario, https=not args.http, speed=speed,
                   report=getattr(args, "report", None)) as app:
         code = app.run()
     return app.return_code if app.return_code is not None else (code or EXIT_OK)
+
+
+def demo_speed() -> float | None:
+    """MIMSETUP_DEMO_SPEED=N replays the install N times faster than real time (headless or in
+    the wizard); unset, the simulated server's own pace."""
+    value = os.environ.get(DEMO_SPEED_ENV)
+    if not value:
+        return None
+    try:
+        speed = float(value)
+    except ValueError:
+        speed = 0.0
+    if not speed > 0:
+        raise UsageProblem(f"{DEMO_SPEED_ENV} is {value!r}: it must be a positive number.",
+                           f"For example {DEMO_SPEED_ENV}=40, or unset it.")
+    return speed
