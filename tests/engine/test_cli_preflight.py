@@ -4,14 +4,12 @@ simulated target over loopback, through the command line."""
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 
 import pytest
 
-from tests.support.paths import CONTOSO, ROOT
+from tests.support.cli import run_cli
+from tests.support.paths import CONTOSO
 from tests.support.sim import EXPECTED_FAILURES, PW_ENV, target_toml, write_answers
 from tui.cli import main
 from tui.engine.preflight import CHECKS
@@ -129,12 +127,8 @@ def test_usage_problems(tmp_path, capsys):
     assert exc.value.code == 2
 
 
-def _mimsetup(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *argv], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=timeout,
-    )
+def _mimsetup(*argv: str, **env: str):
+    return run_cli(*argv, env=env)
 
 
 def test_yes_with_a_prompt_secret_fails_at_once_naming_it(tmp_path):
@@ -142,21 +136,26 @@ def test_yes_with_a_prompt_secret_fails_at_once_naming_it(tmp_path):
     path = write_answers(tmp_path, CONTOSO.read_text(encoding="utf-8")[
         CONTOSO.read_text(encoding="utf-8").index("[target]"):])
     for extra in (["--yes"], []):  # without --yes, no terminal: the same, stdin is never read
-        res = _mimsetup("preflight", str(path), *extra, timeout=30)
+        res = _mimsetup("preflight", str(path), *extra)
         assert res.returncode == 2, res.stderr
         assert "Install account password (target.password) is set to be asked" in res.stderr
         assert "Traceback" not in res.stderr and res.stdout == ""
 
 
 def test_demo_headless_runs_the_preflight_against_the_simulation():
-    res = _mimsetup("demo", "--headless")
+    fast = {"MIMSETUP_DEMO_SPEED": "1000"}  # the install's pace is not what this test is about
+    res = _mimsetup("demo", "--headless", **fast)
     assert res.returncode == 0, res.stderr
     assert "simulated Windows server" in res.stdout and "34 pass" in res.stdout
-    res = _mimsetup("demo", "--headless", "--scenario", "wrong-msi", "--http", "--json")
+    res = _mimsetup("demo", "--headless", "--scenario", "wrong-msi", "--http", "--json", **fast)
     assert res.returncode == 1
     doc = json.loads(res.stdout)
     assert [c["id"] for c in doc["checks"] if c["status"] == "fail"] == ["msi-product"]
-    res = _mimsetup("demo")
+    res = _mimsetup("demo", **fast)
     assert res.returncode == 0 and "running the headless demo" in res.stderr
     res = _mimsetup("demo", "--headless", "--scenario", "nope")
     assert res.returncode == 2 and "the scenarios are: healthy" in res.stderr
+    for bad in ("fast", "0", "-3"):
+        res = _mimsetup("demo", "--headless", MIMSETUP_DEMO_SPEED=bad)
+        assert res.returncode == 2 and "MIMSETUP_DEMO_SPEED" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr and "internal error" not in res.stderr

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.support.answers import contoso
-from tests.support.cli import mimsetup, mimsetup_env
+from tests.support.cli import cli_env, mimsetup, mimsetup_env
 from tests.support.sim import answers_for
 from tui.engine.sim.install_script import installer_of
 from tui.engine.sim.machine import WindowsMachine
@@ -90,7 +90,7 @@ def test_a_fleet_stops_at_the_first_refused_logon(sim, tmp_path):
 def test_attach_stops_at_the_first_refused_logon(sim, tmp_path):
     target, machine = sim
     path = answers_for(target, tmp_path)
-    env = mimsetup_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password)
+    env = {**cli_env(), **mimsetup_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password)}
     proc = subprocess.Popen([sys.executable, "-m", "tui", "apply", str(path), "--yes", "--json"],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)

@@ -47,7 +47,9 @@ def installed(tmp_path_factory) -> Path:
 def clean_env(cwd: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTHON", "MIMSETUP_", "VIRTUAL_ENV"))}
-    return env | {"MIMSETUP_STATE_DIR": str(cwd / "state"), "NO_COLOR": "1"}
+    # The demo's install replayed fast: its pace is not what these tests are about.
+    return env | {"MIMSETUP_STATE_DIR": str(cwd / "state"), "NO_COLOR": "1",
+                  "MIMSETUP_DEMO_SPEED": "1000"}
 
 
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ def cli_env() -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("MIMSETUP_DEBUG", None)
     return env
+
+
+# What a command may take over for its run (apply's Ctrl+C detaches, for example).
+_SIGNALS = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
 
 
 @dataclass
@@ -38,6 +43,7 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
 
     saved_env, saved_cwd = dict(os.environ), Path.cwd()
     saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_signals = {s: signal.getsignal(s) for s in _SIGNALS}
     out, err = io.StringIO(), io.StringIO()
     os.environ.pop("MIMSETUP_DEBUG", None)
     os.environ.update(env or {})
@@ -50,6 +56,8 @@ def run_cli(*args: str, input: str | None = None, cwd: Path | None = None,
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
+        for s, handler in saved_signals.items():
+            signal.signal(s, handler)
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
@@ -77,17 +85,14 @@ def run_cli_process(
 
 
 def mimsetup_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a command run in `tmp_path`: its own state folder, every password the
-    answers keep in $MIM_PW set to the sentinel."""
+    """What a command run in `tmp_path` finds in its environment besides the test's: its own
+    state folder, and the sentinel in $MIM_PW (the answers of sim.answers_for read every
+    password from there)."""
     from tests.support.answers import SENTINEL
 
-    env = {**cli_env(), "MIMSETUP_STATE_DIR": str(tmp_path / "state"), "MIM_PW": SENTINEL,
-           **extra}
-    return env
+    return {"MIMSETUP_STATE_DIR": str(tmp_path / "state"), "MIM_PW": SENTINEL, **extra}
 
 
-def mimsetup(args: list[str], tmp_path: Path, timeout: float = 120, **env: str):
-    """`python -m tui ARGS` in a subprocess run in `tmp_path`, no standard input."""
-    return subprocess.run([sys.executable, "-m", "tui", *args], cwd=tmp_path,
-                          env=mimsetup_env(tmp_path, **env), capture_output=True, text=True,
-                          timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+def mimsetup(args: list[str], tmp_path: Path, timeout: float | None = None, **env: str) -> Ran:
+    """`mimsetup ARGS` in this process, in `tmp_path`, with mimsetup_env (and `env`)."""
+    return run_cli(*args, cwd=tmp_path, env=mimsetup_env(tmp_path, **env))
