@@ -92,6 +92,7 @@ def save(draft: Draft) -> Path:
 def load(file: str | Path | None) -> Draft | None:
     """The draft for `file`, or None when there is none or it cannot be read."""
     path = draft_path(file)
+    _adopt_legacy(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, ValueError):  # none, or not UTF-8
@@ -114,6 +115,22 @@ def load(file: str | Path | None) -> Draft | None:
         started=[p for p in payload.get("started") or [] if isinstance(p, str)],
         saved_at=float(payload.get("saved_at") or 0.0),
     )
+
+
+def _adopt_legacy(path: Path) -> None:
+    """A draft an earlier version left in its folder (tui.folders.legacy_state_dirs) moves to
+    `path`, never over a draft already there: the user's unsaved answers are not lost."""
+    if path.exists():
+        return
+    from tui.folders import legacy_state_dirs
+
+    for folder in legacy_state_dirs():
+        old = folder / path.name
+        if old.is_file():
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                old.replace(path)
+            return
 
 
 def discard(file: str | Path | None) -> None:

@@ -19,3 +19,14 @@ def state_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_state_dir("mimsetup", appauthor=False))
+
+
+def legacy_state_dirs() -> list[Path]:
+    """Where earlier versions kept drafts, when it is not `state_dir()`: platformdirs' default
+    adds an author level on Windows (%LOCALAPPDATA%\\mimsetup\\mimsetup)."""
+    if os.environ.get(ENV_DIR):
+        return []
+    import platformdirs
+
+    old = Path(platformdirs.user_state_dir("mimsetup"))
+    return [old] if old != state_dir() else []

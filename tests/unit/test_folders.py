@@ -26,3 +26,19 @@ def test_drafts_and_install_records_share_the_state_folder(monkeypatch, tmp_path
     record = InstallState("id1", {}, "task", "C:\\w", "C:\\w\\s", "C:\\w\\l", 0.0)
     install_folder = record.path.parent.parent  # <state>/installs/<id>.json
     assert draft_folder == install_folder == tmp_path / "LocalAppData" / "mimsetup"
+
+
+def test_a_draft_left_in_the_old_windows_folder_is_found_and_moved(monkeypatch, tmp_path):
+    monkeypatch.delenv("MIMSETUP_STATE_DIR", raising=False)
+    monkeypatch.setattr(platformdirs, "user_state_dir",
+                        lambda *a, **kw: _as_on_windows(*a, **kw, tmp=tmp_path))
+    new = drafts.draft_path(None)
+    drafts.save(drafts.Draft({"schema_version": 1}, None, "review"))
+    old = tmp_path / "LocalAppData" / "mimsetup" / "mimsetup" / new.name  # before: author level
+    old.parent.mkdir(parents=True)
+    new.replace(old)
+    draft = drafts.load(None)
+    assert draft is not None and draft.page == "review"
+    assert new.is_file() and not old.exists()
+    drafts.discard(None)
+    assert drafts.load(None) is None  # discarded for good, not found again in the old folder
