@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from tui.engine.sim.machine import SINGLE_CHECK, ScriptRun, script
+from tui.engine.sim.machine import ScriptRun, script
 from tui.engine.sim.state import MachineState, normalise_url
 from tui.model.rules import split_account
 
@@ -889,15 +889,4 @@ def preflight(run: ScriptRun) -> int:
     checks = run_checks(run.state, run.params, run.user)
     doc = {"schema": 1, "computer": run.state.computer_name, "checks": checks}
     run.out.stdout(json.dumps(doc, separators=(",", ":")) + "\r\n")
-    return 0
-
-
-@script(SINGLE_CHECK)
-def single_check(run: ScriptRun) -> int:
-    """One check run inline (`# mimsetup-check: ID`): `run.name` is its id."""
-    found = [c for c in run_checks(run.state, run.params, run.user) if c["id"] == run.name]
-    if not found:
-        run.out.stderr(f"no check named {run.name}\r\n")
-        return 1
-    run.out.stdout(json.dumps(found[0]) + "\r\n")
     return 0
