@@ -109,16 +109,23 @@ def test_creator_failing_stops_the_hosts_that_reuse_its_database(fleet):
 
 # --- the rules, with a stand-in install ------------------------------------------------------
 
-def fake(outcomes: dict[str, str], delay: float = 0.05):
+def fake(outcomes: dict[str, str], meet: set[str] = frozenset()):
+    """A stand-in install; the hosts in `meet` wait for each other in pairs (a barrier, so the
+    test knows two ran at once, whatever the machine's load), and `peak` counts how many ran at
+    once."""
     running, peak, lock = [0], [0], threading.Lock()
+    pair = threading.Barrier(2, timeout=30)
 
     def run_host(name, emit, stop):
         with lock:
             running[0] += 1
             peak[0] = max(peak[0], running[0])
-        time.sleep(delay)
-        with lock:
-            running[0] -= 1
+        try:
+            if name in meet:
+                pair.wait()  # broken (an error, so a failed host) if no second host comes
+        finally:
+            with lock:
+                running[0] -= 1
         if outcomes.get(name) == "raise":
             raise RuntimeError("boom")
         return Finished(outcomes.get(name, "success"), 0, f"{name} done")
@@ -131,9 +138,10 @@ def test_parallel_is_bounded_and_independent_hosts_go_on():
     run_host, peak = fake({"db": "failed"})
     result = run_fleet(steps, run_host, lambda h, e: None, parallel=2)
     assert [r.outcome for r in result.results] == ["failed"] + ["skipped"] * 5 + ["success"]
-    run_host, peak = fake({})
+    # the six hosts after db, two at a time: each pair meets, and no third host runs with them
+    run_host, peak = fake({}, meet={s.host for s in steps[1:]})
     result = run_fleet(steps, run_host, lambda h, e: None, parallel=2)
-    assert result.ok and peak[0] == 2
+    assert result.ok and peak[0] == 2, result.summary()
 
 
 def test_a_host_that_raises_is_a_failed_result():

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from datetime import datetime
 
 import pytest
 
 from tests.support.reference import log_bytes, log_lines
+from tests.support.waiting import wait_until
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogDecoder, classify, decode_lines
 from tui.engine.progress import ProgressEstimator
 from tui.engine.sim.logreplay import LogReplayer, build_script, expected_lines
@@ -97,16 +99,28 @@ def test_rebase_moves_the_timeline_across_midnight():
 def test_time_is_compressed_by_speed(tmp_path):
     speed = 400.0  # the 647 s log in about 1.6 s
     path = tmp_path / "install.log"
-    replayer = LogReplayer(path, 0, speed=speed)
+    # The writer reads the clock once to begin and once per line; the clock holds it at the
+    # line `half` until the test has looked, so "midway" is an event, not a guess at a time.
+    half, calls, reached, go = 1000, [0], threading.Event(), threading.Event()
+
+    def clock() -> float:
+        calls[0] += 1
+        if calls[0] == half + 1:
+            reached.set()
+            go.wait(30)
+        return time.monotonic()
+
+    replayer = LogReplayer(path, 0, speed=speed, clock=clock)
     assert replayer.duration == pytest.approx(646.941 / speed)
     begun = time.monotonic()
     replayer.start()
-    time.sleep(replayer.duration * 0.5)
-    midway = replayer.lines_written
+    assert reached.wait(30)
+    assert replayer.lines_written == half - 1 < replayer.lines_total  # written over time
+    assert path.read_bytes() != log_bytes()
+    go.set()
     assert replayer.wait(30)
-    elapsed = time.monotonic() - begun
-    assert replayer.duration * 0.9 <= elapsed < replayer.duration + 2.0
-    assert 0 < midway < replayer.lines_total  # written over time, not in one go
+    # paced: never faster than the log's own times divided by the speed
+    assert time.monotonic() - begun >= replayer.duration * 0.99
     assert path.read_bytes() == log_bytes()
 
 
@@ -122,7 +136,7 @@ def test_lines_per_second_mode(tmp_path):
 
 def test_stop_ends_early_without_an_exit_code(tmp_path):
     replayer = LogReplayer(tmp_path / "install.log", 0, speed=10.0).start()
-    time.sleep(0.2)
+    wait_until(lambda: replayer.lines_written > 0, what="the first line")
     replayer.stop()
     assert replayer.done
     assert replayer.exit_code is None and not replayer.completed

@@ -5,5 +5,6 @@
 - cli: the command line, in process or in a real process;
 - sim: a script run directly on a simulated machine, the install rig over real WinRM;
 - reference: the reference install log; replay: recorded WinRS exchanges served over loopback;
+- waiting: wait for a condition, not a guessed time;
 - wizard: driving the app under Pilot; pty: the app in a real pseudo-terminal.
 """
