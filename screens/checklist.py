@@ -12,16 +12,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from screens.flow import FlowHeader, TableFlowScreen, mark
 from screens.prompts import Choice
-from tui.engine.checklist import Item
+from tui.engine.checklist import Item, what_fix_does
 from tui.engine.errors import EngineError
-
-WHAT_FIX_DOES = {
-    "intranet-zone": "adds the portal's site to the Local intranet zone of the install account "
-                     "(a ZoneMap entry in the registry, as Internet Options would).",
-    "mpr-own-attributes": "enables the management policy rule in the MIM Service, as the "
-                          "portal's Management Policy Rules page would.",
-    "fimservice": "starts the FIMService service.",
-}
 
 
 def summary(items: list[Item], ticked: set[str]) -> tuple[str, str]:
@@ -228,7 +220,7 @@ class ChecklistScreen(TableFlowScreen):
         item = self.current()
         if item is None or not item.fixable or item.status == "pass" or self.running:
             return
-        does = WHAT_FIX_DOES.get(item.id, "fixes it on the target.")
+        does = what_fix_does(item.id)
         choice = await self.app.push_screen_wait(Choice(
             "Fix on the target?",
             f"Fix \u201c{item.title}\u201d on {self.session.where}?\n\nmimsetup {does} Then it "

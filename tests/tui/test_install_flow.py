@@ -12,6 +12,7 @@ from textual.widgets import DataTable
 
 from tests.support.paths import CONTOSO
 from tests.support.wizard import demo_wizard, on_screen, save_report, screen_text, until
+from tui.engine.checklist import ITEMS
 from tui.engine.sim.demo import demo_target
 from tui.engine.sim.install_script import installer_of
 from tui.engine.state import unfinished
@@ -215,6 +216,9 @@ async def test_a_checklist_item_fixed_on_an_existing_install(answers):
             assert "f fixes it from here." in screen_text(app)
             await pilot.press("f")
             await until(pilot, lambda: on_screen(app, "Choice"), what="the fix question")
+            # what Fix does, in the engine's words for this item (tui/engine/checklist.py)
+            assert " ".join(ITEMS["intranet-zone"][1].split()[:6]) in " ".join(
+                screen_text(app).split())
             await pilot.press("y")
             await until(pilot, lambda: on_screen(app, "ChecklistScreen")
                         and not app.screen.running, what="the check after the fix")

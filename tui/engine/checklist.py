@@ -31,25 +31,34 @@ class Item:
         return self.__dict__.copy()
 
 
-# id -> (title, fixable remotely); the order is the walkthrough's.
-ITEMS: dict[str, tuple[str, bool]] = {
-    "portal": ("MIM Portal answers at /identitymanagement", False),
-    "intranet-zone": ("Portal site in the Local intranet zone", True),
-    "mpr-own-attributes": (f"MPR \"{MPR_OWN_ATTRIBUTES}\" enabled", True),
-    "firewall": (f"Inbound firewall rules for TCP {' and '.join(map(str, SERVICE_PORTS))}",
-                 False),
-    "domain-network": ("The network is a Domain network", False),
-    "fimservice": ("FIMService running", True),
-    "sspr-registration": (f"{component_title('registration_portal')} answers", False),
-    "sspr-reset": (f"{component_title('reset_portal')} answers", False),
-    "addins": ("Optional: MIM add-ins and extensions installed", False),
+# id -> (title, what Fix does on the target: "" when it cannot be fixed remotely); the order is
+# the walkthrough's. checklist.ps1 carries out the fixes; the wizard asks with these words.
+ITEMS: dict[str, tuple[str, str]] = {
+    "portal": ("MIM Portal answers at /identitymanagement", ""),
+    "intranet-zone": ("Portal site in the Local intranet zone",
+                      "adds the portal's site to the Local intranet zone of the install account "
+                      "(a ZoneMap entry in the registry, as Internet Options would)."),
+    "mpr-own-attributes": (f"MPR \"{MPR_OWN_ATTRIBUTES}\" enabled",
+                           "enables the management policy rule in the MIM Service, as the "
+                           "portal's Management Policy Rules page would."),
+    "firewall": (f"Inbound firewall rules for TCP {' and '.join(map(str, SERVICE_PORTS))}", ""),
+    "domain-network": ("The network is a Domain network", ""),
+    "fimservice": ("FIMService running", "starts the FIMService service."),
+    "sspr-registration": (f"{component_title('registration_portal')} answers", ""),
+    "sspr-reset": (f"{component_title('reset_portal')} answers", ""),
+    "addins": ("Optional: MIM add-ins and extensions installed", ""),
 }
 MANUAL = {"addins"}
 
 
 def fixable_items() -> list[str]:
     """The ids of the items mimsetup can fix on the target, in the walkthrough's order."""
-    return [i for i, (_, fixable) in ITEMS.items() if fixable]
+    return [i for i, (_, fix) in ITEMS.items() if fix]
+
+
+def what_fix_does(item_id: str) -> str:
+    """What Fix does for the item, as the end of a sentence ("starts the FIMService service.")."""
+    return ITEMS.get(item_id, ("", ""))[1] or "fixes it on the target."
 
 
 def _portal_host(a: AnswerFile) -> tuple[str, str, str]:
@@ -105,7 +114,8 @@ def parse(stdout: str, a: AnswerFile) -> list[Item]:
         ) from None
     out = []
     for r in raw:
-        title, fixable = ITEMS.get(r.get("id", ""), (r.get("id", "?"), False))
+        title, fix = ITEMS.get(r.get("id", ""), (r.get("id", "?"), ""))
+        fixable = bool(fix)
         out.append(Item(r.get("id", "?"), title, r.get("status", "unknown"), r.get("message", ""),
                         r.get("evidence", "") or "", r.get("remedy", "") or "",
                         fixable and r.get("status") != "pass", bool(r.get("fixed"))))
