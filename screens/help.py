@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
@@ -12,25 +12,40 @@ from textual.widgets import Static
 
 from tui.widgets.sections import LEGEND
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("Tab / Shift+Tab", "next / previous field"),
-    ("Enter", "next field (on the last field: next page)"),
-    ("Space", "toggle a checkbox; open a list"),
-    ("Ctrl+N", "next page (checks this page first)"),
-    ("Ctrl+B", "previous page"),
-    ("F2", "page list: arrows, then Enter to jump"),
-    ("Ctrl+S", "save the answer file"),
-    ("Ctrl+P", "commands: Save, Save as, Open, Validate, Show plan, Install, theme"),
-    ("F1", "this help"),
-    ("Ctrl+Q", "quit (asks when there are unsaved changes)"),
-    ("Escape", "close a dialog or this help"),
-)
+# Textual's own focus keys (Screen.BINDINGS), which the wizard keeps.
+FOCUS_KEYS = ("Tab / Shift+Tab", "next / previous field")
+
+
+def key_name(key: str) -> str:
+    """A key as the help writes it: ctrl+n -> Ctrl+N, f2 -> F2, escape -> Escape."""
+    parts = key.split(",")[0].split("+")
+    return "+".join(p.upper() if len(p) == 1 or (p[0] == "f" and p[1:].isdigit())
+                    else p.capitalize() for p in parts)
+
+
+def keys(app: App) -> list[tuple[str, str]]:
+    """The keys of the wizard, from where they are bound (their tooltips say what each does):
+    the fields' keys, the app's own, the command palette and its commands, this screen's."""
+    from tui.widgets.field import FieldCheckbox
+
+    rows = [FOCUS_KEYS]
+    for binding in [*FieldCheckbox.BINDINGS, *app.BINDINGS]:
+        if isinstance(binding, Binding) and binding.tooltip:
+            rows.append((key_name(binding.key), binding.tooltip))
+    commands = getattr(app, "COMMANDS", ())
+    if app.ENABLE_COMMAND_PALETTE:
+        rows.insert(-2, (key_name(app.COMMAND_PALETTE_BINDING),
+                         "commands: " + ", ".join(title for title, *_ in commands)))
+    rows += [(key_name(b.key), b.tooltip) for b in HelpScreen.BINDINGS
+             if isinstance(b, Binding) and b.tooltip]
+    return rows
 
 
 class HelpScreen(ModalScreen[None]):
     AUTO_FOCUS = "*"
     BINDINGS = [
-        Binding("escape,f1,q", "dismiss", "Close", show=True),
+        Binding("escape,f1,q", "dismiss", "Close", show=True,
+                tooltip="close a dialog or this help"),
     ]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -44,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        for key, what in KEYS:
+        for key, what in keys(self.app):
             table.add_row(key, what)
         with VerticalScroll() as scroll:
             scroll.border_title = "Help"

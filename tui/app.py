@@ -18,8 +18,9 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -62,14 +63,27 @@ class WizardApp(Wizard):
     # screen on each change (6 KB at 80x24, for the first key typed: " (unsaved)").
     sub_title: Reactive[str] = Reactive("", compute=False, repaint=False)
 
+    # The tooltips say what a key does in full: the help screen (F1) lists them.
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", priority=True),
-        Binding("ctrl+b", "back", "Back", priority=True),
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("f2", "sections", "Pages"),
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("ctrl+n", "next", "Next", priority=True,
+                tooltip="next page (checks this page first)"),
+        Binding("ctrl+b", "back", "Back", priority=True, tooltip="previous page"),
+        Binding("ctrl+s", "save", "Save", priority=True, tooltip="save the answer file"),
+        Binding("f2", "sections", "Pages", tooltip="page list: arrows, then Enter to jump"),
+        Binding("f1", "help", "Help", tooltip="this help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True,
+                tooltip="quit (asks when there are unsaved changes)"),
     ]
+    # The command palette's own entries (Ctrl+P): title, help, action. The help screen names them.
+    COMMANDS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("Save", "Save the answer file (Ctrl+S)", "save"),
+        ("Save as", "Save the answer file under another name", "save_as"),
+        ("Open", "Open another answer file", "open"),
+        ("Validate", "Check every page and list the problems", "validate"),
+        ("Show plan", "The msiexec command line, as `mimsetup plan`", "show_plan"),
+        ("Install", "Pre-flight, install and checklist on the target", "install"),
+        ("Theme: ansi-dark", "Colours for terminals with few colours", "use_theme('ansi-dark')"),
+    )
 
     def __init__(
         self,
@@ -364,16 +378,6 @@ class WizardApp(Wizard):
         self.theme = theme
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("Save", "Save the answer file (Ctrl+S)", self.action_save)
-        yield SystemCommand("Save as", "Save the answer file under another name",
-                            self.action_save_as)
-        yield SystemCommand("Open", "Open another answer file", self.action_open)
-        yield SystemCommand("Validate", "Check every page and list the problems",
-                            self.action_validate)
-        yield SystemCommand("Install", "Pre-flight, install and checklist on the target",
-                            self.action_install)
-        yield SystemCommand("Show plan", "The msiexec command line, as `mimsetup plan`",
-                            self.action_show_plan)
-        yield SystemCommand("Theme: ansi-dark", "Colours for terminals with few colours",
-                            lambda: self.action_use_theme("ansi-dark"))
+        for title, help_text, action in self.COMMANDS:
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
         yield from super().get_system_commands(screen)

@@ -7,7 +7,7 @@ import stat
 
 from tests.support.answers import contoso_data
 from tests.support.paths import CONTOSO
-from tests.support.wizard import message, type_text
+from tests.support.wizard import message, screen_text, type_text
 from tui import drafts
 from tui.app import WizardApp
 from tui.commands.wizard import build
@@ -204,6 +204,32 @@ async def test_help_and_next_back_availability():
         await pilot.press("escape")
         await app.show_page("review")
         assert app.check_action("next", ()) is None
+
+
+async def test_help_lists_each_key_from_its_binding():
+    """The help is made from the bindings: a key bound (or rebound) is listed with its tooltip,
+    and Ctrl+P names the palette's commands."""
+    from screens.help import key_name
+
+    app = WizardApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        text = " ".join(screen_text(app).split())
+        for binding in WizardApp.BINDINGS:
+            assert f"{key_name(binding.key)} {binding.tooltip}" in text
+        palette = text[text.index("Ctrl+P commands: "):]
+        for title, *_ in WizardApp.COMMANDS:
+            assert title in palette
+        assert "Enter next field" in text and "Escape close a dialog" in text
+
+
+async def test_each_palette_command_runs_its_action():
+    app = build(str(CONTOSO))
+    async with app.run_test(size=SIZE) as pilot:
+        commands = {c.title: c.callback for c in app.get_system_commands(app.screen)}
+        await commands["Validate"]()
+        await pilot.pause()
+        assert app.current == "review"
 
 
 async def test_validate_and_show_plan_commands():

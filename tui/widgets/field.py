@@ -39,9 +39,11 @@ class FieldCheckbox(Checkbox):
     """A checkbox that toggles with space; Enter moves on like in every other field. It shows
     [x] or [ ], readable without colour (NO_COLOR)."""
 
-    BINDINGS = [
-        Binding("space", "toggle_button", "Toggle", show=False),
-        Binding("enter", "app.next_field", "Next field", show=False),
+    BINDINGS = [  # the help screen lists them, with their tooltips
+        Binding("enter", "app.next_field", "Next field", show=False,
+                tooltip="next field (on the last field: next page)"),
+        Binding("space", "toggle_button", "Toggle", show=False,
+                tooltip="toggle a checkbox; open a list"),
     ]
 
     @property
