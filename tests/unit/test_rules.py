@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui.model import rules
-from tui.model.fieldvalue import coerce, value_problem
+from tui.model.fieldvalue import adapter, value_problem
 
 
 def refused(rule, value) -> str:
@@ -275,7 +275,7 @@ def test_url_host_port(value, expected):
 @pytest.mark.parametrize("value", [1, 80, 8080, 65535])
 def test_port_valid(value):
     assert value_problem("registration_portal", "port", value) is None
-    assert coerce("reset_portal", "port", value) == value
+    assert adapter("reset_portal", "port").validate_python(value) == value
 
 
 @pytest.mark.parametrize("value", [0, -1, 65536, 100000])
@@ -379,7 +379,8 @@ def test_thumbprint_invalid(value, length):
 
 
 def test_thumbprint_field_stores_the_cleaned_value():
-    assert coerce("certificate", "thumbprint", "\u200e" + HEX40.lower()) == HEX40.upper()
+    thumbprint = adapter("certificate", "thumbprint")
+    assert thumbprint.validate_python("\u200e" + HEX40.lower()) == HEX40.upper()
 
 
 # --- Windows paths, MSI file, MSI property names --------------------------------------------

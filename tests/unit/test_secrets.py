@@ -229,7 +229,7 @@ def test_references_are_saved_as_references(tmp_path, data):
 
 def test_validation_errors_printed_raw_never_show_a_literal(data):
     """Whatever prints a pydantic ValidationError (a log line, a debug trace) shows no password."""
-    from tui.model.fieldvalue import coerce
+    from tui.model.fieldvalue import adapter
 
     bad = dict(data)
     bad["registration_portal"] = {**data["registration_portal"], "port": SENTINEL}
@@ -243,7 +243,7 @@ def test_validation_errors_printed_raw_never_show_a_literal(data):
         ("registration_portal", "port", SENTINEL),
     ):
         with pytest.raises(ValidationError) as info:
-            coerce(section, name, value)
+            adapter(section, name).validate_python(value)
         assert SENTINEL not in str(info.value)
 
 

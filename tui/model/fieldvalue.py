@@ -12,7 +12,8 @@ from tui.model.answers import section_types
 
 
 @cache
-def _adapter(section: str, name: str) -> TypeAdapter:
+def adapter(section: str, name: str) -> TypeAdapter:
+    """The field's own rule, on its own: a TypeAdapter of its annotation and constraints."""
     fi = section_types()[section].model_fields[name]
     if isinstance(fi.annotation, type) and issubclass(fi.annotation, BaseModel):
         return TypeAdapter(fi.annotation)  # its own config hides the input
@@ -27,15 +28,10 @@ def value_problem(section: str, name: str, value: Any) -> str | None:
     """None when `value` is acceptable for `section.name`, else the message to show. Pass None
     for an empty optional field. The value itself never appears for secret fields."""
     try:
-        _adapter(section, name).validate_python(value)
+        adapter(section, name).validate_python(value)
     except ValidationError as exc:
         err = exc.errors(include_url=False, include_input=False)[0]
         msg = err["msg"].removeprefix("Value error, ")
         return msg[0].upper() + msg[1:] if msg else msg
     return None
 
-
-def coerce(section: str, name: str, value: Any) -> Any:
-    """The value as the model stores it (e.g. a thumbprint without spaces), or raise
-    ValidationError."""
-    return _adapter(section, name).validate_python(value)
