@@ -10,12 +10,12 @@ import time
 
 import pytest
 
+from tests.support.answers import read_fleet
 from tests.support.paths import ROOT
 from tests.support.sim import rig
 from tui.engine.events import Finished, LogLines
 from tui.engine.fleet import HostResult, Step, run_fleet, steps_for
 from tui.engine.install import install
-from tui.model.fleet import read_fleet
 
 TWO = """schema_version = 1
 kind = "fleet"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import copy
 import tomllib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from tests.support.paths import ANSWERS, CONTOSO
+from tui.model.fleet import Fleet, read_any
+from tui.model.validation import Loaded
 
 SENTINEL = "S3ntinel-Pw!"  # a password no output may show
 
@@ -42,3 +45,12 @@ def answer_file_paths() -> list:
         if kind == "answers":
             out.append(path)
     return out
+
+
+def read_fleet(path: Path | str) -> Fleet:
+    """A fleet file as `read_any` reads it, as a Fleet even when it cannot be read (the tests
+    read fleet files only)."""
+    found = read_any(path)
+    if isinstance(found, Loaded):
+        return Fleet(found.name, problems=found.problems, unreadable=found.unreadable)
+    return found

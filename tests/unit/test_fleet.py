@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.answers import read_fleet
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
-from tui.model.fleet import is_fleet_data, read_any, read_fleet, same_host
+from tui.model.fleet import is_fleet_data, read_any, same_host
 from tui.model.validation import Loaded
 
 FLEET = ANSWERS / "fleet-contoso.toml"

@@ -115,15 +115,6 @@ def read_any(path: Path | str) -> Loaded | Fleet:
     return validate_data(data, str(path), text)
 
 
-def read_fleet(path: Path | str) -> Fleet:
-    path = Path(path)
-    parsed = _parse(path)
-    if isinstance(parsed, Loaded):
-        return Fleet(parsed.name, problems=parsed.problems, unreadable=parsed.unreadable)
-    data, text = parsed
-    return validate_fleet_data(data, str(path), text, base_dir=path.parent)
-
-
 # --- validating ------------------------------------------------------------------------------
 
 class _Places:
