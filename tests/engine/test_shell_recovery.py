@@ -128,8 +128,14 @@ def test_a_deadline_cuts_the_servers_wait_and_says_how_long_it_took():
         with shell_for(t, operation_timeout=20, read_timeout=25) as sh:
             with pytest.raises(CommandTimeout) as info:
                 sh.run("sleep", ["30"], deadline=time.monotonic() + 1.5)
-        # Each Receive asked the server to wait no longer than the time left (whole seconds).
-        assert max(t.counters.operation_timeouts) <= 2
+            assert sh.run("echo", ["next"]).exit_code == 0
+        asked = t.counters.operation_timeouts
+        first_signal = next(i for i, (action, _) in enumerate(asked) if action == "Signal")
+        # Each Receive asked the server to wait no longer than the time left (whole seconds);
+        # the requests after it ask for the full operation timeout again.
+        assert [s for a, s in asked[:first_signal] if a == "Receive"]
+        assert all(s <= 2 for a, s in asked[:first_signal] if a == "Receive")
+        assert all(s == 20 for _, s in asked[first_signal:])
     assert "did not finish within 1.5 s and was stopped after" in info.value.message
 
 

@@ -64,7 +64,10 @@ class MeteredProtocol(Protocol):
             self.logons += 1
 
     def quick(self) -> None:
-        """Requests answered at once: short read timeout."""
+        """Requests answered at once: short read timeout. Their OperationTimeout header is the
+        endpoint's again (a Receive cut short by a deadline must not leave Command, whose start
+        may take the target a while, with a one-second limit)."""
+        self.operation_timeout_sec = self._default_operation
         self.transport.read_timeout_sec = (self.connect_timeout, self.quick_timeout)
 
     def long_poll(self, within: float | None = None) -> None:

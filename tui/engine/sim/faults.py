@@ -120,7 +120,8 @@ class Counters:
     commands: list[StartedCommand] = field(default_factory=list, repr=False)
     stdin: dict[str, bytes] = field(default_factory=dict, repr=False)  # by command id
     terminated: list[str] = field(default_factory=list)  # command ids signalled to stop
-    operation_timeouts: list[float] = field(default_factory=list)  # asked for by each Receive
+    # (action, OperationTimeout in seconds) of each WS-Man request, in order
+    operation_timeouts: list[tuple[str, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, name: str, amount: int = 1) -> None:

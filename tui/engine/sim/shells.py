@@ -92,6 +92,8 @@ class WinRS:
             return sum(len(s.commands) for s in self.shells.values())
 
     def handle(self, req: soap.Request, user: str) -> Answer:
+        with self.counters.lock:
+            self.counters.operation_timeouts.append((req.action, req.operation_timeout))
         self._expire_idle()
         if req.action == "Create":
             return self._create(req, user)
@@ -174,8 +176,6 @@ class WinRS:
         cmd = shell.commands.get(desired.get("CommandId", "") if desired is not None else "")
         if cmd is None:
             return 500, soap.no_command(req)
-        with self.counters.lock:
-            self.counters.operation_timeouts.append(req.operation_timeout)
         got = cmd.receive(min(req.operation_timeout, self.wait_cap), req.max_envelope,
                           self.output_cap)
         if got is None:
