@@ -1,4 +1,4 @@
-"""The pre-flight, after Install on the Review page: every check on the target in one round trip,
+"""The pre-flight, after Install on the Review page: every check on the target in one command,
 shown as a table (failures and warnings first), with the highlighted check's message and remedy
 below it. Failures stop the way on; warnings need an explicit yes."""
 

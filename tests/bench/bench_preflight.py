@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Pre-flight against the simulated target ({transport}, scenario {args.scenario}), "
           f"{len(CHECKS)} checks, median of {args.repeat} runs")
     rows = [
-        ("HTTP requests (round trips)", "http", "{:.0f}"),
+        ("HTTP requests", "http", "{:.0f}"),
         ("  of which WS-Man messages", "wsman", "{:.0f}"),
         ("NTLM logons", "logons", "{:.0f}"),
         ("shells opened", "shells", "{:.0f}"),

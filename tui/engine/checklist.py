@@ -1,5 +1,5 @@
 """The walkthrough's post-install checklist (reference section 6): which items apply to an
-answer file, how the target checks them (checklist.ps1, one round trip) and which can be fixed
+answer file, how the target checks them (checklist.ps1, one command) and which can be fixed
 remotely."""
 
 from __future__ import annotations
