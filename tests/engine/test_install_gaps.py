@@ -20,15 +20,17 @@ def _state_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
 
 
-def _lose_replies_after_first_lines(r, *nths: int):
+def _lose_replies_after_first_lines(r, *nths: int, cut: bool = False):
+    """After the first lines, the nth Receive replies are lost (`cut`: reset halfway through)."""
     armed = threading.Event()
+    lose = r.target.faults.cut_reply if cut else r.target.faults.lose_reply
 
     def emit(event):
         r.events.append(event)
         if isinstance(event, LogLines) and not armed.is_set():
             armed.set()
             for nth in nths:
-                r.target.faults.lose_reply("Receive", nth=nth)
+                lose("Receive", nth=nth)
 
     return emit
 
@@ -48,9 +50,10 @@ def test_batches_larger_than_one_answer_survive_a_lost_reply():
     # and a lost Receive cuts one in the middle (a raw JSONDecodeError escaped the follower).
     with rig(speed=400) as r:
         r.target.server_state.winrs.output_cap = 2048
-        result = install(r.shell, r.request(), _lose_replies_after_first_lines(r, 2, 4))
+        result = install(r.shell, r.request(),
+                         _lose_replies_after_first_lines(r, 2, 4, cut=True))
         assert result.outcome == "success", result.message
-        assert r.target.counters.faults_fired["lose"] == 2
+        assert r.target.counters.faults_fired["cut"] == 2
         assert r.lines() == expected_lines(r.machine, result.log_path)
 
 

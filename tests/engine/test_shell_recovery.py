@@ -53,6 +53,15 @@ def test_lost_output_of_a_read_only_command_is_read_again_whole(target):
     assert target.server_state.live_commands() == 0
 
 
+def test_an_answer_cut_halfway_is_lost_output_too(target):
+    with shell_for(target) as sh:
+        target.faults.cut_reply("Receive", nth=2)
+        res = sh.run("lines", ["6", "0.1"], if_lost="rerun")
+        assert sh.reruns == 1
+    assert res.stdout == EXPECTED
+    assert target.counters.faults_fired["cut"] == 1
+
+
 def test_lost_output_is_reported_in_one_sentence_never_silently(target):
     with shell_for(target) as sh:
         target.faults.lose_reply("Receive", nth=2)

@@ -70,6 +70,8 @@ def kind(exc: BaseException) -> str:
         return "connect-timeout"
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return "read-timeout"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "dropped"  # reset halfway through the answer: the rest of it never came
     if isinstance(exc, requests.exceptions.ConnectionError):
         for e in chain(exc):
             if isinstance(e, socket.gaierror) or type(e).__name__ == "NameResolutionError":

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["drop", "500", "401", "lose", "late"]
+FaultKind = Literal["drop", "500", "401", "lose", "late", "cut"]
 
 
 @dataclass
@@ -69,6 +69,11 @@ class Faults:
         the reply is lost after the server acted (a Receive's output is handed out and gone,
         as WinRS does not send it twice)."""
         self._add("lose", action, None, nth)
+
+    def cut_reply(self, action: str | None = "Receive", nth: int = 1) -> None:
+        """Process the nth (matching) request and reset the connection halfway through the
+        answer's body (its headers and Content-Length already sent)."""
+        self._add("cut", action, None, nth)
 
     def late_reply(self, seconds: float, action: str | None = "Receive", nth: int = 1) -> None:
         """Process the nth (matching) request and answer `seconds` later (past the client's

@@ -282,13 +282,16 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "drop":
             self._drop()
             return
-        if fault in ("lose", "late"):
-            # The server acts on the request; its reply never reaches the client (the
-            # connection is reset mid-answer, or the answer comes after the client gave up).
+        if fault in ("lose", "late", "cut"):
+            # The server acts on the request; its reply never reaches the client whole (the
+            # connection is reset before or during the answer, or the answer comes after the
+            # client gave up).
             status, payload = srv.winrs.handle(req, user)
             if fault == "late":
                 time.sleep(srv.faults.late_seconds)
                 self._answer(status, payload, sealed)
+            if fault == "cut":
+                self._answer(status, payload, sealed, cut=True)
             self._drop()
             return
         if fault == "401":
@@ -303,11 +306,11 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = srv.winrs.handle(req, user)
         self._answer(status, payload, sealed)
 
-    def _answer(self, status: int, payload: bytes, sealed: bool) -> None:
+    def _answer(self, status: int, payload: bytes, sealed: bool, cut: bool = False) -> None:
         if sealed and self.acceptor is not None:
-            self._reply(status, self.acceptor.seal(payload), content_type=CONTENT_TYPE)
+            self._reply(status, self.acceptor.seal(payload), content_type=CONTENT_TYPE, cut=cut)
         else:
-            self._reply(status, payload, content_type=SOAP_TYPE)
+            self._reply(status, payload, content_type=SOAP_TYPE, cut=cut)
 
     def _drop(self) -> None:
         self.close_connection = True
@@ -324,6 +327,7 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str | None = None,
         auth: list[str] | None = None,
         close: bool = False,
+        cut: bool = False,
     ) -> None:
         self.send_response(status)
         for value in auth or ():
@@ -335,7 +339,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         # Headers and body leave in one write, so they travel in one segment where they fit.
-        self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
+        # `cut`: only the first half of the body leaves (the connection is reset after it).
+        sent = body[: len(body) // 2] if cut else body
+        self._headers_buffer.append(b"\r\n" + sent)  # type: ignore[attr-defined]
         self.flush_headers()
 
 
