@@ -198,9 +198,15 @@ def problem(exc: BaseException, ep: Endpoint, waited: float = 0.0) -> EngineErro
     )
 
 
+def _mid(label: str) -> str:
+    """A command's label inside a sentence: "the script 'x'", not "The script 'x'"."""
+    return "t" + label[1:] if label.startswith("The ") else label
+
+
 def command_lost(where: str, label: str, how: str, *, ended: bool) -> ReplyLost:
     """The reply to Command was lost: the command may have started. `ended`: its shell was
     deleted, which ends it."""
+    label = _mid(label)
     if ended:
         return ReplyLost(
             f"The connection to {where} broke while starting {label} ({how}); the shell it may "
@@ -215,6 +221,7 @@ def command_lost(where: str, label: str, how: str, *, ended: bool) -> ReplyLost:
 
 
 def input_lost(where: str, label: str, how: str) -> ReplyLost:
+    label = _mid(label)
     return ReplyLost(
         f"The connection to {where} broke while sending input to {label} ({how}); it was "
         "stopped before it started.",
@@ -224,6 +231,7 @@ def input_lost(where: str, label: str, how: str) -> ReplyLost:
 
 def output_lost(where: str, label: str, how: str, exit_code: int | None) -> OutputLost:
     """A Receive reply was lost; `exit_code` is None when the command was stopped at once."""
+    label = _mid(label)
     if exit_code is None:
         return OutputLost(
             f"Output of {label} on {where} was lost on the way ({how}); WinRM does not send "
