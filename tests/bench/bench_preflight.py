@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 import winrm  # noqa: E402
 
-from tui.engine import scripts  # noqa: E402
+from tui.engine import outcomes, scripts  # noqa: E402
 from tui.engine.preflight import (  # noqa: E402
     CHECKS,
     count_connection,
@@ -127,7 +127,9 @@ def bench_naive(target: SimTarget, answers) -> dict:
         body = check_script(check_id, params, text)
         sizes.append(len(body))
         result = session.run_ps(body)
-        statuses[check_id] = json.loads(result.std_out)["status"]
+        found = json.loads(result.std_out)
+        statuses[check_id] = outcomes.word("preflight", check_id, found["reason"],
+                                           found["values"]).status
     wall = time.perf_counter() - t0
     after = counted(target)
     return {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.support.answers import contoso
 from tests.support.paths import CONTOSO
-from tui.engine import scripts
+from tui.engine import outcomes, scripts
 from tui.engine.events import Event, Finished, LogLines
 from tui.engine.install import InstallRequest, tail_params
 from tui.engine.progress import phases_for
@@ -82,8 +82,16 @@ def run_command(machine: WindowsMachine, command: str, args: list[str] | None = 
 
 
 def checks_of(stdout: str) -> dict[str, dict]:
+    """The script's checks by id, each with the catalog's status beside its reason and values.
+    Worded strictly: a placeholder the script left without a value fails the test."""
     doc = json.loads(stdout)
-    return {c["id"]: c for c in doc["checks"]}
+    found = {}
+    for c in doc["checks"]:
+        worded = outcomes.word("preflight", c["id"], c["reason"], c["values"], strict=True)
+        assert worded is not None, f"the catalog lacks {c['id']}/{c['reason']}"
+        found[c["id"]] = {**c, "status": worded.status, "message": worded.message,
+                          "remedy": worded.remedy}
+    return found
 
 
 # --- the install rig ---------------------------------------------------------------------------

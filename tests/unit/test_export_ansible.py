@@ -24,7 +24,7 @@ import pytest
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO, ROOT
-from tui.engine import scripts
+from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
 from tui.export import ansible as ax
@@ -86,12 +86,14 @@ def test_files(project):
     files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
     assert files == sorted([
         "README.md", "ansible.cfg", "requirements.yml", "inventory.yml", "site.yml",
-        "tasks/mimsetup.yml", "files/preflight.ps1", "files/checklist.ps1",
+        "tasks/mimsetup.yml", "files/preflight.ps1", "files/checklist.ps1", "files/outcomes.json",
         "group_vars/all/vault.yml.example", *(f"host_vars/{h}/mimsetup.yml"
                                               for h in ("mim01", "mim02", "sspr01")),
     ])
     for name in ax.SCRIPTS:  # the engine's own scripts, unchanged
         assert (project / "files" / f"{name}.ps1").read_text(encoding="utf-8") == scripts.text(name)
+    catalog = json.loads((project / "files" / "outcomes.json").read_text(encoding="utf-8"))
+    assert catalog == outcomes.catalog()  # the one the scripts word their reports with
     readme = (project / "README.md").read_text(encoding="utf-8")
     assert "ansible-vault create group_vars/all/vault.yml" in readme
     assert "ansible-playbook site.yml --ask-vault-pass" in readme

@@ -12,7 +12,7 @@ import pytest
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
-from tui.engine import msilog, scripts
+from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params
 from tui.export.common import Host, load_source
@@ -74,9 +74,11 @@ def test_same_scripts_parameters_and_arguments(source, host):
     for name in ("preflight", "checklist"):
         block = "{\n" + scripts.text(name).rstrip("\n") + "\n}"
         assert f"${name.capitalize()}Script = {block}\n" in text
-    assert _json_after(text, "PreflightParams") == json.loads(
-        json.dumps(preflight_params(host.answers)))
-    assert _json_after(text, "ChecklistParams") == checklist_params(host.answers)
+    # the params, and the catalog the scripts word their reports with
+    assert _json_after(text, "PreflightParams") == json.loads(json.dumps(
+        {**preflight_params(host.answers), "outcomes": outcomes.section("preflight")}))
+    assert _json_after(text, "ChecklistParams") == {
+        **checklist_params(host.answers), "outcomes": outcomes.section("checklist")}
     assert _json_after(text, "LogFilter") == {k: list(v) for k, v in msilog.filter_rules().items()}
     plan = host.plan
     assert _ps_value(text, "ArgumentLine") == plan.argument_line()

@@ -8,12 +8,14 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tui.engine import outcomes
 from tui.engine.errors import EngineError
 from tui.model.answers import AnswerFile
 from tui.model.components import component_title
 from tui.model.ports import SERVICE_PORT, SERVICE_PORTS
 
 MPR_OWN_ATTRIBUTES = "User management: Users can read attributes of their own"
+STATUSES = ("pass", "fail", "unknown")  # what the script may report; "manual" is ours
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,10 @@ def parse(stdout: str, a: AnswerFile) -> list[Item]:
         ) from None
     out = []
     for r in raw:
+        if not isinstance(r, dict):
+            continue
+        if "reason" in r:
+            r = {**r, **_worded(r)}
         title, fix = ITEMS.get(r.get("id", ""), (r.get("id", "?"), ""))
         fixable = bool(fix)
         out.append(Item(r.get("id", "?"), title, r.get("status", "unknown"), r.get("message", ""),
@@ -121,6 +127,19 @@ def parse(stdout: str, a: AnswerFile) -> list[Item]:
                         fixable and r.get("status") != "pass", bool(r.get("fixed"))))
     out += [Item(m, ITEMS[m][0], "manual", "Tick it when done.") for m in MANUAL]
     return out
+
+
+def _worded(r: dict) -> dict:
+    """An item the script reported as (kind, reason, values), worded from the catalog; an
+    outcome the catalog lacks is unknown, never a pass."""
+    kind, reason = str(r.get("kind") or r.get("id") or "?"), str(r.get("reason"))
+    values = r.get("values") if isinstance(r.get("values"), dict) else {}
+    w = outcomes.word("checklist", kind, reason, values)
+    if w is None or w.status not in STATUSES:
+        return {"status": "unknown", "message": f"The checklist reported {reason!r} for {kind}, "
+                "which this mimsetup cannot word.", "evidence": "", "remedy": "Check it by hand."}
+    return {"status": w.status, "message": w.message, "evidence": w.evidence,
+            "remedy": w.remedy}
 
 
 def run_checklist(shell, a: AnswerFile, fix: tuple[str, ...] = ()) -> list[Item]:

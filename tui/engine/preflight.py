@@ -14,6 +14,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
+from tui.engine import outcomes
 from tui.engine.errors import EngineError
 from tui.model.answers import AnswerFile
 from tui.model.components import component_title
@@ -38,43 +39,8 @@ MIN_DOTNET_RELEASE = 393295  # .NET Framework 4.6
 MIN_FREE_MB = 1024
 RECOMMENDED_FREE_MB = 4096
 
-# Every check the script reports, in its order, with the title shown in tables.
-CHECKS: dict[str, str] = {
-    "elevated": "Administrator rights",
-    "os-version": "Windows version",
-    "domain-member": "Domain membership",
-    "network-profile": "Network profile",
-    "msi-file": "Installer package",
-    "msi-product": "Package is MIM Service and Portal",
-    "install-running": "No other installation running",
-    "pending-reboot": "No restart pending",
-    "disk-space": "Free disk space",
-    "mim-installed": "MIM not installed yet",
-    "dotnet": ".NET Framework 4.6+",
-    "dotnet35": ".NET Framework 3.5",
-    "sql-reachable": "SQL Server reachable",
-    "sql-version": "SQL Server logon and version",
-    "sql-sysadmin": "SQL Server sysadmin",
-    "sql-agent": "SQL Server Agent",
-    "sql-fulltext": "SQL Full-Text Search",
-    "sql-database": "MIM Service database",
-    "mail-server": "Mail server",
-    "service-account": "MIM Service account",
-    "ma-account": "Management Agent account",
-    "accounts-differ": "Service and MA accounts differ",
-    "sspr-accounts": "Password portal accounts",
-    "sync-service": "Synchronization Service",
-    "service-address": "MIM Service address",
-    "firewall-service": "Windows Firewall service",
-    "service-ports": "MIM Service ports free",
-    "sharepoint": "SharePoint installed",
-    "sharepoint-admin-service": "SharePoint Administration service",
-    "sharepoint-timer-service": "SharePoint Timer service",
-    "sharepoint-site": "SharePoint site collection",
-    "sharepoint-farm": "SharePoint farm access",
-    "iis": "IIS",
-    "sspr-ports": "Password portal ports free",
-}
+# Every check the script reports, in its order, with the title shown in tables: the catalog's.
+CHECKS: dict[str, str] = outcomes.titles("preflight")
 PREFLIGHT_ID = "preflight"  # the id of a check about the pre-flight itself (it did not run)
 
 
@@ -87,6 +53,8 @@ class PreflightRow:
     status: Status
     message: str
     remedy: str = ""
+    reason: str = ""  # the catalog's reason, as the script reported it
+    values: dict = field(default_factory=dict, compare=False)
 
     @property
     def title(self) -> str:
@@ -230,6 +198,9 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
             notes.append(f"entry {i} of the pre-flight's output is not a check and was ignored")
             continue
+        if "reason" in raw:
+            checks.append(_worded(raw, notes))
+            continue
         status = str(raw.get("status", "")).lower()
         message = str(raw.get("message") or "")
         if status not in STATUSES:
@@ -251,6 +222,19 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
     if exit_code != 0:
         notes.append(f"the pre-flight script exited with {exit_code}: {_first_line(stderr)}")
     return PreflightReport(checks, computer=str(doc.get("computer") or ""), notes=notes)
+
+
+def _worded(raw: dict, notes: list[str]) -> Check:
+    """A check the script reported as (id, reason, values), worded from the catalog."""
+    cid, reason = raw["id"], str(raw.get("reason"))
+    values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
+    worded = outcomes.word("preflight", cid, reason, values)
+    if worded is None or worded.status not in STATUSES:
+        notes.append(f"check {cid} reported the reason {reason!r}, which the catalog lacks")
+        return Check(cid, "warn", f"The pre-flight reported {reason!r} for {cid}, which this "
+                     "mimsetup cannot word.", "Check it by hand, and report it.", reason, values)
+    return Check(cid, worded.status, worded.message, worded.remedy, reason,  # type: ignore[arg-type]
+                 values)
 
 
 def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> PreflightReport:

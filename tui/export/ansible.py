@@ -9,6 +9,7 @@
       tasks/mimsetup.yml            pre-flight, install, checklist: the same for every host
       files/preflight.ps1           mimsetup's own target scripts, copied as they are
       files/checklist.ps1
+      files/outcomes.json           the outcomes catalog the scripts word their reports with
       host_vars/<host>/mimsetup.yml what the tasks need for that host: MSI path, arguments,
                                     the scripts' parameters
       group_vars/all/vault.yml.example  the secret variables to put into an Ansible Vault
@@ -28,11 +29,12 @@ first with any_errors_fatal; the other hosts follow, `serial` at a time.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
-from tui.engine import scripts
+from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
 from tui.export.common import (
@@ -163,6 +165,13 @@ def _parse_json(register: str) -> Template:
         "| list | last | from_json }}")
 
 
+def _with_outcomes(name: str) -> str:
+    """The script's params plus its section of the outcomes catalog (files/outcomes.json), so
+    that the script words its own report."""
+    return (f"{{{{ mimsetup_{name}_params | combine({{'outcomes': (lookup('ansible.builtin.file', "
+            f"playbook_dir ~ '/files/{outcomes.CATALOG_FILE}') | from_json)['{name}']}}) }}}}")
+
+
 def tasks() -> list[dict[str, Any]]:
     script = "{{ lookup('ansible.builtin.file', playbook_dir ~ '/files/%s.ps1') }}"
     pf_rows = "mimsetup_preflight.checks"
@@ -187,7 +196,7 @@ def tasks() -> list[dict[str, Any]]:
             "name": "Pre-flight: mimsetup's checks of everything the installer needs",
             "ansible.windows.win_powershell": {
                 "script": Template(script % "preflight"),
-                "parameters": {"Params": Template("{{ mimsetup_preflight_params }}")},
+                "parameters": {"Params": Template(_with_outcomes("preflight"))},
             },
             "register": "mimsetup_preflight_run",
             "changed_when": False,
@@ -260,7 +269,7 @@ def tasks() -> list[dict[str, Any]]:
             "name": "Checklist: the walkthrough's post-install checks",
             "ansible.windows.win_powershell": {
                 "script": Template(script % "checklist"),
-                "parameters": {"Params": Template("{{ mimsetup_checklist_params }}")},
+                "parameters": {"Params": Template(_with_outcomes("checklist"))},
             },
             "register": "mimsetup_checklist_run",
             "changed_when": False,
@@ -466,6 +475,7 @@ def render(source: Source, serial: int = DEFAULT_SERIAL) -> dict[str, str]:
     }
     for name in SCRIPTS:
         files[f"files/{name}.ps1"] = scripts.text(name)
+    files[f"files/{outcomes.CATALOG_FILE}"] = json.dumps(outcomes.catalog(), indent=1) + "\n"
     for h in source.hosts:
         files[f"host_vars/{h.name}/mimsetup.yml"] = dumps(
             host_vars(h), f"{note}\nHost {h.name}: what tasks/mimsetup.yml needs for it.",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 
-from tui.engine import msilog, scripts
+from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import ITEMS, MANUAL, checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
 from tui.engine.results import interpret
@@ -74,6 +74,11 @@ def _exit_codes() -> str:
 
 def _manual_items() -> str:
     return "@(" + ", ".join(ps_string(f"{i}|{ITEMS[i][0]}") for i in sorted(MANUAL)) + ")"
+
+
+def _worded(params: dict, section: str) -> dict:
+    """The script's params with the outcomes catalog, so that the script words its own report."""
+    return {**params, "outcomes": outcomes.section(section)}
 
 
 def _embedded(name: str) -> str:
@@ -132,8 +137,8 @@ $LogPath = {ps_string(plan.log_path)}
 $ArgumentLine = {ps_string(plan.argument_line())}
 # the passwords msiexec needs: from the first environment variable set, else asked
 $SecretProperties = {_secrets(h)}
-$PreflightParams = {ps_json(preflight_params(a))}
-$ChecklistParams = {ps_json(checklist_params(a))}
+$PreflightParams = {ps_json(_worded(preflight_params(a), "preflight"))}
+$ChecklistParams = {ps_json(_worded(checklist_params(a), "checklist"))}
 # which MSI log lines are worth showing (mimsetup's log-filter.json; case-sensitive)
 $LogFilter = {ps_json(rules)}
 $ExitCodes = {_exit_codes()}

@@ -16,6 +16,9 @@ from functools import cache
 from importlib import resources
 
 HEADER = re.compile(r"^# mimsetup-script: ([a-z0-9-]+)\s*$", re.MULTILINE)
+# A line `# mimsetup-include: <name>` is replaced by that script's text (without its header line):
+# how preflight.ps1 and checklist.ps1 share outcomes.ps1 in every copy that leaves mimsetup.
+INCLUDE = re.compile(r"^# mimsetup-include: ([a-z0-9-]+)[ \t]*$", re.MULTILINE)
 
 POWERSHELL = "powershell.exe"
 POWERSHELL_ARGS = ("-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass")
@@ -23,8 +26,14 @@ POWERSHELL_ARGS = ("-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass"
 
 @cache
 def text(name: str) -> str:
-    """The text of `<name>.ps1`, shipped as package data."""
-    return resources.files(__package__).joinpath(f"{name}.ps1").read_text(encoding="utf-8")
+    """The text of `<name>.ps1`, shipped as package data, with its includes expanded."""
+    raw = resources.files(__package__).joinpath(f"{name}.ps1").read_text(encoding="utf-8")
+    return INCLUDE.sub(lambda m: _body(m.group(1)), raw)
+
+
+def _body(name: str) -> str:
+    """An included script: its text without the header line (one script, one header)."""
+    return text(name).split("\n", 1)[1].rstrip("\n")
 
 
 def names() -> list[str]:

@@ -1,31 +1,33 @@
 # mimsetup-script: checklist
 # The walkthrough's post-install checks, run on the target in one round trip. Each item reports
-# pass, fail or unknown with the evidence it saw; items listed in $Params.fix are fixed first
-# (when the fix is possible remotely) and then checked again.
+# its id, its kind, the catalog's reason (outcomes.json) and the values it saw; items listed in
+# $Params.fix are fixed first (when the fix is possible remotely) and then checked again. This
+# script words nothing: mimsetup words each (kind, reason), or outcomes.ps1 below when the caller
+# passes the catalog as $Params.outcomes (the exports do).
 param($Params)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 $results = New-Object System.Collections.Generic.List[object]
 $fix = @($Params.fix)
 
-function Add-Item($id, $status, $message, $evidence, $remedy, $fixed) {
+function Add-Item {
+    param($Item, [string]$Kind, [string]$Reason, [hashtable]$Values = @{}, [bool]$Fixed = $false)
     $results.Add([ordered]@{
-        id = $id; status = $status; message = $message; evidence = $evidence
-        remedy = $remedy; fixed = [bool]$fixed
+        id = [string]$Item.id; kind = $Kind; reason = $Reason; values = $Values; fixed = $Fixed
     })
 }
 
 function Test-Url($url) {
     try {
         $r = Invoke-WebRequest -Uri $url -UseDefaultCredentials -UseBasicParsing -TimeoutSec 120
-        return @{ ok = $true; evidence = ('HTTP ' + [int]$r.StatusCode + ' from ' + $url) }
+        return @{ ok = $true; code = [int]$r.StatusCode; why = '' }
     }
     catch {
         $code = $null
         if ($_.Exception.Response) {
             $code = [int]$_.Exception.Response.StatusCode
         }
-        return @{ ok = $false; evidence = ('' + $url + ': ' + $_.Exception.Message); code = $code }
+        return @{ ok = $false; code = $code; why = $_.Exception.Message }
     }
 }
 
@@ -54,10 +56,10 @@ foreach ($item in @($Params.items)) {
             'portal' {
                 $t = Test-Url $item.url
                 if ($t.ok) {
-                    Add-Item $item.id 'pass' 'The MIM Portal answers.' $t.evidence '' $false
+                    Add-Item $item 'portal' 'answers' @{ code = $t.code; url = $item.url }
                 }
                 else {
-                    Add-Item $item.id 'fail' 'The MIM Portal does not answer.' $t.evidence 'Check the SharePoint site and the MIM Portal solution; the first visit can take minutes.' $false
+                    Add-Item $item 'portal' 'no-answer' @{ url = $item.url; why = $t.why }
                 }
             }
             'intranet-zone' {
@@ -69,18 +71,19 @@ foreach ($item in @($Params.items)) {
                     $fixed = $true
                 }
                 $value = (Get-ItemProperty -Path $key -Name $item.scheme -ErrorAction SilentlyContinue).($item.scheme)
+                $v = @{ host = $item.host; key = $key; scheme = $item.scheme }
                 if ($value -eq 1) {
-                    Add-Item $item.id 'pass' ($item.host + ' is in the Local intranet zone.') ($key + ' ' + $item.scheme + '=1') '' $fixed
+                    Add-Item $item 'intranet-zone' 'in-zone' $v $fixed
                 }
                 else {
-                    Add-Item $item.id 'fail' ($item.host + ' is not in the Local intranet zone.') ($key + ' has no ' + $item.scheme + '=1') 'Fix adds the zone entry for the install account.' $fixed
+                    Add-Item $item 'intranet-zone' 'not-in-zone' $v $fixed
                 }
             }
             'mpr-own-attributes' {
                 $fixed = $false
                 $obj = Get-Mpr $item
                 if ($null -eq $obj) {
-                    Add-Item $item.id 'unknown' 'The management policy rule was not found.' $item.mpr 'Check the MIM Service is running and the rule exists in the portal.' $false
+                    Add-Item $item 'mpr-own-attributes' 'not-found' @{ mpr = $item.mpr }
                     continue
                 }
                 $disabled = ($obj.ResourceManagementObject.ResourceManagementAttributes | Where-Object { $_.AttributeName -eq 'Disabled' }).Value
@@ -102,10 +105,10 @@ foreach ($item in @($Params.items)) {
                     $disabled = ($obj.ResourceManagementObject.ResourceManagementAttributes | Where-Object { $_.AttributeName -eq 'Disabled' }).Value
                 }
                 if ($disabled -eq 'False') {
-                    Add-Item $item.id 'pass' 'The rule is enabled.' ($item.mpr + ': Disabled=False') '' $fixed
+                    Add-Item $item 'mpr-own-attributes' 'enabled' @{ mpr = $item.mpr } $fixed
                 }
                 else {
-                    Add-Item $item.id 'fail' 'The rule is disabled.' ($item.mpr + ': Disabled=True') 'Fix enables it (Management Policy Rules, uncheck Policy is disabled).' $fixed
+                    Add-Item $item 'mpr-own-attributes' 'disabled' @{ mpr = $item.mpr } $fixed
                 }
             }
             'firewall' {
@@ -114,22 +117,22 @@ foreach ($item in @($Params.items)) {
                     Get-NetFirewallRule -DisplayName $_ -ErrorAction SilentlyContinue | Where-Object { $_.Enabled -eq 'True' -and $_.Direction -eq 'Inbound' -and $_.Action -eq 'Allow' }
                 })
                 $listening = @(Get-NetTCPConnection -LocalPort 5725, 5726 -State Listen -ErrorAction SilentlyContinue | Select-Object -ExpandProperty LocalPort -Unique)
-                $evidence = ('rules: ' + (($found | ForEach-Object { $_.DisplayName }) -join ', ') + '; listening: ' + ($listening -join ', '))
+                $v = @{ rules = (($found | ForEach-Object { $_.DisplayName }) -join ', '); listening = ($listening -join ', ') }
                 if ($found.Count -eq 2) {
-                    Add-Item $item.id 'pass' 'Both inbound rules exist and are enabled.' $evidence '' $false
+                    Add-Item $item 'firewall' 'rules' $v
                 }
                 else {
-                    Add-Item $item.id 'fail' 'An inbound rule for 5725/5726 is missing or disabled.' $evidence 'Rerun the install with portal.open_firewall = true, or add the rules for TCP 5725 and 5726.' $false
+                    Add-Item $item 'firewall' 'missing' $v
                 }
             }
             'domain-network' {
                 $profiles = @(Get-NetConnectionProfile)
-                $evidence = (($profiles | ForEach-Object { $_.Name + ': ' + $_.NetworkCategory }) -join '; ')
+                $v = @{ profiles = (($profiles | ForEach-Object { $_.Name + ': ' + $_.NetworkCategory }) -join '; ') }
                 if (@($profiles | Where-Object { $_.NetworkCategory -eq 'DomainAuthenticated' }).Count -gt 0) {
-                    Add-Item $item.id 'pass' 'The active network is a Domain network.' $evidence '' $false
+                    Add-Item $item 'domain-network' 'domain' $v
                 }
                 else {
-                    Add-Item $item.id 'fail' 'No active network is a Domain network.' $evidence 'Check the domain controller is reachable, then restart the Network Location Awareness service.' $false
+                    Add-Item $item 'domain-network' 'not-domain' $v
                 }
             }
             'fimservice' {
@@ -141,31 +144,36 @@ foreach ($item in @($Params.items)) {
                     $svc = Get-Service -Name FIMService
                 }
                 if ($svc -and $svc.Status -eq 'Running') {
-                    Add-Item $item.id 'pass' 'The MIM Service is running.' ('FIMService: ' + $svc.Status) '' $fixed
+                    Add-Item $item 'fimservice' 'running' @{ state = [string]$svc.Status } $fixed
                 }
                 elseif ($svc) {
-                    Add-Item $item.id 'fail' 'The MIM Service is not running.' ('FIMService: ' + $svc.Status) 'Fix starts it; if it stops again, read the Forefront Identity Manager event log.' $fixed
+                    Add-Item $item 'fimservice' 'stopped' @{ state = [string]$svc.Status } $fixed
                 }
                 else {
-                    Add-Item $item.id 'fail' 'The MIM Service is not installed.' 'no service FIMService' 'Run the install.' $false
+                    Add-Item $item 'fimservice' 'not-installed'
                 }
             }
             'sspr' {
                 $t = Test-Url $item.url
                 if ($t.ok -or $t.code -eq 401) {
-                    Add-Item $item.id 'pass' ($item.title + ' answers.') $t.evidence '' $false
+                    Add-Item $item 'sspr' 'answers' @{ title = $item.title; code = $t.code; url = $item.url }
                 }
                 else {
-                    Add-Item $item.id 'fail' ($item.title + ' does not answer.') $t.evidence 'Check the IIS site and its application pool account.' $false
+                    Add-Item $item 'sspr' 'no-answer' @{ title = $item.title; url = $item.url; why = $t.why }
                 }
             }
             default {
-                Add-Item $item.id 'unknown' 'This mimsetup does not know how to check it.' '' '' $false
+                Add-Item $item ([string]$item.kind) 'unknown-kind'
             }
         }
     }
     catch {
-        Add-Item $item.id 'unknown' 'The check could not run.' $_.Exception.Message 'Run it again; if it persists, check it by hand.' $false
+        Add-Item $item ([string]$item.kind) 'error' @{ why = $_.Exception.Message }
     }
 }
-ConvertTo-Json -InputObject @{ items = $results.ToArray() } -Compress -Depth 5
+# mimsetup-include: outcomes
+$entries = $results.ToArray()
+if ($Params.outcomes) {
+    $entries = @(Format-Outcomes $entries $Params.outcomes)
+}
+ConvertTo-Json -InputObject @{ items = $entries } -Compress -Depth 6

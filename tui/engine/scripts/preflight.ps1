@@ -9,8 +9,10 @@
 # CheckFIMWebSiteorSolutionPackExisting), so that what a silent install reports only as exit code
 # 1603 is said first, in plain words, with a remedy.
 # Input: $Params from preflight_params() (no secrets). Output: one JSON document on stdout,
-# {"schema": 1, "computer": ..., "checks": [{"id", "status", "message", "remedy"}, ...]}.
-# Check ids are fixed strings; the simulated target emulates each of them.
+# {"schema": 2, "computer": ..., "checks": [{"id", "reason", "values"}, ...]}. This script words
+# nothing: each (id, reason) is worded in outcomes.json, by mimsetup, or by outcomes.ps1 below when
+# the caller passes the catalog as $Params.outcomes (the exports do). Every Add-Check names its id
+# and reason literally (or inside a function called with a literal id): a test reads them here.
 param($Params)
 
 $ErrorActionPreference = 'Stop'
@@ -19,8 +21,8 @@ $checks = New-Object System.Collections.Generic.List[object]
 $facts = @{}
 
 function Add-Check {
-    param([string]$Id, [string]$Status, [string]$Message, [string]$Remedy = '')
-    $checks.Add([ordered]@{ id = $Id; status = $Status; message = $Message; remedy = $Remedy })
+    param([string]$Id, [string]$Reason, [hashtable]$Values = @{})
+    $checks.Add([ordered]@{ id = $Id; reason = $Reason; values = $Values })
 }
 
 function Test-Step {
@@ -29,8 +31,7 @@ function Test-Step {
         # Anything a check lets fall into the pipeline is dropped: stdout carries only the JSON.
         $null = & $Body
     } catch {
-        $why = $_.Exception.Message -replace '\s+', ' '
-        Add-Check $Id 'warn' "This could not be checked: $why" 'Check it by hand on the target before installing.'
+        Add-Check $Id 'error' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
     }
 }
 
@@ -149,20 +150,20 @@ function Split-Account {
 }
 
 function Test-DomainAccount {
-    # Adds one check for an account that must exist in the domain.
-    param([string]$Id, [string]$Account, [string]$What)
+    # Adds one check for an account that must exist, enabled, in the domain.
+    param([string]$Id, [string]$Account)
     $sid = Resolve-Account $Account
     if (-not $sid) {
-        Add-Check $Id 'fail' "The $What $Account was not found in the domain." "Create the account in Active Directory (or correct the name in the answer file); the installer's own check would stop the install."
+        Add-Check $Id 'not-found' @{ account = $Account }
         return
     }
     $sam = (Split-Account $Account)[1]
     $uac = Get-AccountControl $sam
     if ($null -ne $uac -and ($uac -band 2)) {
-        Add-Check $Id 'fail' "The $What $Account exists but is disabled." 'Enable the account in Active Directory.'
+        Add-Check $Id 'disabled' @{ account = $Account }
         return
     }
-    Add-Check $Id 'pass' "The $What $Account exists in the domain ($sid)."
+    Add-Check $Id 'exists' @{ account = $Account; sid = $sid }
 }
 
 function Split-SqlServer {
@@ -269,24 +270,24 @@ Test-Step 'elevated' {
     $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
     $principal = New-Object System.Security.Principal.WindowsPrincipal($identity)
     if ($principal.IsInRole([System.Security.Principal.WindowsBuiltInRole]::Administrator)) {
-        Add-Check 'elevated' 'pass' "$($identity.Name) is an administrator of this computer, with an elevated token."
+        Add-Check 'elevated' 'admin' @{ user = $identity.Name }
     } else {
-        Add-Check 'elevated' 'fail' "$($identity.Name) is not an administrator of this computer (or its token is not elevated); the installer's DoCheckElevatedPrivileges would stop." 'Log on with an account in the local Administrators group (a domain account, or set LocalAccountTokenFilterPolicy for a local one).'
+        Add-Check 'elevated' 'not-admin' @{ user = $identity.Name }
     }
 }
 
 Test-Step 'os-version' {
     $os = Get-CimInstance Win32_OperatingSystem
     $build = [int]$os.BuildNumber
-    $names = @{ 14393 = 'Windows Server 2016'; 17763 = 'Windows Server 2019'; 20348 = 'Windows Server 2022' }
+    $v = @{ caption = [string]$os.Caption; build = $build }
     if ([int]$os.ProductType -eq 1) {
-        Add-Check 'os-version' 'fail' "$($os.Caption) is a client edition; MIM Service and Portal needs Windows Server." 'Install on Windows Server 2016, 2019 or 2022.'
-    } elseif ($names.ContainsKey($build)) {
-        Add-Check 'os-version' 'pass' "$($os.Caption) (build $build) is supported."
+        Add-Check 'os-version' 'client' $v
+    } elseif (@(14393, 17763, 20348) -contains $build) {
+        Add-Check 'os-version' 'supported' $v
     } elseif ($build -lt 9600) {
-        Add-Check 'os-version' 'fail' "$($os.Caption) (build $build) is too old for MIM 2016." 'Install on Windows Server 2016, 2019 or 2022.'
+        Add-Check 'os-version' 'too-old' $v
     } else {
-        Add-Check 'os-version' 'warn' "$($os.Caption) (build $build) is not one of Windows Server 2016, 2019 or 2022." 'Check the MIM 2016 platform support list for this version.'
+        Add-Check 'os-version' 'other' $v
     }
 }
 
@@ -294,9 +295,9 @@ Test-Step 'domain-member' {
     $cs = Get-CimInstance Win32_ComputerSystem
     if ($cs.PartOfDomain) {
         $facts.domain = [string]$cs.Domain
-        Add-Check 'domain-member' 'pass' "$($env:COMPUTERNAME) is a member of the domain $($cs.Domain)."
+        Add-Check 'domain-member' 'member' @{ computer = $env:COMPUTERNAME; domain = [string]$cs.Domain }
     } else {
-        Add-Check 'domain-member' 'fail' "$($env:COMPUTERNAME) is not joined to a domain (workgroup $($cs.Workgroup)); MIM Service and Portal needs domain accounts." 'Join the server to the domain, restart it, and run the pre-flight again.'
+        Add-Check 'domain-member' 'workgroup' @{ computer = $env:COMPUTERNAME; workgroup = [string]$cs.Workgroup }
     }
 }
 
@@ -304,10 +305,10 @@ Test-Step 'network-profile' {
     $profiles = @(Get-NetConnectionProfile)
     $domainProfiles = @($profiles | Where-Object { [string]$_.NetworkCategory -eq 'DomainAuthenticated' })
     if ($domainProfiles.Count -gt 0) {
-        Add-Check 'network-profile' 'pass' "The network $($domainProfiles[0].Name) is a domain network."
+        Add-Check 'network-profile' 'domain' @{ network = [string]$domainProfiles[0].Name }
     } else {
         $seen = ($profiles | ForEach-Object { "$($_.Name): $($_.NetworkCategory)" }) -join '; '
-        Add-Check 'network-profile' 'warn' "No active network is a domain network ($seen); the firewall rules the installer adds may not apply." 'Check the domain controller is reachable, then restart the Network Location Awareness service (NlaSvc).'
+        Add-Check 'network-profile' 'not-domain' @{ seen = $seen }
     }
 }
 
@@ -317,7 +318,7 @@ Test-Step 'msi-file' {
     $path = [string]$Params.msi_path
     $facts.msiOpened = $false
     if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
-        Add-Check 'msi-file' 'fail' "The installer package $path does not exist on the target." 'Copy the unpacked Service and Portal folder to the target, or correct install.msi_path.'
+        Add-Check 'msi-file' 'missing' @{ path = $path }
         return
     }
     try {
@@ -328,7 +329,7 @@ Test-Step 'msi-file' {
         if ($_.Exception.InnerException) {
             $why = $_.Exception.InnerException.Message
         }
-        Add-Check 'msi-file' 'fail' "The file $path cannot be opened as an installer package ($why)." 'Copy the package again from the MIM media; the file may be incomplete or blocked.'
+        Add-Check 'msi-file' 'unreadable' @{ path = $path; why = $why }
         return
     }
     try {
@@ -340,29 +341,30 @@ Test-Step 'msi-file' {
     } finally {
         [void][System.Runtime.InteropServices.Marshal]::ReleaseComObject($db)
     }
-    Add-Check 'msi-file' 'pass' "The installer package $path opens."
+    Add-Check 'msi-file' 'opens' @{ path = $path }
 }
 
 Test-Step 'msi-product' {
     if (-not $facts.msiOpened) {
-        Add-Check 'msi-product' 'skip' 'The package could not be read; see msi-file.'
+        Add-Check 'msi-product' 'unread'
         return
     }
     $code = [string]$facts.msiProductCode
     $name = [string]$facts.msiProductName
-    $what = "$name $($facts.msiVersion) (ProductCode $code, UpgradeCode $($facts.msiUpgradeCode))"
+    $v = @{ name = $name; version = [string]$facts.msiVersion; code = $code; upgrade_code = [string]$facts.msiUpgradeCode }
     $other = @{}
     foreach ($known in $Params.known_products) {
         $other[[string]$known.code] = [string]$known.name
     }
     if ($code -eq [string]$Params.product_code) {
-        Add-Check 'msi-product' 'pass' "The package is $what."
+        Add-Check 'msi-product' 'mim' $v
     } elseif ($other.ContainsKey($code)) {
-        Add-Check 'msi-product' 'fail' "The package is $($other[$code]), not MIM 2016 Service and Portal: $what." 'Point install.msi_path at "Service and Portal.msi" from the Service and Portal folder of the MIM 2016 media.'
+        $v.other = $other[$code]
+        Add-Check 'msi-product' 'known-other' $v
     } elseif ($name -match 'Identity Manager.*Service and Portal') {
-        Add-Check 'msi-product' 'warn' "The package is $what; its ProductCode is not the one of MIM 2016 Service and Portal." 'Check this is the release you mean to install.'
+        Add-Check 'msi-product' 'other-release' $v
     } else {
-        Add-Check 'msi-product' 'fail' "The package is $what, not MIM 2016 Service and Portal." 'Point install.msi_path at "Service and Portal.msi" from the Service and Portal folder of the MIM 2016 media.'
+        Add-Check 'msi-product' 'not-mim' $v
     }
 }
 
@@ -378,18 +380,14 @@ Test-Step 'install-running' {
         $busy = $true
     }
     # The Windows Installer service itself runs as msiexec /V; more than one means an install.
+    # Only process ids are reported: another install's command line may hold its passwords.
     $procs = @(Get-CimInstance Win32_Process -Filter "Name = 'msiexec.exe'" | Where-Object { $_.CommandLine -notmatch '/V\s*$' })
     if ($busy) {
-        # Process IDs only: another install's command line may hold its passwords.
-        $detail = ''
-        if ($procs.Count -gt 0) {
-            $detail = '(msiexec PID ' + (($procs | ForEach-Object { $_.ProcessId }) -join ', ') + ')'
-        }
-        Add-Check 'install-running' 'fail' "Another installation is in progress on the target (the _MSIExecute mutex is held) $detail; msiexec would stop with 1618." 'Wait for it to finish (or restart the server if it hangs), then run the pre-flight again.'
+        Add-Check 'install-running' 'busy' @{ pids = (($procs | ForEach-Object { [string]$_.ProcessId }) -join ', ') }
     } elseif ($procs.Count -gt 0) {
-        Add-Check 'install-running' 'warn' "msiexec is running ($($procs.Count) process(es)) although no installation holds the _MSIExecute mutex." 'Check nothing is being installed before starting.'
+        Add-Check 'install-running' 'msiexec-idle' @{ count = $procs.Count }
     } else {
-        Add-Check 'install-running' 'pass' 'No other installation is running.'
+        Add-Check 'install-running' 'none'
     }
 }
 
@@ -408,11 +406,11 @@ Test-Step 'pending-reboot' {
         if ($renames) {
             $all += 'pending file renames'
         }
-        Add-Check 'pending-reboot' 'fail' "The target is waiting for a restart ($($all -join ', '))." 'Restart the server, then run the pre-flight again.'
+        Add-Check 'pending-reboot' 'pending' @{ reasons = ($all -join ', ') }
     } elseif ($renames) {
-        Add-Check 'pending-reboot' 'warn' 'Files are waiting to be replaced at the next restart (PendingFileRenameOperations).' 'Restart the server before installing if you can.'
+        Add-Check 'pending-reboot' 'renames'
     } else {
-        Add-Check 'pending-reboot' 'pass' 'No restart is pending.'
+        Add-Check 'pending-reboot' 'none'
     }
 }
 
@@ -423,14 +421,13 @@ Test-Step 'disk-space' {
     }
     $drive = New-Object System.IO.DriveInfo([System.IO.Path]::GetPathRoot($dir))
     $freeMb = [math]::Floor($drive.AvailableFreeSpace / 1048576)
-    $need = [int]$Params.min_free_mb
-    $want = [int]$Params.recommended_free_mb
-    if ($freeMb -lt $need) {
-        Add-Check 'disk-space' 'fail' "Drive $($drive.Name) has $freeMb MB free; the install needs at least $need MB." "Free space on $($drive.Name) or install elsewhere (install.install_dir)."
-    } elseif ($freeMb -lt $want) {
-        Add-Check 'disk-space' 'warn' "Drive $($drive.Name) has $freeMb MB free; $want MB leaves room for logs and updates." "Free space on $($drive.Name)."
+    $v = @{ drive = $drive.Name; free = $freeMb; need = [int]$Params.min_free_mb; want = [int]$Params.recommended_free_mb }
+    if ($freeMb -lt $v.need) {
+        Add-Check 'disk-space' 'low' $v
+    } elseif ($freeMb -lt $v.want) {
+        Add-Check 'disk-space' 'tight' $v
     } else {
-        Add-Check 'disk-space' 'pass' "Drive $($drive.Name) has $freeMb MB free."
+        Add-Check 'disk-space' 'enough' $v
     }
 }
 
@@ -439,11 +436,11 @@ Test-Step 'mim-installed' {
     $entry = Get-UninstallEntry $codes
     $service = Get-ServiceStatus 'FIMService'
     if ($entry) {
-        Add-Check 'mim-installed' 'fail' "$($entry.DisplayName) $($entry.DisplayVersion) is already installed on the target." 'To check the existing install, run the post-install checklist; to install again, uninstall it first (Programs and Features, or msiexec /x with its product code).'
+        Add-Check 'mim-installed' 'installed' @{ name = [string]$entry.DisplayName; version = [string]$entry.DisplayVersion }
     } elseif ($service) {
-        Add-Check 'mim-installed' 'fail' "The FIMService service exists ($service) although no MIM Service and Portal is registered as installed: a previous install was not removed cleanly." 'Remove the leftover service (sc.exe delete FIMService) after checking what it belongs to.'
+        Add-Check 'mim-installed' 'leftover-service' @{ state = $service }
     } else {
-        Add-Check 'mim-installed' 'pass' 'MIM Service and Portal is not installed yet.'
+        Add-Check 'mim-installed' 'none'
     }
 }
 
@@ -454,18 +451,18 @@ Test-Step 'dotnet' {
         $release = [int]$key.Release
     }
     if ($release -ge [int]$Params.min_dotnet_release) {
-        Add-Check 'dotnet' 'pass' ".NET Framework $($key.Version) (release $release) is installed."
+        Add-Check 'dotnet' 'ok' @{ version = [string]$key.Version; release = $release }
     } else {
-        Add-Check 'dotnet' 'fail' ".NET Framework 4.6 or later is not installed (release $release); the installer's CheckDotNetVersion would stop." 'Install .NET Framework 4.6 or later (4.8 recommended).'
+        Add-Check 'dotnet' 'missing' @{ release = $release }
     }
 }
 
 Test-Step 'dotnet35' {
     $key = Get-ItemProperty 'HKLM:\SOFTWARE\Microsoft\NET Framework Setup\NDP\v3.5' -ErrorAction SilentlyContinue
     if ($key -and [int]$key.Install -eq 1) {
-        Add-Check 'dotnet35' 'pass' ".NET Framework 3.5 ($($key.Version)) is installed."
+        Add-Check 'dotnet35' 'ok' @{ version = [string]$key.Version }
     } else {
-        Add-Check 'dotnet35' 'fail' '.NET Framework 3.5 is not installed.' 'Install-WindowsFeature NET-Framework-Core (give -Source with the sources\sxs folder of the Windows media).'
+        Add-Check 'dotnet35' 'missing'
     }
 }
 
@@ -474,7 +471,7 @@ Test-Step 'dotnet35' {
 $sqlIds = @('sql-reachable', 'sql-version', 'sql-sysadmin', 'sql-agent', 'sql-fulltext', 'sql-database')
 if (-not $components.service -or $null -eq $Params.database) {
     foreach ($id in $sqlIds) {
-        Add-Check $id 'skip' 'The MIM Service is not selected.'
+        Add-Check $id 'service-not-selected'
     }
 } else {
     $server = [string]$Params.database.server
@@ -485,34 +482,39 @@ if (-not $components.service -or $null -eq $Params.database) {
         $facts.sqlReachable = $false
         $addresses = Resolve-HostName $sql.host
         if (-not $addresses) {
-            Add-Check 'sql-reachable' 'fail' "The SQL Server host name $($sql.host) does not resolve from the target." 'Check database.server and the DNS settings of the target.'
+            Add-Check 'sql-reachable' 'no-dns' @{ host = $sql.host }
             return
         }
         $port = $sql.port
-        $how = ''
+        $reason = 'answers'
         if (-not $port -and $sql.instance) {
             $port = Get-SqlInstancePort $sql.host $sql.instance
             if (-not $port) {
-                Add-Check 'sql-reachable' 'fail' "The SQL Server Browser on $($sql.host) did not answer for the instance $($sql.instance) (UDP 1434)." "Start the SQL Server Browser service on $($sql.host) and allow UDP 1434 through its firewall, or give the port: $($sql.host),PORT."
+                Add-Check 'sql-reachable' 'no-browser' @{ host = $sql.host; instance = $sql.instance }
                 return
             }
-            $how = " (instance $($sql.instance), from the SQL Server Browser)"
+            $reason = 'answers-browser'
         }
         if (-not $port) {
             $port = 1433
         }
+        $v = @{ server = $server; host = $sql.host; port = $port; instance = [string]$sql.instance; addresses = $addresses }
         if (Test-Tcp $sql.host $port) {
             $facts.sqlReachable = $true
-            Add-Check 'sql-reachable' 'pass' "SQL Server $server answers on $($sql.host):$port$how."
+            if ($reason -eq 'answers-browser') {
+                Add-Check 'sql-reachable' 'answers-browser' $v
+            } else {
+                Add-Check 'sql-reachable' 'answers' $v
+            }
         } else {
-            Add-Check 'sql-reachable' 'fail' "SQL Server $server does not answer on $($sql.host):$port$how ($addresses) from the target." "Check SQL Server is running and accepts TCP/IP connections, and that the firewall on $($sql.host) allows TCP $port from the target."
+            Add-Check 'sql-reachable' 'no-answer' $v
         }
     }
 
     Test-Step 'sql-version' {
         $facts.sql = $null
         if (-not $facts.sqlReachable) {
-            Add-Check 'sql-version' 'skip' 'SQL Server is not reachable; see sql-reachable.'
+            Add-Check 'sql-version' 'sql-unreachable'
             return
         }
         $conn = New-Object System.Data.SqlClient.SqlConnection("Server=$server;Database=master;Integrated Security=SSPI;Connect Timeout=10;Application Name=mimsetup-preflight")
@@ -524,89 +526,92 @@ if (-not $components.service -or $null -eq $Params.database) {
                 $why = $_.Exception.Message
             }
             if ($why -match 'ANONYMOUS LOGON') {
-                $facts.sqlWhy = 'the WinRM logon cannot pass its credentials on to SQL Server (the double hop)'
-                Add-Check 'sql-version' 'warn' "SQL Server $server answers, but the pre-flight could not log on to it: $($facts.sqlWhy)." 'Run the pre-flight with CredSSP (or Kerberos delegation) to let it check SQL Server, or check by hand that the install account is sysadmin there.'
+                $facts.sqlDoubleHop = $true
+                Add-Check 'sql-version' 'double-hop' @{ server = $server }
             } else {
-                $facts.sqlWhy = 'the install account could not log on'
-                Add-Check 'sql-version' 'fail' "Logging on to SQL Server $server as $([Security.Principal.WindowsIdentity]::GetCurrent().Name) failed: $why" 'Give the install account a login on SQL Server with the sysadmin role; the installer creates the database with it.'
+                Add-Check 'sql-version' 'logon-failed' @{ server = $server; user = [Security.Principal.WindowsIdentity]::GetCurrent().Name; why = $why }
             }
             return
         }
         $facts.sql = $conn
         $version = [version]$conn.ServerVersion
-        $min = [version]$Params.min_sql_version
-        $want = [version]$Params.recommended_sql_version
-        if ($version -lt $min) {
-            Add-Check 'sql-version' 'fail' "SQL Server $server is version $version; the installer needs $min or later." 'Upgrade SQL Server (2016 or later is supported by MIM 2016 SP2).'
-        } elseif ($version -lt $want) {
-            Add-Check 'sql-version' 'warn' "SQL Server $server is version $version; MIM 2016 SP2 supports $want (SQL Server 2016) or later." 'Plan an upgrade of SQL Server.'
+        $v = @{ server = $server; version = [string]$version; min = [string]$Params.min_sql_version; recommended = [string]$Params.recommended_sql_version }
+        if ($version -lt [version]$Params.min_sql_version) {
+            Add-Check 'sql-version' 'too-old' $v
+        } elseif ($version -lt [version]$Params.recommended_sql_version) {
+            Add-Check 'sql-version' 'old' $v
         } else {
-            Add-Check 'sql-version' 'pass' "SQL Server $server is version $version."
+            Add-Check 'sql-version' 'ok' $v
         }
     }
 
     $noSql = $null -eq $facts.sql
-    $skipWhy = 'SQL Server could not be logged on to; see sql-version.'
-    if ($facts.sqlWhy) {
-        $skipWhy = "Not checked: $($facts.sqlWhy); see sql-version."
+    function Skip-WithoutSql {
+        param([string]$Id)
+        if (-not $facts.sqlReachable) {
+            Add-Check $Id 'sql-unreachable'
+        } else {
+            Add-Check $Id 'sql-no-logon'
+        }
     }
 
     Test-Step 'sql-sysadmin' {
         if ($noSql) {
-            Add-Check 'sql-sysadmin' 'skip' $skipWhy
+            Skip-WithoutSql 'sql-sysadmin'
             return
         }
         $isAdmin = Invoke-SqlScalar $facts.sql "SELECT IS_SRVROLEMEMBER('sysadmin')"
-        $login = Invoke-SqlScalar $facts.sql 'SELECT SUSER_SNAME()'
+        $login = [string](Invoke-SqlScalar $facts.sql 'SELECT SUSER_SNAME()')
         if ([int]$isAdmin -eq 1) {
-            Add-Check 'sql-sysadmin' 'pass' "$login is sysadmin on $server."
+            Add-Check 'sql-sysadmin' 'sysadmin' @{ login = $login; server = $server }
         } else {
-            Add-Check 'sql-sysadmin' 'fail' "$login is not sysadmin on $server; the installer's CheckIfRunningUserSysadmin would stop." "Add $login to the sysadmin role on $server for the install."
+            Add-Check 'sql-sysadmin' 'not-sysadmin' @{ login = $login; server = $server }
         }
     }
 
     Test-Step 'sql-agent' {
         if ($noSql) {
-            Add-Check 'sql-agent' 'skip' $skipWhy
+            Skip-WithoutSql 'sql-agent'
             return
         }
         $state = Invoke-SqlScalar $facts.sql "SELECT TOP 1 status_desc FROM sys.dm_server_services WHERE servicename LIKE 'SQL Server Agent%'"
         if ([string]$state -eq 'Running') {
-            Add-Check 'sql-agent' 'pass' "SQL Server Agent is running on $server."
+            Add-Check 'sql-agent' 'running' @{ server = $server }
         } else {
-            Add-Check 'sql-agent' 'fail' "SQL Server Agent is not running on $server (state: $state); the MIM Service needs its jobs." "Start the SQL Server Agent service on $($sql.host) and set it to start automatically."
+            Add-Check 'sql-agent' 'not-running' @{ server = $server; host = $sql.host; state = [string]$state }
         }
     }
 
     Test-Step 'sql-fulltext' {
         if ($noSql) {
-            Add-Check 'sql-fulltext' 'skip' $skipWhy
+            Skip-WithoutSql 'sql-fulltext'
             return
         }
         $ft = Invoke-SqlScalar $facts.sql "SELECT FULLTEXTSERVICEPROPERTY('IsFullTextInstalled')"
         if ([int]$ft -eq 1) {
-            Add-Check 'sql-fulltext' 'pass' "Full-Text Search is installed on $server."
+            Add-Check 'sql-fulltext' 'installed' @{ server = $server }
         } else {
-            Add-Check 'sql-fulltext' 'fail' "Full-Text Search is not installed on $server; the installer's CheckFullTextSearchInstalled would stop." 'Add the Full-Text and Semantic Extractions for Search feature with SQL Server setup.'
+            Add-Check 'sql-fulltext' 'missing' @{ server = $server }
         }
     }
 
     Test-Step 'sql-database' {
         if ($noSql) {
-            Add-Check 'sql-database' 'skip' $skipWhy
+            Skip-WithoutSql 'sql-database'
             return
         }
         $dbId = Invoke-SqlScalar $facts.sql 'SELECT DB_ID(@name)' @{ '@name' = $dbName }
         $exists = -not ($null -eq $dbId -or $dbId -is [System.DBNull])
         $reuse = [bool]$Params.database.existing
+        $v = @{ name = $dbName; server = $server }
         if ($exists -and -not $reuse) {
-            Add-Check 'sql-database' 'fail' "The database $dbName already exists on $server, and the answer file asks for a new one." "Set database.existing = true to reuse it (a second MIM Service server), or remove the old database first."
+            Add-Check 'sql-database' 'exists-new' $v
         } elseif (-not $exists -and $reuse) {
-            Add-Check 'sql-database' 'fail' "The database $dbName does not exist on $server, and the answer file asks to reuse it." 'Set database.existing = false to create it, or correct database.name.'
+            Add-Check 'sql-database' 'missing-reuse' $v
         } elseif ($exists) {
-            Add-Check 'sql-database' 'pass' "The database $dbName exists on $server and will be reused."
+            Add-Check 'sql-database' 'reuse' $v
         } else {
-            Add-Check 'sql-database' 'pass' "The database $dbName does not exist yet on $server; the installer will create it."
+            Add-Check 'sql-database' 'create' $v
         }
     }
 
@@ -619,19 +624,19 @@ if (-not $components.service -or $null -eq $Params.database) {
 
 Test-Step 'mail-server' {
     if (-not $components.service -or $null -eq $Params.mail) {
-        Add-Check 'mail-server' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'mail-server' 'service-not-selected'
         return
     }
     $mail = [string]$Params.mail.server
     if (Test-ThisComputer $mail) {
-        Add-Check 'mail-server' 'pass' "The mail server is $mail (none: mail stays on this computer)."
+        Add-Check 'mail-server' 'local' @{ server = $mail }
         return
     }
     $addresses = Resolve-HostName $mail
     if ($addresses) {
-        Add-Check 'mail-server' 'pass' "The mail server $mail resolves ($addresses)."
+        Add-Check 'mail-server' 'resolves' @{ server = $mail; addresses = $addresses }
     } else {
-        Add-Check 'mail-server' 'warn' "The mail server $mail does not resolve from the target; the MIM Service will not be able to send mail." 'Correct mail.server, or use localhost when there is no mail server.'
+        Add-Check 'mail-server' 'no-dns' @{ server = $mail }
     }
 }
 
@@ -646,23 +651,23 @@ if ($components.service -and $null -ne $Params.synchronization) {
 
 Test-Step 'service-account' {
     if (-not $svcAccount) {
-        Add-Check 'service-account' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'service-account' 'service-not-selected'
         return
     }
-    Test-DomainAccount 'service-account' $svcAccount 'MIM Service account'
+    Test-DomainAccount 'service-account' $svcAccount
 }
 
 Test-Step 'ma-account' {
     if (-not $maAccount) {
-        Add-Check 'ma-account' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'ma-account' 'service-not-selected'
         return
     }
-    Test-DomainAccount 'ma-account' $maAccount 'MIM Management Agent account'
+    Test-DomainAccount 'ma-account' $maAccount
 }
 
 Test-Step 'accounts-differ' {
     if (-not $svcAccount -or -not $maAccount) {
-        Add-Check 'accounts-differ' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'accounts-differ' 'service-not-selected'
         return
     }
     $a = Split-Account $svcAccount
@@ -671,15 +676,15 @@ Test-Step 'accounts-differ' {
     $sidB = Resolve-Account $maAccount
     $same = ($a[0] -eq $b[0] -and $a[1] -eq $b[1]) -or ($sidA -and $sidA -eq $sidB)
     if ($same) {
-        Add-Check 'accounts-differ' 'fail' "The MIM Service account and the Management Agent account are the same ($svcAccount); the installer's ValidateSyncAccount would stop." 'Use a separate account for synchronization.ma_account.'
+        Add-Check 'accounts-differ' 'same' @{ account = $svcAccount }
     } else {
-        Add-Check 'accounts-differ' 'pass' "The MIM Service account ($svcAccount) and the Management Agent account ($maAccount) differ."
+        Add-Check 'accounts-differ' 'differ' @{ service = $svcAccount; ma = $maAccount }
     }
 }
 
 Test-Step 'sspr-accounts' {
     if (-not $anySspr) {
-        Add-Check 'sspr-accounts' 'skip' 'No password portal is selected.'
+        Add-Check 'sspr-accounts' 'no-sspr'
         return
     }
     $missing = @()
@@ -692,34 +697,34 @@ Test-Step 'sspr-accounts' {
         }
     }
     if ($missing.Count -gt 0) {
-        Add-Check 'sspr-accounts' 'fail' "Application pool account(s) not found in the domain: $($missing -join ', ')." 'Create the accounts in Active Directory, or correct the answer file.'
+        Add-Check 'sspr-accounts' 'missing' @{ missing = ($missing -join ', ') }
     } else {
-        Add-Check 'sspr-accounts' 'pass' "Application pool account(s) exist: $($found -join ', ')."
+        Add-Check 'sspr-accounts' 'exist' @{ found = ($found -join ', ') }
     }
 }
 
 Test-Step 'sync-service' {
     if (-not $components.service -or $null -eq $Params.synchronization) {
-        Add-Check 'sync-service' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'sync-service' 'service-not-selected'
         return
     }
     $sync = [string]$Params.synchronization.server
     if (Test-ThisComputer $sync) {
         $state = Get-ServiceStatus 'FIMSynchronizationService'
         if ($null -eq $state) {
-            Add-Check 'sync-service' 'fail' "The MIM Synchronization Service is not installed on this computer, named as the synchronization server; the installer's CheckSynchronizationServiceExists would stop." 'Install the Synchronization Service first (the step before this one), or correct synchronization.server.'
+            Add-Check 'sync-service' 'not-installed'
         } elseif ($state -ne 'Running') {
-            Add-Check 'sync-service' 'warn' "The MIM Synchronization Service is installed but $state." 'Start FIMSynchronizationService.'
+            Add-Check 'sync-service' 'stopped' @{ state = $state }
         } else {
-            Add-Check 'sync-service' 'pass' 'The MIM Synchronization Service is installed and running on this computer.'
+            Add-Check 'sync-service' 'running'
         }
         return
     }
     $addresses = Resolve-HostName $sync
     if ($addresses) {
-        Add-Check 'sync-service' 'pass' "The synchronization server $sync resolves ($addresses); its service is checked there."
+        Add-Check 'sync-service' 'remote-resolves' @{ server = $sync; addresses = $addresses }
     } else {
-        Add-Check 'sync-service' 'fail' "The synchronization server $sync does not resolve from the target." 'Correct synchronization.server (the computer running the MIM Synchronization Service).'
+        Add-Check 'sync-service' 'no-dns' @{ server = $sync }
     }
 }
 
@@ -733,32 +738,31 @@ Test-Step 'service-address' {
     }
     $names = @($names | Select-Object -Unique)
     if ($names.Count -eq 0) {
-        Add-Check 'service-address' 'skip' 'No portal is selected.'
+        Add-Check 'service-address' 'no-portal'
         return
     }
     $bad = @($names | Where-Object { -not (Test-ThisComputer $_) -and -not (Resolve-HostName $_) })
     if ($bad.Count -gt 0) {
-        Add-Check 'service-address' 'fail' "The MIM Service address(es) $($bad -join ', ') do not resolve from the target; the installer's UIValidateFimServiceServerAddress would stop." 'Give the host name of the MIM Service server (this computer on a single server).'
+        Add-Check 'service-address' 'no-dns' @{ names = ($bad -join ', ') }
     } else {
-        Add-Check 'service-address' 'pass' "The MIM Service address(es) resolve: $($names -join ', ')."
+        Add-Check 'service-address' 'resolves' @{ names = ($names -join ', ') }
     }
 }
 
 Test-Step 'firewall-service' {
-    $state = Get-ServiceStatus 'MpsSvc'
-    $wanted = [bool]$Params.firewall
+    $state = [string](Get-ServiceStatus 'MpsSvc')
     if ($state -eq 'Running') {
-        Add-Check 'firewall-service' 'pass' 'The Windows Firewall service is running.'
-    } elseif ($wanted) {
-        Add-Check 'firewall-service' 'fail' "The Windows Firewall service is not running ($state) and the answer file asks to open ports; the installer's CheckFirewallServiceRunning would stop." 'Start the Windows Defender Firewall service (MpsSvc), or set the open_firewall options to false.'
+        Add-Check 'firewall-service' 'running'
+    } elseif ([bool]$Params.firewall) {
+        Add-Check 'firewall-service' 'stopped-needed' @{ state = $state }
     } else {
-        Add-Check 'firewall-service' 'warn' "The Windows Firewall service is not running ($state)." 'Start the Windows Defender Firewall service (MpsSvc).'
+        Add-Check 'firewall-service' 'stopped' @{ state = $state }
     }
 }
 
 Test-Step 'service-ports' {
     if (-not $components.service) {
-        Add-Check 'service-ports' 'skip' 'The MIM Service is not selected.'
+        Add-Check 'service-ports' 'service-not-selected'
         return
     }
     $used = @()
@@ -769,18 +773,32 @@ Test-Step 'service-ports' {
         }
     }
     if ($used.Count -gt 0) {
-        Add-Check 'service-ports' 'fail' "The MIM Service ports are in use: $($used -join ', ')." 'Stop what listens there; if it is an earlier MIM Service, see mim-installed.'
+        Add-Check 'service-ports' 'in-use' @{ used = ($used -join ', ') }
     } else {
-        Add-Check 'service-ports' 'pass' "The MIM Service ports $($Params.service_ports -join ' and ') are free."
+        Add-Check 'service-ports' 'free' @{ ports = ($Params.service_ports -join ' and ') }
     }
 }
 
 # --- SharePoint (portal) -------------------------------------------------------------------------
 
+function Test-SharePointService {
+    param([string]$Id, [string]$Name)
+    if (-not $facts.sharepoint) {
+        Add-Check $Id 'no-sharepoint'
+        return
+    }
+    $state = [string](Get-ServiceStatus $Name)
+    if ($state -eq 'Running') {
+        Add-Check $Id 'running'
+    } else {
+        Add-Check $Id 'not-running' @{ state = $state }
+    }
+}
+
 $spIds = @('sharepoint', 'sharepoint-admin-service', 'sharepoint-timer-service', 'sharepoint-site', 'sharepoint-farm')
 if (-not $components.portal) {
     foreach ($id in $spIds) {
-        Add-Check $id 'skip' 'The MIM Portal is not selected.'
+        Add-Check $id 'portal-not-selected'
     }
 } else {
     Test-Step 'sharepoint' {
@@ -798,32 +816,23 @@ if (-not $components.portal) {
         }
         if ($found) {
             $facts.sharepoint = $true
-            Add-Check 'sharepoint' 'pass' "SharePoint $($found.Version) is installed."
+            Add-Check 'sharepoint' 'installed' @{ version = [string]$found.Version }
         } else {
-            Add-Check 'sharepoint' 'fail' 'SharePoint is not installed on the target; the MIM Portal is installed into a SharePoint site collection.' 'Install SharePoint (2016 SP1 or later, or 2019), create the web application and the site collection, then run the pre-flight again.'
+            Add-Check 'sharepoint' 'missing'
         }
     }
 
-    $spMissing = 'SharePoint is not installed; see sharepoint.'
-    foreach ($pair in @(@('sharepoint-admin-service', 'SPAdminV4', 'SharePoint Administration', 'CheckSharepointAdminServiceRunning'), @('sharepoint-timer-service', 'SPTimerV4', 'SharePoint Timer', 'CheckSharepointTimerServiceRunning'))) {
-        $id = $pair[0]
-        Test-Step $id {
-            if (-not $facts.sharepoint) {
-                Add-Check $id 'skip' $spMissing
-                return
-            }
-            $state = Get-ServiceStatus $pair[1]
-            if ($state -eq 'Running') {
-                Add-Check $id 'pass' "The $($pair[2]) service ($($pair[1])) is running."
-            } else {
-                Add-Check $id 'fail' "The $($pair[2]) service ($($pair[1])) is not running ($state); the installer's $($pair[3]) would stop." "Start-Service $($pair[1]) and set it to start automatically."
-            }
-        }
+    Test-Step 'sharepoint-admin-service' {
+        Test-SharePointService 'sharepoint-admin-service' 'SPAdminV4'
+    }
+
+    Test-Step 'sharepoint-timer-service' {
+        Test-SharePointService 'sharepoint-timer-service' 'SPTimerV4'
     }
 
     Test-Step 'sharepoint-site' {
         if (-not $facts.sharepoint) {
-            Add-Check 'sharepoint-site' 'skip' $spMissing
+            Add-Check 'sharepoint-site' 'no-sharepoint'
             return
         }
         $url = [string]$Params.portal.sharepoint_url
@@ -839,20 +848,21 @@ if (-not $components.portal) {
                 $why = $_.Exception.Message
             }
         }
+        $v = @{ url = $url; code = $code; why = $why }
         if ($null -eq $code) {
-            Add-Check 'sharepoint-site' 'fail' "The SharePoint site collection $url does not answer from the target ($why)." 'Create the web application and the site collection (the walkthrough uses New-SPWebApplication and New-SPSite), and check the host name resolves.'
+            Add-Check 'sharepoint-site' 'no-answer' $v
         } elseif ($code -eq 404) {
-            Add-Check 'sharepoint-site' 'fail' "SharePoint answers at $url, but there is no site collection there (HTTP 404); the installer's CheckSharepointWebApporSiteExisting would stop." 'Create the site collection at that URL with New-SPSite, or correct portal.sharepoint_url.'
+            Add-Check 'sharepoint-site' 'no-site' $v
         } elseif ($code -ge 500) {
-            Add-Check 'sharepoint-site' 'fail' "The SharePoint site collection $url answers with HTTP $code." 'Open the site on the target and fix SharePoint first.'
+            Add-Check 'sharepoint-site' 'server-error' $v
         } else {
-            Add-Check 'sharepoint-site' 'pass' "The SharePoint site collection $url answers (HTTP $code)."
+            Add-Check 'sharepoint-site' 'answers' $v
         }
     }
 
     Test-Step 'sharepoint-farm' {
         if (-not $facts.sharepoint) {
-            Add-Check 'sharepoint-farm' 'skip' $spMissing
+            Add-Check 'sharepoint-farm' 'no-sharepoint'
             return
         }
         try {
@@ -861,15 +871,14 @@ if (-not $components.portal) {
             }
             $farm = Get-SPFarm -ErrorAction Stop
         } catch {
-            $why = $_.Exception.Message -replace '\s+', ' '
-            Add-Check 'sharepoint-farm' 'warn' "The SharePoint farm could not be read from this logon ($why); the installer checks that the install account is a farm administrator (CheckSharepointFarmAdministratorWithOpenPermission)." 'Make the install account a SharePoint farm administrator with access to the configuration database; over WinRM, use CredSSP when SQL Server is on another computer.'
+            Add-Check 'sharepoint-farm' 'unreadable' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
             return
         }
         $existing = @(Get-SPSolution -ErrorAction SilentlyContinue | Where-Object { $_.Name -match 'fim|identitymanagement' } | ForEach-Object { $_.Name })
         if ($existing.Count -gt 0) {
-            Add-Check 'sharepoint-farm' 'fail' "A MIM portal solution is already in the farm: $($existing -join ', '); the installer's CheckFIMWebSiteorSolutionPackExisting would stop." 'Retract and remove the old solution packs (Uninstall-SPSolution, Remove-SPSolution) first.'
+            Add-Check 'sharepoint-farm' 'solution-exists' @{ solutions = ($existing -join ', ') }
         } else {
-            Add-Check 'sharepoint-farm' 'pass' "The install account can administer the SharePoint farm (build $($farm.BuildVersion)) and no MIM portal solution is deployed yet."
+            Add-Check 'sharepoint-farm' 'ok' @{ build = [string]$farm.BuildVersion }
         }
     }
 }
@@ -878,22 +887,22 @@ if (-not $components.portal) {
 
 Test-Step 'iis' {
     if (-not $anySspr) {
-        Add-Check 'iis' 'skip' 'No password portal is selected.'
+        Add-Check 'iis' 'no-sspr'
         return
     }
     $state = Get-ServiceStatus 'W3SVC'
     if ($state -eq 'Running') {
-        Add-Check 'iis' 'pass' 'IIS (W3SVC) is running.'
+        Add-Check 'iis' 'running'
     } elseif ($null -eq $state) {
-        Add-Check 'iis' 'fail' 'IIS is not installed; the password portals are IIS sites.' 'Install-WindowsFeature Web-Server -IncludeManagementTools'
+        Add-Check 'iis' 'not-installed'
     } else {
-        Add-Check 'iis' 'fail' "IIS is installed but the World Wide Web Publishing Service is $state." 'Start-Service W3SVC and set it to start automatically.'
+        Add-Check 'iis' 'stopped' @{ state = $state }
     }
 }
 
 Test-Step 'sspr-ports' {
     if (-not $anySspr) {
-        Add-Check 'sspr-ports' 'skip' 'No password portal is selected.'
+        Add-Check 'sspr-ports' 'no-sspr'
         return
     }
     $used = @()
@@ -907,11 +916,16 @@ Test-Step 'sspr-ports' {
         }
     }
     if ($used.Count -gt 0) {
-        Add-Check 'sspr-ports' 'fail' "Port(s) already in use: $($used -join ', ')." 'Choose another port in the answer file, or stop the site that uses it.'
+        Add-Check 'sspr-ports' 'in-use' @{ used = ($used -join ', ') }
     } else {
-        Add-Check 'sspr-ports' 'pass' "Port(s) free: $($free -join ', ')."
+        Add-Check 'sspr-ports' 'free' @{ free = ($free -join ', ') }
     }
 }
 
-$result = [ordered]@{ schema = 1; computer = $env:COMPUTERNAME; checks = $checks.ToArray() }
-[Console]::Out.WriteLine(($result | ConvertTo-Json -Depth 5 -Compress))
+# mimsetup-include: outcomes
+$entries = $checks.ToArray()
+if ($Params.outcomes) {
+    $entries = @(Format-Outcomes $entries $Params.outcomes)
+}
+$result = [ordered]@{ schema = 2; computer = $env:COMPUTERNAME; checks = $entries }
+[Console]::Out.WriteLine(($result | ConvertTo-Json -Depth 6 -Compress))

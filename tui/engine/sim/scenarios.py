@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine import preflight as pf
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
 from tui.engine.sim.verbose import REFERENCE_HIDDEN
 
@@ -288,7 +289,7 @@ def healthy_state(root: Path, answers: object | None = None) -> MachineState:
     for h in hosts:
         if h and not s.is_this_computer(h):
             s.dns[h.lower()] = f"10.0.0.{20 + len(s.dns)}"
-    host, instance, port = pf.split_sql_server(sql_server)
+    host, instance, port = win.split_server(win.strip_protocol(sql_server))
     if not s.is_this_computer(host):
         s.dns.setdefault(host.lower(), f"10.0.0.{20 + len(s.dns)}")
     inst = SqlInstance(host=host, instance=instance, port=port or (1435 if instance else 1433))

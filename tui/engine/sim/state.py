@@ -64,6 +64,7 @@ class SqlInstance:
     fulltext: bool = True
     sysadmins: set[str] = field(default_factory=set)  # lower-case DOMAIN\user
     databases: set[str] = field(default_factory=lambda: {"master", "model", "msdb", "tempdb"})
+    refused: set[str] = field(default_factory=set)  # lower-case logins refused ("Login failed")
 
 
 @dataclass
@@ -108,6 +109,9 @@ class MachineState:
     # cmdlet call with its parameter values (Module Logging, event 4103).
     process_log: list[str] = field(default_factory=list)
     module_log: list[tuple[str, str]] = field(default_factory=list)
+    # How Windows behaves (windows-behaviour.md), read by sim/winbehaviour.py:
+    winrm_delegates: bool = False  # CredSSP or Kerberos delegation: no double hop from WinRM
+    loopback_check_disabled: bool = False  # DisableLoopbackCheck / BackConnectionHostNames
 
     # --- names ----------------------------------------------------------------------------------
 
