@@ -8,7 +8,14 @@ import json
 import pytest
 
 from tests.support.answers import contoso
-from tests.support.sim import ADMIN, EXPECTED_FAILURES, checks_of, run_command, run_direct
+from tests.support.sim import (
+    ADMIN,
+    EXPECTED_FAILURES,
+    checks_of,
+    run_command,
+    run_direct,
+    with_password,
+)
 from tui.engine.preflight import CHECKS, PRODUCT_CODE, preflight_params
 from tui.engine.sim import scenarios
 from tui.engine.sim.machine import WindowsMachine, registered_scripts, script
@@ -29,7 +36,7 @@ def test_scenarios_are_listed_in_one_place():
 @pytest.mark.parametrize("scenario", list(EXPECTED_FAILURES))
 def test_each_scenario_fails_exactly_its_checks(scenario, answers):
     with WindowsMachine(scenario, answers=answers) as m:
-        out, err, code = run_direct(m, "preflight", preflight_params(answers))
+        out, err, code = run_direct(m, "preflight", with_password(preflight_params(answers)))
     assert (code, err) == (0, "")
     checks = checks_of(out)
     assert list(checks) == list(CHECKS)  # every check, in the script's order
@@ -43,12 +50,12 @@ def test_each_scenario_fails_exactly_its_checks(scenario, answers):
 
 def test_the_machine_follows_default_paths_without_answers(answers):
     with WindowsMachine() as m:
-        out, _, _ = run_direct(m, "preflight", preflight_params(answers))
+        out, _, _ = run_direct(m, "preflight", with_password(preflight_params(answers)))
     assert {c["status"] for c in checks_of(out).values()} <= {"pass", "skip"}
 
 
 def test_state_is_inspectable_and_changes_what_it_reports(answers):
-    params = preflight_params(answers)
+    params = with_password(preflight_params(answers))
     with WindowsMachine("healthy", answers=answers) as m:
         msi = m.state.path(answers.install.msi_path)
         assert msi.is_file() and msi.is_relative_to(m.root)
@@ -79,20 +86,39 @@ def test_state_is_inspectable_and_changes_what_it_reports(answers):
     assert not m.root.exists()  # closed: the temporary directory is gone
 
 
-def test_double_hop_to_sql_is_a_warning_not_a_failure(answers):
+def test_from_the_winrm_logon_other_computers_are_not_seen(answers):
+    # NTLM cannot pass credentials on (the double hop): SQL Server on corpsql sees ANONYMOUS
+    # LOGON, the directory answers nothing. Nothing about them may pass.
     with WindowsMachine("healthy", answers=answers) as m:
-        m.state.find_sql("corpsql").logon_from_winrm = False
+        m.state.find_account("contoso\\MIMMA").enabled = False
         checks = checks_of(run_direct(m, "preflight", preflight_params(answers))[0])
+    assert checks["probe-logon"]["reason"] == "this-logon"
     assert checks["sql-reachable"]["status"] == "pass"
     assert (checks["sql-version"]["status"], checks["sql-version"]["reason"]) == (
         "warn", "double-hop")
     assert {checks[i]["status"] for i in ("sql-sysadmin", "sql-agent", "sql-database")} == {"skip"}
+    assert checks["ma-account"]["reason"] == "exists-unread"  # disabled, but not seen
+    assert checks["ma-account"]["status"] == "warn"
+    assert checks["sharepoint-farm"]["status"] == "warn"
+
+
+def test_with_the_password_the_checks_of_other_computers_run_as_the_install_account(answers):
+    with WindowsMachine("healthy", answers=answers) as m:
+        m.state.find_account("contoso\\MIMMA").enabled = False
+        m.state.find_sql("corpsql").agent_running = False
+        checks = checks_of(run_direct(m, "preflight", with_password(preflight_params(answers)))[0])
+    assert checks["probe-logon"]["reason"] == "task"
+    assert [i for i in checks if i.startswith("sql-") and checks[i]["status"] == "skip"] == []
+    assert checks["sql-agent"]["reason"] == "not-running"
+    assert checks["ma-account"]["reason"] == "disabled"
+    assert checks["sharepoint-farm"]["status"] == "pass"
 
 
 def test_non_admin_and_existing_database(answers):
-    params = preflight_params(answers)
+    params = with_password(preflight_params(answers), "CONTOSO\\helpdesk")
     with WindowsMachine("healthy", answers=answers) as m:
         m.state.find_sql("corpsql").databases.add("FIMService")
+        m.state.user_rights["SeBatchLogonRight"].add("contoso\\helpdesk")
         checks = checks_of(run_direct(m, "preflight", params, user="CONTOSO\\helpdesk")[0])
     assert checks["elevated"]["status"] == "fail"
     assert checks["sql-sysadmin"]["status"] == "fail"
@@ -105,7 +131,7 @@ def test_components_not_selected_are_skipped(answers):
     a.components.registration_portal = False
     a.components.reset_portal = False
     with WindowsMachine("no-sharepoint", answers=a) as m:
-        checks = checks_of(run_direct(m, "preflight", preflight_params(a))[0])
+        checks = checks_of(run_direct(m, "preflight", with_password(preflight_params(a)))[0])
     for cid in ("sharepoint", "sharepoint-site", "iis", "sspr-ports", "sspr-accounts"):
         assert checks[cid]["status"] == "skip", cid
     assert not [c for c in checks.values() if c["status"] == "fail"]

@@ -17,7 +17,7 @@ from tui.engine import outcomes, scripts
 from tui.engine.sim.preflight_checks import NOT_EMULATED
 
 LITERAL = r"'([a-z0-9-]+)'"
-FUNCTION = re.compile(r"^function ([A-Za-z-]+) \{\n(.*?)^\}", re.M | re.S)
+FUNCTION = re.compile(r"^( *)function ([A-Za-z-]+) \{\n(.*?)^\1\}", re.M | re.S)
 # Add-Check <id> <reason> (pre-flight); Add-Item $item <kind> <reason> (checklist)
 CALLS = {
     "preflight": re.compile(r"^\s*(Add-Check (\S+) (\S+))", re.M),
@@ -31,7 +31,7 @@ def script_pairs(section: str, text: str) -> set[tuple[str, str]]:
     function is called with."""
     common = set(outcomes.section(section)["common"])
     pairs: set[tuple[str, str]] = set()
-    bodies = {m.group(1): m.group(2) for m in FUNCTION.finditer(text)}
+    bodies = {m.group(2): m.group(3) for m in FUNCTION.finditer(text)}
     for m in CALLS[section].finditer(text):
         call, id_expr, reason_expr = m.group(1), m.group(2), m.group(3)
         reason = re.fullmatch(LITERAL, reason_expr)

@@ -49,6 +49,9 @@ def test_the_script_reads_only_params_the_client_sends(answers):
     params = preflight_params(answers)
     used = set(re.findall(r"\$Params\.([A-Za-z_]+)", scripts.text("preflight")))
     used.discard("outcomes")  # the catalog, which only the exports pass (mimsetup words itself)
+    # the install account and its password, which run_preflight adds from the shell's logon
+    assert {"run_as_user", "run_as_password"} <= used
+    used -= {"run_as_user", "run_as_password"}
     assert used <= set(params), used - set(params)
     assert used == set(params), "params nobody reads: " + str(set(params) - used)
 
@@ -187,7 +190,12 @@ def test_each_scenario_over_winrm(scenario, answers):
     assert report.computer == "CORPIDM"
     assert commands == 1  # one command, whatever the number of checks
     assert report.requests == http_requests  # as they are (#13.7)
-    assert machine.started[0].params == preflight_params(answers)
+    sent = dict(machine.started[0].params)
+    # the install account's password travels on stdin, for the checks of other computers
+    assert (sent.pop("run_as_user"), sent.pop("run_as_password")) == (endpoint.user,
+                                                                       endpoint.password)
+    assert sent == preflight_params(answers)
+    assert report.get("probe-logon").status == "pass"
 
 
 def test_https_and_sealed_http_give_the_same_report(answers):

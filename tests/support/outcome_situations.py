@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import cache
 
 from tests.support.answers import contoso
-from tests.support.sim import ADMIN
+from tests.support.sim import ADMIN, with_password
 from tui.engine import outcomes
 from tui.engine.checklist import MPR_OWN_ATTRIBUTES, checklist_params
 from tui.engine.preflight import preflight_params
@@ -104,8 +104,15 @@ PREFLIGHT: list[tuple[str, AChange, Change, str]] = [
     ("named instance", _sql_server("corpsql\\MIM"), _none, ADMIN),
     ("named instance, no browser", _sql_server("corpsql\\MIM"),
      _set(_sql, browser=False), ADMIN),
-    ("double hop", _none, _set(_sql, logon_from_winrm=False), ADMIN),
+    ("no password", _none, _none, ADMIN),
+    ("batch logon denied", _none, lambda s: s.user_rights["SeDenyBatchLogonRight"].add(
+        "builtin\\administrators"), ADMIN),
+    ("batch logon not granted", _none, lambda s: s.user_rights["SeBatchLogonRight"].clear(),
+     ADMIN),
+    ("no stored credentials", _none, lambda s: s.reg_set(
+        "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa", "DisableDomainCreds", 1), ADMIN),
     ("login refused", _none, _set(_sql, refused={ADMIN.lower()}), ADMIN),
+    ("not sysadmin", _none, lambda s: _sql(s).sysadmins.clear(), ADMIN),
     ("SQL 2005", _none, _set(_sql, version="9.0.5000.0"), ADMIN),
     ("SQL 2014", _none, _set(_sql, version="12.0.6024.0"), ADMIN),
     ("SQL without agent and full-text", _none, _set(_sql, agent_running=False, fulltext=False),
@@ -158,7 +165,10 @@ def preflight_pairs() -> frozenset[tuple[str, str]]:
         scenario = name if name in scenarios.names() else "healthy"
         with WindowsMachine(scenario, answers=a) as m:
             s_change(m.state)
-            for c in run_checks(m.state, preflight_params(a), user):
+            params = preflight_params(a)
+            if name != "no password":
+                params = with_password(params, user)
+            for c in run_checks(m.state, params, user):
                 assert outcomes.word("preflight", c["id"], c["reason"], c["values"],
                                      strict=True), (name, c)
                 found.add((c["id"], c["reason"]))

@@ -53,6 +53,13 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
 # --- a script run directly on the machine ------------------------------------------------------
 
 
+def with_password(params: dict, user: str = ADMIN) -> dict:
+    """Pre-flight params as `run_preflight` sends them over a logon with a password: the checks
+    of other computers then run in a logon of the install account (probe-logon)."""
+    return {**params, "run_as_user": user, "run_as_password": PASSWORD}
+
+
+
 def run_direct(
     machine: WindowsMachine, name: str, params: dict, user: str = ADMIN
 ) -> tuple[str, str, int]:

@@ -208,6 +208,9 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
             message = f"{message} (reported with the unknown status {raw.get('status')!r})"
             status = "warn"
         checks.append(PreflightRow(raw["id"], status, message, str(raw.get("remedy") or "")))  # type: ignore[arg-type]
+    # In the catalog's order: the checks of other computers come back from another logon last.
+    order = {cid: i for i, cid in enumerate(CHECKS)}
+    checks.sort(key=lambda c: order.get(c.id, len(order)))
     seen = {c.id for c in checks}
     missing = [cid for cid in CHECKS if cid not in seen]
     if missing:
@@ -224,17 +227,18 @@ def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> Preflight
     return PreflightReport(checks, computer=str(doc.get("computer") or ""), notes=notes)
 
 
-def _worded(raw: dict, notes: list[str]) -> Check:
+def _worded(raw: dict, notes: list[str]) -> PreflightRow:
     """A check the script reported as (id, reason, values), worded from the catalog."""
     cid, reason = raw["id"], str(raw.get("reason"))
     values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
     worded = outcomes.word("preflight", cid, reason, values)
     if worded is None or worded.status not in STATUSES:
         notes.append(f"check {cid} reported the reason {reason!r}, which the catalog lacks")
-        return Check(cid, "warn", f"The pre-flight reported {reason!r} for {cid}, which this "
-                     "mimsetup cannot word.", "Check it by hand, and report it.", reason, values)
-    return Check(cid, worded.status, worded.message, worded.remedy, reason,  # type: ignore[arg-type]
-                 values)
+        message = f"The pre-flight reported {reason!r} for {cid}, which this mimsetup cannot word."
+        return PreflightRow(cid, "warn", message, "Check it by hand, and report it.", reason,
+                            values)
+    return PreflightRow(cid, worded.status, worded.message,  # type: ignore[arg-type]
+                        worded.remedy, reason, values)
 
 
 def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> PreflightReport:
@@ -245,7 +249,7 @@ def run_preflight(shell, answers: AnswerFile, *, timeout: float = 300.0) -> Pref
     """
     from tui.engine.errors import CommandTimeout, ConnectionProblem
 
-    params = preflight_params(answers)
+    params = {**preflight_params(answers), **probe_account(shell)}
     started = time.monotonic()
     try:
         # The pre-flight only reads: a run whose output was lost on the way is run again.
@@ -266,6 +270,18 @@ def count_connection(report: PreflightReport, shell) -> None:
     report.requests = getattr(shell, "requests", None)
     report.logons = getattr(shell, "logons", None)
     report.shells = getattr(shell, "shells_opened", None)
+
+
+def probe_account(shell) -> dict:
+    """The install account and its password, so that the checks of SQL Server, the directory and
+    SharePoint run in a logon with the password (as the install does) instead of the WinRM logon,
+    which cannot reach other computers (the double hop). Sent on stdin like the install's
+    secrets, never in the script's text or on a command line; nothing without a password."""
+    ep = getattr(shell, "endpoint", None)
+    user, password = getattr(ep, "user", ""), getattr(ep, "password", "")
+    if not user or not password:
+        return {}
+    return {"run_as_user": user, "run_as_password": password}
 
 
 def _report_error(exc: EngineError, started: float) -> PreflightReport:

@@ -8,7 +8,9 @@
 # CheckSharepointFarmAdministratorWithOpenPermission, CheckSharepointWebApporSiteExisting,
 # CheckFIMWebSiteorSolutionPackExisting), so that what a silent install reports only as exit code
 # 1603 is said first, in plain words, with a remedy.
-# Input: $Params from preflight_params() (no secrets). Output: one JSON document on stdout,
+# Input: $Params from preflight_params(), plus run_as_user and run_as_password (the install
+# account's, as the install receives them) when the checks of other computers are to run in a logon
+# with that password (Start-Probes). Output: one JSON document on stdout,
 # {"schema": 2, "computer": ..., "checks": [{"id", "reason", "values"}, ...]}. This script words
 # nothing: each (id, reason) is worded in outcomes.json, by mimsetup, or by outcomes.ps1 below when
 # the caller passes the catalog as $Params.outcomes (the exports do). Every Add-Check names its id
@@ -20,249 +22,732 @@ $ProgressPreference = 'SilentlyContinue'
 $checks = New-Object System.Collections.Generic.List[object]
 $facts = @{}
 
-function Add-Check {
-    param([string]$Id, [string]$Reason, [hashtable]$Values = @{})
-    $checks.Add([ordered]@{ id = $Id; reason = $Reason; values = $Values })
-}
-
-function Test-Step {
-    param([string]$Id, [scriptblock]$Body)
-    try {
-        # Anything a check lets fall into the pipeline is dropped: stdout carries only the JSON.
-        $null = & $Body
-    } catch {
-        Add-Check $Id 'error' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
+# --- what every check, and the logon of the install account (Start-Probes), uses --------------
+$Library = {
+    function Add-Check {
+        param([string]$Id, [string]$Reason, [hashtable]$Values = @{})
+        $checks.Add([ordered]@{ id = $Id; reason = $Reason; values = $Values })
     }
-}
 
-function Test-Tcp {
-    param([string]$HostName, [int]$Port, [int]$TimeoutMs = 3000)
-    $client = New-Object System.Net.Sockets.TcpClient
-    try {
-        $async = $client.BeginConnect($HostName, $Port, $null, $null)
-        if (-not $async.AsyncWaitHandle.WaitOne($TimeoutMs)) {
-            return $false
+    function Test-Step {
+        param([string]$Id, [scriptblock]$Body)
+        try {
+            # Anything a check lets fall into the pipeline is dropped: stdout carries only the JSON.
+            $null = & $Body
+        } catch {
+            Add-Check $Id 'error' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
         }
-        $client.EndConnect($async)
-        return $true
-    } catch {
-        return $false
-    } finally {
-        $client.Close()
     }
-}
 
-function Resolve-HostName {
-    param([string]$Name)
-    try {
-        $addresses = [System.Net.Dns]::GetHostAddresses($Name)
-        return ($addresses | ForEach-Object { $_.IPAddressToString }) -join ', '
-    } catch {
-        return $null
+    function Test-Tcp {
+        param([string]$HostName, [int]$Port, [int]$TimeoutMs = 3000)
+        $client = New-Object System.Net.Sockets.TcpClient
+        try {
+            $async = $client.BeginConnect($HostName, $Port, $null, $null)
+            if (-not $async.AsyncWaitHandle.WaitOne($TimeoutMs)) {
+                return $false
+            }
+            $client.EndConnect($async)
+            return $true
+        } catch {
+            return $false
+        } finally {
+            $client.Close()
+        }
     }
-}
 
-function Test-ThisComputer {
-    param([string]$Name)
-    if (-not $Name) {
-        return $false
-    }
-    $n = $Name.Trim().ToLowerInvariant()
-    $me = $env:COMPUTERNAME.ToLowerInvariant()
-    $names = @($me, 'localhost', '.', '(local)', '127.0.0.1', '::1')
-    if ($facts.domain) {
-        $names += "$me.$($facts.domain.ToLowerInvariant())"
-    }
-    return ($names -contains $n)
-}
-
-function Get-ServiceStatus {
-    param([string]$Name)
-    $svc = Get-Service -Name $Name -ErrorAction SilentlyContinue
-    if ($null -eq $svc) {
-        return $null
-    }
-    return [string]$svc.Status
-}
-
-function Get-Listener {
-    param([int]$Port)
-    if (Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue) {
-        $conn = Get-NetTCPConnection -State Listen -LocalPort $Port -ErrorAction SilentlyContinue | Select-Object -First 1
-        if ($null -eq $conn) {
+    function Resolve-HostName {
+        param([string]$Name)
+        try {
+            $addresses = [System.Net.Dns]::GetHostAddresses($Name)
+            return ($addresses | ForEach-Object { $_.IPAddressToString }) -join ', '
+        } catch {
             return $null
         }
-        $proc = Get-Process -Id $conn.OwningProcess -ErrorAction SilentlyContinue
-        if ($proc) {
-            return "$($proc.ProcessName) (process $($conn.OwningProcess))"
+    }
+
+    function Test-ThisComputer {
+        param([string]$Name)
+        if (-not $Name) {
+            return $false
         }
-        return "process $($conn.OwningProcess)"
-    }
-    $line = netstat -ano -p tcp | Where-Object { $_ -match "^\s*TCP\s+\S+:$Port\s+\S+\s+LISTENING\s+(\d+)" } | Select-Object -First 1
-    if ($line) {
-        return "process $($Matches[1])"
-    }
-    return $null
-}
-
-function Resolve-Account {
-    param([string]$Account)
-    try {
-        $nt = New-Object System.Security.Principal.NTAccount($Account)
-        return $nt.Translate([System.Security.Principal.SecurityIdentifier]).Value
-    } catch {
-        return $null
-    }
-}
-
-function ConvertTo-LdapValue {
-    param([string]$Value)
-    return $Value.Replace('\', '\5c').Replace('*', '\2a').Replace('(', '\28').Replace(')', '\29')
-}
-
-function Get-AccountControl {
-    # userAccountControl from the directory (no RSAT needed); $null when the directory cannot be
-    # searched from this logon (a WinRM network logon often cannot bind to LDAP: the double hop).
-    param([string]$Sam)
-    try {
-        $searcher = New-Object System.DirectoryServices.DirectorySearcher
-        $searcher.Filter = "(sAMAccountName=$(ConvertTo-LdapValue $Sam))"
-        $searcher.ClientTimeout = [TimeSpan]::FromSeconds(10)
-        [void]$searcher.PropertiesToLoad.Add('userAccountControl')
-        $found = $searcher.FindOne()
-        if ($found) {
-            return [int]$found.Properties['useraccountcontrol'][0]
+        $n = $Name.Trim().ToLowerInvariant()
+        $me = $env:COMPUTERNAME.ToLowerInvariant()
+        $names = @($me, 'localhost', '.', '(local)', '127.0.0.1', '::1')
+        if ($facts.domain) {
+            $names += "$me.$($facts.domain.ToLowerInvariant())"
         }
-    } catch {
-        return $null
+        return ($names -contains $n)
     }
-    return $null
-}
 
-function Split-Account {
-    param([string]$Account)
-    if ($Account -like '*\*') {
-        $parts = $Account.Split('\', 2)
-        return @($parts[0], $parts[1])
+    function Get-ServiceStatus {
+        param([string]$Name)
+        $svc = Get-Service -Name $Name -ErrorAction SilentlyContinue
+        if ($null -eq $svc) {
+            return $null
+        }
+        return [string]$svc.Status
     }
-    $parts = $Account.Split('@', 2)
-    return @($parts[1].Split('.')[0], $parts[0])
-}
 
-function Test-DomainAccount {
-    # Adds one check for an account that must exist, enabled, in the domain.
-    param([string]$Id, [string]$Account)
-    $sid = Resolve-Account $Account
-    if (-not $sid) {
-        Add-Check $Id 'not-found' @{ account = $Account }
-        return
-    }
-    $sam = (Split-Account $Account)[1]
-    $uac = Get-AccountControl $sam
-    if ($null -ne $uac -and ($uac -band 2)) {
-        Add-Check $Id 'disabled' @{ account = $Account }
-        return
-    }
-    Add-Check $Id 'exists' @{ account = $Account; sid = $sid }
-}
-
-function Split-SqlServer {
-    param([string]$Server)
-    $rest = $Server
-    $port = $null
-    $instance = $null
-    if ($rest -like '*,*') {
-        $port = [int]$rest.Split(',')[1]
-        $rest = $rest.Split(',')[0]
-    }
-    if ($rest -like '*\*') {
-        $instance = $rest.Split('\')[1]
-        $rest = $rest.Split('\')[0]
-    }
-    if (@('.', '(local)') -contains $rest) {
-        $rest = 'localhost'
-    }
-    return @{ host = $rest; instance = $instance; port = $port }
-}
-
-function Get-SqlInstancePort {
-    # Asks the SQL Server Browser (UDP 1434) for a named instance's TCP port.
-    param([string]$HostName, [string]$Instance)
-    $udp = New-Object System.Net.Sockets.UdpClient
-    try {
-        $udp.Client.ReceiveTimeout = 3000
-        $udp.Connect($HostName, 1434)
-        $bytes = [byte[]](@(4) + [System.Text.Encoding]::ASCII.GetBytes($Instance) + @(0))
-        [void]$udp.Send($bytes, $bytes.Length)
-        $remote = New-Object System.Net.IPEndPoint([System.Net.IPAddress]::Any, 0)
-        $reply = $udp.Receive([ref]$remote)
-        $text = [System.Text.Encoding]::ASCII.GetString($reply, 3, $reply.Length - 3)
-        if ($text -match 'tcp;(\d+)') {
-            return [int]$Matches[1]
+    function Get-Listener {
+        param([int]$Port)
+        if (Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue) {
+            $conn = Get-NetTCPConnection -State Listen -LocalPort $Port -ErrorAction SilentlyContinue | Select-Object -First 1
+            if ($null -eq $conn) {
+                return $null
+            }
+            $proc = Get-Process -Id $conn.OwningProcess -ErrorAction SilentlyContinue
+            if ($proc) {
+                return "$($proc.ProcessName) (process $($conn.OwningProcess))"
+            }
+            return "process $($conn.OwningProcess)"
+        }
+        $line = netstat -ano -p tcp | Where-Object { $_ -match "^\s*TCP\s+\S+:$Port\s+\S+\s+LISTENING\s+(\d+)" } | Select-Object -First 1
+        if ($line) {
+            return "process $($Matches[1])"
         }
         return $null
-    } catch {
-        return $null
-    } finally {
-        $udp.Close()
     }
-}
 
-function Invoke-SqlScalar {
-    param($Connection, [string]$Query, [hashtable]$Arguments = @{})
-    $cmd = $Connection.CreateCommand()
-    $cmd.CommandText = $Query
-    $cmd.CommandTimeout = 15
-    foreach ($key in $Arguments.Keys) {
-        [void]$cmd.Parameters.AddWithValue($key, $Arguments[$key])
-    }
-    return $cmd.ExecuteScalar()
-}
-
-function Get-UninstallEntry {
-    param([string[]]$Codes)
-    $roots = @(
-        'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall',
-        'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall'
-    )
-    foreach ($root in $roots) {
-        if (-not (Test-Path $root)) {
-            continue
+    function Resolve-Account {
+        param([string]$Account)
+        try {
+            $nt = New-Object System.Security.Principal.NTAccount($Account)
+            return $nt.Translate([System.Security.Principal.SecurityIdentifier]).Value
+        } catch {
+            return $null
         }
-        foreach ($key in Get-ChildItem $root -ErrorAction SilentlyContinue) {
-            $p = Get-ItemProperty $key.PSPath -ErrorAction SilentlyContinue
-            if ($null -eq $p) {
+    }
+
+    function ConvertTo-LdapValue {
+        param([string]$Value)
+        return $Value.Replace('\', '\5c').Replace('*', '\2a').Replace('(', '\28').Replace(')', '\29')
+    }
+
+    function Get-AccountControl {
+        # userAccountControl from the directory (no RSAT needed); $null when the directory cannot be
+        # searched from this logon (a WinRM network logon often cannot bind to LDAP: the double hop).
+        param([string]$Sam)
+        try {
+            $searcher = New-Object System.DirectoryServices.DirectorySearcher
+            $searcher.Filter = "(sAMAccountName=$(ConvertTo-LdapValue $Sam))"
+            $searcher.ClientTimeout = [TimeSpan]::FromSeconds(10)
+            [void]$searcher.PropertiesToLoad.Add('userAccountControl')
+            $found = $searcher.FindOne()
+            if ($found) {
+                return [int]$found.Properties['useraccountcontrol'][0]
+            }
+        } catch {
+            return $null
+        }
+        return $null
+    }
+
+    function Split-Account {
+        param([string]$Account)
+        if ($Account -like '*\*') {
+            $parts = $Account.Split('\', 2)
+            return @($parts[0], $parts[1])
+        }
+        $parts = $Account.Split('@', 2)
+        return @($parts[1].Split('.')[0], $parts[0])
+    }
+
+    function Test-DomainAccount {
+        # Adds one check for an account that must exist, enabled, in the domain.
+        param([string]$Id, [string]$Account)
+        $sid = Resolve-Account $Account
+        if (-not $sid) {
+            Add-Check $Id 'not-found' @{ account = $Account }
+            return
+        }
+        $sam = (Split-Account $Account)[1]
+        $uac = Get-AccountControl $sam
+        if ($null -eq $uac) {
+            # Found by name (the computer's secure channel), but the directory search gave nothing:
+            # from a WinRM logon, LDAP often cannot be bound (the double hop). Not seen: not a pass.
+            Add-Check $Id 'exists-unread' @{ account = $Account; sid = $sid }
+            return
+        }
+        if ($uac -band 2) {
+            Add-Check $Id 'disabled' @{ account = $Account }
+            return
+        }
+        Add-Check $Id 'exists' @{ account = $Account; sid = $sid }
+    }
+
+    function Split-SqlServer {
+        param([string]$Server)
+        $rest = $Server
+        $port = $null
+        $instance = $null
+        if ($rest -like '*,*') {
+            $port = [int]$rest.Split(',')[1]
+            $rest = $rest.Split(',')[0]
+        }
+        if ($rest -like '*\*') {
+            $instance = $rest.Split('\')[1]
+            $rest = $rest.Split('\')[0]
+        }
+        if (@('.', '(local)') -contains $rest) {
+            $rest = 'localhost'
+        }
+        return @{ host = $rest; instance = $instance; port = $port }
+    }
+
+    function Get-SqlInstancePort {
+        # Asks the SQL Server Browser (UDP 1434) for a named instance's TCP port.
+        param([string]$HostName, [string]$Instance)
+        $udp = New-Object System.Net.Sockets.UdpClient
+        try {
+            $udp.Client.ReceiveTimeout = 3000
+            $udp.Connect($HostName, 1434)
+            $bytes = [byte[]](@(4) + [System.Text.Encoding]::ASCII.GetBytes($Instance) + @(0))
+            [void]$udp.Send($bytes, $bytes.Length)
+            $remote = New-Object System.Net.IPEndPoint([System.Net.IPAddress]::Any, 0)
+            $reply = $udp.Receive([ref]$remote)
+            $text = [System.Text.Encoding]::ASCII.GetString($reply, 3, $reply.Length - 3)
+            if ($text -match 'tcp;(\d+)') {
+                return [int]$Matches[1]
+            }
+            return $null
+        } catch {
+            return $null
+        } finally {
+            $udp.Close()
+        }
+    }
+
+    function Invoke-SqlScalar {
+        param($Connection, [string]$Query, [hashtable]$Arguments = @{})
+        $cmd = $Connection.CreateCommand()
+        $cmd.CommandText = $Query
+        $cmd.CommandTimeout = 15
+        foreach ($key in $Arguments.Keys) {
+            [void]$cmd.Parameters.AddWithValue($key, $Arguments[$key])
+        }
+        return $cmd.ExecuteScalar()
+    }
+
+    function Get-UninstallEntry {
+        param([string[]]$Codes)
+        $roots = @(
+            'HKLM:\SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall',
+            'HKLM:\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall'
+        )
+        foreach ($root in $roots) {
+            if (-not (Test-Path $root)) {
                 continue
             }
-            $byCode = $Codes -contains $key.PSChildName
-            $byName = [string]$p.DisplayName -match 'Identity Manager.*Service and Portal'
-            if ($byCode -or $byName) {
-                return $p
+            foreach ($key in Get-ChildItem $root -ErrorAction SilentlyContinue) {
+                $p = Get-ItemProperty $key.PSPath -ErrorAction SilentlyContinue
+                if ($null -eq $p) {
+                    continue
+                }
+                $byCode = $Codes -contains $key.PSChildName
+                $byName = [string]$p.DisplayName -match 'Identity Manager.*Service and Portal'
+                if ($byCode -or $byName) {
+                    return $p
+                }
             }
         }
+        return $null
     }
-    return $null
+
+    function Get-MsiProperty {
+        param($Database, [string]$Name)
+        $query = "SELECT ``Value`` FROM ``Property`` WHERE ``Property`` = '$Name'"
+        $view = $Database.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $Database, @($query))
+        try {
+            [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
+            $record = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
+            if ($null -eq $record) {
+                return ''
+            }
+            return [string]$record.GetType().InvokeMember('StringData', 'GetProperty', $null, $record, 1)
+        } finally {
+            [void]$view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null)
+            [void][System.Runtime.InteropServices.Marshal]::ReleaseComObject($view)
+        }
+    }
+
+
+    function Test-SharePointService {
+        param([string]$Id, [string]$Name)
+        if (-not $facts.sharepoint) {
+            Add-Check $Id 'no-sharepoint'
+            return
+        }
+        $state = [string](Get-ServiceStatus $Name)
+        if ($state -eq 'Running') {
+            Add-Check $Id 'running'
+        } else {
+            Add-Check $Id 'not-running' @{ state = $state }
+        }
+    }
+
+
+    function Get-SharePointVersion {
+        # SharePoint 2016/2019 (16.0) or 2013 (15.0), as its setup registers it; $null when absent.
+        foreach ($v in @('16.0', '15.0')) {
+            $key = "HKLM:\SOFTWARE\Microsoft\Shared Tools\Web Server Extensions\$v"
+            if (Test-Path "$key\WSS") {
+                $found = Get-ItemProperty $key -ErrorAction SilentlyContinue
+                if ($found -and $found.Version) {
+                    return [string]$found.Version
+                }
+                return $v
+            }
+        }
+        return $null
+    }
+
+    function Get-UserRights {
+        # The user rights assignments of this computer, as secedit exports them: right -> entries
+        # (`*S-1-...` or an account name). entries is $null when they cannot be read (why says why).
+        $file = Join-Path $env:WINDIR ('Temp\mimsetup-rights-' + [guid]::NewGuid().ToString('N') + '.inf')
+        try {
+            $null = & secedit.exe /export /areas USER_RIGHTS /cfg $file /quiet
+            if (-not (Test-Path -LiteralPath $file)) {
+                return @{ entries = $null; why = "secedit /export ended with $LASTEXITCODE" }
+            }
+            $entries = @{}
+            foreach ($line in [IO.File]::ReadAllLines($file)) {
+                if ($line -match '^\s*(Se\w+)\s*=\s*(.*)$') {
+                    $entries[$Matches[1]] = @($Matches[2].Split(',') | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+                }
+            }
+            return @{ entries = $entries; why = '' }
+        } catch {
+            return @{ entries = $null; why = ($_.Exception.Message -replace '\s+', ' ') }
+        } finally {
+            Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
+        }
+    }
+
+    function Resolve-RightHolders {
+        # Each entry of a user right as @{ sid; name }.
+        param($Entries)
+        foreach ($entry in @($Entries)) {
+            if (-not $entry) {
+                continue
+            }
+            $sid = $null
+            $name = [string]$entry
+            try {
+                if ($entry.StartsWith('*')) {
+                    $sid = $entry.Substring(1)
+                    $name = (New-Object System.Security.Principal.SecurityIdentifier($sid)).Translate([System.Security.Principal.NTAccount]).Value
+                } else {
+                    $sid = (New-Object System.Security.Principal.NTAccount($entry)).Translate([System.Security.Principal.SecurityIdentifier]).Value
+                }
+            } catch {
+                if (-not $sid) {
+                    continue
+                }
+            }
+            @{ sid = $sid; name = $name }
+        }
+    }
+}
+. $Library
+
+# --- what needs other computers: run as the install account when its password is given ----------
+# SQL Server, the directory (LDAP) and the SharePoint configuration database are on other computers:
+# from a WinRM logon (NTLM, or Kerberos without delegation) they see ANONYMOUS LOGON or nothing
+# at all (the double hop). These checks run in a logon with the password when there is one
+# (Start-Probes), else here.
+$Probes = {
+    $components = $Params.components
+    $anySspr = [bool]($components.registration_portal -or $components.reset_portal)
+
+    # --- SQL Server (CheckSQLConnectionAndVersion and what follows it) --------------------------------
+
+    $sqlIds = @('sql-reachable', 'sql-version', 'sql-sysadmin', 'sql-agent', 'sql-fulltext', 'sql-database')
+    if (-not $components.service -or $null -eq $Params.database) {
+        foreach ($id in $sqlIds) {
+            Add-Check $id 'service-not-selected'
+        }
+    } else {
+        $server = [string]$Params.database.server
+        $dbName = [string]$Params.database.name
+        $sql = Split-SqlServer $server
+
+        Test-Step 'sql-reachable' {
+            $facts.sqlReachable = $false
+            $addresses = Resolve-HostName $sql.host
+            if (-not $addresses) {
+                Add-Check 'sql-reachable' 'no-dns' @{ host = $sql.host }
+                return
+            }
+            $port = $sql.port
+            $reason = 'answers'
+            if (-not $port -and $sql.instance) {
+                $port = Get-SqlInstancePort $sql.host $sql.instance
+                if (-not $port) {
+                    Add-Check 'sql-reachable' 'no-browser' @{ host = $sql.host; instance = $sql.instance }
+                    return
+                }
+                $reason = 'answers-browser'
+            }
+            if (-not $port) {
+                $port = 1433
+            }
+            $v = @{ server = $server; host = $sql.host; port = $port; instance = [string]$sql.instance; addresses = $addresses }
+            if (Test-Tcp $sql.host $port) {
+                $facts.sqlReachable = $true
+                if ($reason -eq 'answers-browser') {
+                    Add-Check 'sql-reachable' 'answers-browser' $v
+                } else {
+                    Add-Check 'sql-reachable' 'answers' $v
+                }
+            } else {
+                Add-Check 'sql-reachable' 'no-answer' $v
+            }
+        }
+
+        Test-Step 'sql-version' {
+            $facts.sql = $null
+            if (-not $facts.sqlReachable) {
+                Add-Check 'sql-version' 'sql-unreachable'
+                return
+            }
+            $conn = New-Object System.Data.SqlClient.SqlConnection("Server=$server;Database=master;Integrated Security=SSPI;Connect Timeout=10;Application Name=mimsetup-preflight")
+            try {
+                $conn.Open()
+            } catch {
+                $why = $_.Exception.InnerException.Message
+                if (-not $why) {
+                    $why = $_.Exception.Message
+                }
+                if ($why -match 'ANONYMOUS LOGON') {
+                    $facts.sqlDoubleHop = $true
+                    Add-Check 'sql-version' 'double-hop' @{ server = $server }
+                } else {
+                    Add-Check 'sql-version' 'logon-failed' @{ server = $server; user = [Security.Principal.WindowsIdentity]::GetCurrent().Name; why = $why }
+                }
+                return
+            }
+            $facts.sql = $conn
+            $version = [version]$conn.ServerVersion
+            $v = @{ server = $server; version = [string]$version; min = [string]$Params.min_sql_version; recommended = [string]$Params.recommended_sql_version }
+            if ($version -lt [version]$Params.min_sql_version) {
+                Add-Check 'sql-version' 'too-old' $v
+            } elseif ($version -lt [version]$Params.recommended_sql_version) {
+                Add-Check 'sql-version' 'old' $v
+            } else {
+                Add-Check 'sql-version' 'ok' $v
+            }
+        }
+
+        $noSql = $null -eq $facts.sql
+        function Skip-WithoutSql {
+            param([string]$Id)
+            if (-not $facts.sqlReachable) {
+                Add-Check $Id 'sql-unreachable'
+            } else {
+                Add-Check $Id 'sql-no-logon'
+            }
+        }
+
+        Test-Step 'sql-sysadmin' {
+            if ($noSql) {
+                Skip-WithoutSql 'sql-sysadmin'
+                return
+            }
+            $isAdmin = Invoke-SqlScalar $facts.sql "SELECT IS_SRVROLEMEMBER('sysadmin')"
+            $login = [string](Invoke-SqlScalar $facts.sql 'SELECT SUSER_SNAME()')
+            if ([int]$isAdmin -eq 1) {
+                Add-Check 'sql-sysadmin' 'sysadmin' @{ login = $login; server = $server }
+            } else {
+                Add-Check 'sql-sysadmin' 'not-sysadmin' @{ login = $login; server = $server }
+            }
+        }
+
+        Test-Step 'sql-agent' {
+            if ($noSql) {
+                Skip-WithoutSql 'sql-agent'
+                return
+            }
+            $state = Invoke-SqlScalar $facts.sql "SELECT TOP 1 status_desc FROM sys.dm_server_services WHERE servicename LIKE 'SQL Server Agent%'"
+            if ([string]$state -eq 'Running') {
+                Add-Check 'sql-agent' 'running' @{ server = $server }
+            } else {
+                Add-Check 'sql-agent' 'not-running' @{ server = $server; host = $sql.host; state = [string]$state }
+            }
+        }
+
+        Test-Step 'sql-fulltext' {
+            if ($noSql) {
+                Skip-WithoutSql 'sql-fulltext'
+                return
+            }
+            $ft = Invoke-SqlScalar $facts.sql "SELECT FULLTEXTSERVICEPROPERTY('IsFullTextInstalled')"
+            if ([int]$ft -eq 1) {
+                Add-Check 'sql-fulltext' 'installed' @{ server = $server }
+            } else {
+                Add-Check 'sql-fulltext' 'missing' @{ server = $server }
+            }
+        }
+
+        Test-Step 'sql-database' {
+            if ($noSql) {
+                Skip-WithoutSql 'sql-database'
+                return
+            }
+            $dbId = Invoke-SqlScalar $facts.sql 'SELECT DB_ID(@name)' @{ '@name' = $dbName }
+            $exists = -not ($null -eq $dbId -or $dbId -is [System.DBNull])
+            $reuse = [bool]$Params.database.existing
+            $v = @{ name = $dbName; server = $server }
+            if ($exists -and -not $reuse) {
+                Add-Check 'sql-database' 'exists-new' $v
+            } elseif (-not $exists -and $reuse) {
+                Add-Check 'sql-database' 'missing-reuse' $v
+            } elseif ($exists) {
+                Add-Check 'sql-database' 'reuse' $v
+            } else {
+                Add-Check 'sql-database' 'create' $v
+            }
+        }
+
+        if ($facts.sql) {
+            $facts.sql.Close()
+        }
+    }
+
+
+    $svcAccount = $null
+    if ($components.service -and $null -ne $Params.service_account) {
+        $svcAccount = "$($Params.service_account.domain)\$($Params.service_account.name)"
+    }
+    $maAccount = $null
+    if ($components.service -and $null -ne $Params.synchronization) {
+        $maAccount = [string]$Params.synchronization.ma_account
+    }
+
+    Test-Step 'service-account' {
+        if (-not $svcAccount) {
+            Add-Check 'service-account' 'service-not-selected'
+            return
+        }
+        Test-DomainAccount 'service-account' $svcAccount
+    }
+
+    Test-Step 'ma-account' {
+        if (-not $maAccount) {
+            Add-Check 'ma-account' 'service-not-selected'
+            return
+        }
+        Test-DomainAccount 'ma-account' $maAccount
+    }
+
+    Test-Step 'accounts-differ' {
+        if (-not $svcAccount -or -not $maAccount) {
+            Add-Check 'accounts-differ' 'service-not-selected'
+            return
+        }
+        $a = Split-Account $svcAccount
+        $b = Split-Account $maAccount
+        $sidA = Resolve-Account $svcAccount
+        $sidB = Resolve-Account $maAccount
+        $same = ($a[0] -eq $b[0] -and $a[1] -eq $b[1]) -or ($sidA -and $sidA -eq $sidB)
+        if ($same) {
+            Add-Check 'accounts-differ' 'same' @{ account = $svcAccount }
+        } else {
+            Add-Check 'accounts-differ' 'differ' @{ service = $svcAccount; ma = $maAccount }
+        }
+    }
+
+    Test-Step 'sspr-accounts' {
+        if (-not $anySspr) {
+            Add-Check 'sspr-accounts' 'no-sspr'
+            return
+        }
+        $missing = @()
+        $found = @()
+        foreach ($p in $Params.sspr) {
+            if (Resolve-Account ([string]$p.account)) {
+                $found += "$($p.account) ($($p.title))"
+            } else {
+                $missing += "$($p.account) ($($p.title))"
+            }
+        }
+        if ($missing.Count -gt 0) {
+            Add-Check 'sspr-accounts' 'missing' @{ missing = ($missing -join ', ') }
+        } else {
+            Add-Check 'sspr-accounts' 'exist' @{ found = ($found -join ', ') }
+        }
+    }
+
+
+    Test-Step 'sharepoint-farm' {
+        if (-not $components.portal) {
+            Add-Check 'sharepoint-farm' 'portal-not-selected'
+            return
+        }
+        if (-not (Get-SharePointVersion)) {
+            Add-Check 'sharepoint-farm' 'no-sharepoint'
+            return
+        }
+        try {
+            if (-not (Get-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction SilentlyContinue)) {
+                Add-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction Stop
+            }
+            $farm = Get-SPFarm -ErrorAction Stop
+        } catch {
+            Add-Check 'sharepoint-farm' 'unreadable' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
+            return
+        }
+        # The MIM Portal's solution packs: fim*.wsp, microsoftilm*.wsp (microsoftilmportalcommondlls.wsp)
+        # and *identitymanagement*.
+        $existing = @(Get-SPSolution -ErrorAction SilentlyContinue | Where-Object { $_.Name -match 'fim|ilm|identitymanagement' } | ForEach-Object { $_.Name })
+        if ($existing.Count -gt 0) {
+            Add-Check 'sharepoint-farm' 'solution-exists' @{ solutions = ($existing -join ', ') }
+        } else {
+            Add-Check 'sharepoint-farm' 'ok' @{ build = [string]$farm.BuildVersion }
+        }
+    }
 }
 
-function Get-MsiProperty {
-    param($Database, [string]$Name)
-    $query = "SELECT ``Value`` FROM ``Property`` WHERE ``Property`` = '$Name'"
-    $view = $Database.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $Database, @($query))
+# What the logon of the install account runs: it reads the probe document its folder holds (the
+# params without any password, $Library and $Probes as text) and writes the checks back as JSON.
+$ProbeLoader = {
+    $ErrorActionPreference = 'Stop'
+    $ProgressPreference = 'SilentlyContinue'
+    $work = 'WORK_FOLDER'
+    $checks = New-Object System.Collections.Generic.List[object]
+    $facts = @{}
     try {
-        [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
-        $record = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
-        if ($null -eq $record) {
-            return ''
-        }
-        return [string]$record.GetType().InvokeMember('StringData', 'GetProperty', $null, $record, 1)
-    } finally {
-        [void]$view.GetType().InvokeMember('Close', 'InvokeMethod', $null, $view, $null)
-        [void][System.Runtime.InteropServices.Marshal]::ReleaseComObject($view)
+        $doc = [IO.File]::ReadAllText((Join-Path $work 'probe.json')) | ConvertFrom-Json
+        $Params = $doc.params
+        . ([scriptblock]::Create($doc.library))
+        . ([scriptblock]::Create($doc.probes))
+        $out = @{ user = [Security.Principal.WindowsIdentity]::GetCurrent().Name; checks = $checks.ToArray() }
+    } catch {
+        $out = @{ error = ($_.Exception.Message -replace '\s+', ' ') }
     }
+    $json = ConvertTo-Json -InputObject $out -Depth 8 -Compress
+    [IO.File]::WriteAllText((Join-Path $work 'result.tmp'), $json, (New-Object System.Text.UTF8Encoding $false))
+    [IO.File]::Move((Join-Path $work 'result.tmp'), (Join-Path $work 'result.json'))
+}
+
+function Start-Probes {
+    # Starts $Probes in a logon of the install account with its password, as the install itself
+    # runs: a short-lived scheduled task with stored credentials, registered through the Task
+    # Scheduler's COM API (a COM method: the password is in no cmdlet parameter that Module
+    # Logging records, and on no process command line). It runs while the local checks do.
+    if (-not $Params.run_as_user -or -not $Params.run_as_password) {
+        return @{ started = $false; why = '' }
+    }
+    $id = [guid]::NewGuid().ToString('N')
+    $work = Join-Path $env:WINDIR ('Temp\mimsetup-probe-' + $id)
+    $name = 'mimsetup-probe-' + $id
+    $folder = $null
+    try {
+        New-Item -ItemType Directory -Path $work -Force | Out-Null
+        $acl = New-Object System.Security.AccessControl.DirectorySecurity
+        $acl.SetAccessRuleProtection($true, $false)
+        foreach ($who in @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators', [string]$Params.run_as_user)) {
+            $rule = New-Object System.Security.AccessControl.FileSystemAccessRule($who, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
+            $acl.AddAccessRule($rule)
+        }
+        Set-Acl -LiteralPath $work -AclObject $acl
+        $probeParams = @{}
+        foreach ($key in @('components', 'database', 'service_account', 'synchronization', 'sspr', 'min_sql_version', 'recommended_sql_version')) {
+            $probeParams[$key] = $Params.$key
+        }
+        $doc = @{ params = $probeParams; library = $Library.ToString(); probes = $Probes.ToString() }
+        $utf8 = New-Object System.Text.UTF8Encoding $false
+        [IO.File]::WriteAllText((Join-Path $work 'probe.json'), (ConvertTo-Json -InputObject $doc -Depth 8 -Compress), $utf8)
+        $loader = $ProbeLoader.ToString().Replace('WORK_FOLDER', $work)
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($loader))
+        $service = New-Object -ComObject Schedule.Service
+        $service.Connect()
+        $definition = $service.NewTask(0)
+        $definition.Settings.ExecutionTimeLimit = 'PT10M'
+        $definition.Settings.DisallowStartIfOnBatteries = $false
+        $definition.Settings.StopIfGoingOnBatteries = $false
+        $definition.Principal.RunLevel = 1
+        $action = $definition.Actions.Create(0)
+        $action.Path = Join-Path $env:WINDIR 'System32\WindowsPowerShell\v1.0\powershell.exe'
+        $action.Arguments = '-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand ' + $encoded
+        $folder = $service.GetFolder('\')
+        # 6: create or update; 1: TASK_LOGON_PASSWORD
+        $task = $folder.RegisterTaskDefinition($name, $definition, 6, [string]$Params.run_as_user, [string]$Params.run_as_password, 1, $null)
+        [void]$task.Run($null)
+        return @{ started = $true; folder = $folder; name = $name; task = $task; work = $work }
+    } catch {
+        Remove-Probes $folder $name $work
+        return @{ started = $false; why = ($_.Exception.Message -replace '\s+', ' ') }
+    }
+}
+
+function Remove-Probes {
+    param($Folder, [string]$Name, [string]$Work)
+    if ($null -ne $Folder) {
+        try {
+            $Folder.DeleteTask($Name, 0)
+        } catch {
+            $null = $_
+        }
+    }
+    Remove-Item -LiteralPath $Work -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Complete-Probes {
+    # Waits for the logon of the install account and takes its checks; when it could not run (or
+    # there is no password), $Probes runs here, in this logon, and probe-logon says so.
+    param($Probe)
+    $user = [Security.Principal.WindowsIdentity]::GetCurrent().Name
+    if ($Params.run_as_user) {
+        $user = [string]$Params.run_as_user
+    }
+    $why = $Probe.why
+    if ($Probe.started) {
+        $result = Join-Path $Probe.work 'result.json'
+        $deadline = (Get-Date).AddSeconds(240)
+        while (-not (Test-Path -LiteralPath $result) -and (Get-Date) -lt $deadline) {
+            # 3: ready (ended); 267011: has not run yet
+            if ([int]$Probe.task.State -eq 3 -and [int]$Probe.task.LastTaskResult -ne 267011 -and -not (Test-Path -LiteralPath $result)) {
+                Start-Sleep -Milliseconds 500
+                if (-not (Test-Path -LiteralPath $result)) {
+                    break
+                }
+            }
+            Start-Sleep -Milliseconds 200
+        }
+        $why = ('the task ended (0x{0:X8}) without a result' -f [int]$Probe.task.LastTaskResult)
+        if (Test-Path -LiteralPath $result) {
+            $doc = [IO.File]::ReadAllText($result) | ConvertFrom-Json
+            $why = [string]$doc.error
+        } elseif ((Get-Date) -ge $deadline) {
+            $why = 'no result within 240 s'
+            try {
+                $Probe.task.Stop(0)
+            } catch {
+                $null = $_
+            }
+        }
+        Remove-Probes $Probe.folder $Probe.name $Probe.work
+        if (-not $why) {
+            foreach ($c in @($doc.checks)) {
+                $checks.Add([ordered]@{ id = [string]$c.id; reason = [string]$c.reason; values = $c.values })
+            }
+            Add-Check 'probe-logon' 'task' @{ user = [string]$doc.user }
+            return
+        }
+    }
+    if ($why) {
+        Add-Check 'probe-logon' 'task-failed' @{ user = $user; why = $why }
+    } else {
+        Add-Check 'probe-logon' 'this-logon' @{ user = $user }
+    }
+    . $Probes
 }
 
 $components = $Params.components
 $anySspr = [bool]($components.registration_portal -or $components.reset_portal)
+$probe = Start-Probes
 
 # --- the computer -------------------------------------------------------------------------------
 
@@ -309,6 +794,45 @@ Test-Step 'network-profile' {
     } else {
         $seen = ($profiles | ForEach-Object { "$($_.Name): $($_.NetworkCategory)" }) -join '; '
         Add-Check 'network-profile' 'not-domain' @{ seen = $seen }
+    }
+}
+
+Test-Step 'batch-logon' {
+    # The install (and Invoke-Probes) runs a scheduled task with the install account's stored
+    # password: a batch logon. It needs "Log on as a batch job" (SeBatchLogonRight), and "Deny log
+    # on as a batch job" (SeDenyBatchLogonRight, which tiered-admin policies set for Tier-0
+    # accounts) outranks it. A batch token has the account's groups and BATCH, not NETWORK.
+    $identity = [System.Security.Principal.WindowsIdentity]::GetCurrent()
+    $user = $identity.Name
+    $logonKinds = @('S-1-5-2', 'S-1-5-4', 'S-1-5-14')
+    $mine = @($identity.User.Value, 'S-1-5-3') + @($identity.Groups | ForEach-Object { $_.Value } | Where-Object { $logonKinds -notcontains $_ })
+    $rights = Get-UserRights
+    if ($null -eq $rights.entries) {
+        Add-Check 'batch-logon' 'unreadable' @{ user = $user; why = $rights.why }
+        return
+    }
+    $denied = @(Resolve-RightHolders $rights.entries['SeDenyBatchLogonRight'] | Where-Object { $mine -contains $_.sid })
+    if ($denied.Count -gt 0) {
+        Add-Check 'batch-logon' 'denied' @{ user = $user; by = (($denied | ForEach-Object { $_.name }) -join ', ') }
+        return
+    }
+    $holders = @(Resolve-RightHolders $rights.entries['SeBatchLogonRight'])
+    $granted = @($holders | Where-Object { $mine -contains $_.sid })
+    if ($granted.Count -gt 0) {
+        Add-Check 'batch-logon' 'granted' @{ user = $user; by = (($granted | ForEach-Object { $_.name }) -join ', ') }
+    } else {
+        Add-Check 'batch-logon' 'not-granted' @{ user = $user; holders = (($holders | ForEach-Object { $_.name }) -join ', ') }
+    }
+}
+
+Test-Step 'stored-credentials' {
+    # "Network access: Do not allow storage of passwords and credentials for network
+    # authentication": registering a task with a password then fails with 0x80070520.
+    $lsa = Get-ItemProperty 'HKLM:\SYSTEM\CurrentControlSet\Control\Lsa' -ErrorAction SilentlyContinue
+    if ($lsa -and [int]$lsa.DisableDomainCreds -eq 1) {
+        Add-Check 'stored-credentials' 'disabled'
+    } else {
+        Add-Check 'stored-credentials' 'allowed'
     }
 }
 
@@ -466,159 +990,6 @@ Test-Step 'dotnet35' {
     }
 }
 
-# --- SQL Server (CheckSQLConnectionAndVersion and what follows it) --------------------------------
-
-$sqlIds = @('sql-reachable', 'sql-version', 'sql-sysadmin', 'sql-agent', 'sql-fulltext', 'sql-database')
-if (-not $components.service -or $null -eq $Params.database) {
-    foreach ($id in $sqlIds) {
-        Add-Check $id 'service-not-selected'
-    }
-} else {
-    $server = [string]$Params.database.server
-    $dbName = [string]$Params.database.name
-    $sql = Split-SqlServer $server
-
-    Test-Step 'sql-reachable' {
-        $facts.sqlReachable = $false
-        $addresses = Resolve-HostName $sql.host
-        if (-not $addresses) {
-            Add-Check 'sql-reachable' 'no-dns' @{ host = $sql.host }
-            return
-        }
-        $port = $sql.port
-        $reason = 'answers'
-        if (-not $port -and $sql.instance) {
-            $port = Get-SqlInstancePort $sql.host $sql.instance
-            if (-not $port) {
-                Add-Check 'sql-reachable' 'no-browser' @{ host = $sql.host; instance = $sql.instance }
-                return
-            }
-            $reason = 'answers-browser'
-        }
-        if (-not $port) {
-            $port = 1433
-        }
-        $v = @{ server = $server; host = $sql.host; port = $port; instance = [string]$sql.instance; addresses = $addresses }
-        if (Test-Tcp $sql.host $port) {
-            $facts.sqlReachable = $true
-            if ($reason -eq 'answers-browser') {
-                Add-Check 'sql-reachable' 'answers-browser' $v
-            } else {
-                Add-Check 'sql-reachable' 'answers' $v
-            }
-        } else {
-            Add-Check 'sql-reachable' 'no-answer' $v
-        }
-    }
-
-    Test-Step 'sql-version' {
-        $facts.sql = $null
-        if (-not $facts.sqlReachable) {
-            Add-Check 'sql-version' 'sql-unreachable'
-            return
-        }
-        $conn = New-Object System.Data.SqlClient.SqlConnection("Server=$server;Database=master;Integrated Security=SSPI;Connect Timeout=10;Application Name=mimsetup-preflight")
-        try {
-            $conn.Open()
-        } catch {
-            $why = $_.Exception.InnerException.Message
-            if (-not $why) {
-                $why = $_.Exception.Message
-            }
-            if ($why -match 'ANONYMOUS LOGON') {
-                $facts.sqlDoubleHop = $true
-                Add-Check 'sql-version' 'double-hop' @{ server = $server }
-            } else {
-                Add-Check 'sql-version' 'logon-failed' @{ server = $server; user = [Security.Principal.WindowsIdentity]::GetCurrent().Name; why = $why }
-            }
-            return
-        }
-        $facts.sql = $conn
-        $version = [version]$conn.ServerVersion
-        $v = @{ server = $server; version = [string]$version; min = [string]$Params.min_sql_version; recommended = [string]$Params.recommended_sql_version }
-        if ($version -lt [version]$Params.min_sql_version) {
-            Add-Check 'sql-version' 'too-old' $v
-        } elseif ($version -lt [version]$Params.recommended_sql_version) {
-            Add-Check 'sql-version' 'old' $v
-        } else {
-            Add-Check 'sql-version' 'ok' $v
-        }
-    }
-
-    $noSql = $null -eq $facts.sql
-    function Skip-WithoutSql {
-        param([string]$Id)
-        if (-not $facts.sqlReachable) {
-            Add-Check $Id 'sql-unreachable'
-        } else {
-            Add-Check $Id 'sql-no-logon'
-        }
-    }
-
-    Test-Step 'sql-sysadmin' {
-        if ($noSql) {
-            Skip-WithoutSql 'sql-sysadmin'
-            return
-        }
-        $isAdmin = Invoke-SqlScalar $facts.sql "SELECT IS_SRVROLEMEMBER('sysadmin')"
-        $login = [string](Invoke-SqlScalar $facts.sql 'SELECT SUSER_SNAME()')
-        if ([int]$isAdmin -eq 1) {
-            Add-Check 'sql-sysadmin' 'sysadmin' @{ login = $login; server = $server }
-        } else {
-            Add-Check 'sql-sysadmin' 'not-sysadmin' @{ login = $login; server = $server }
-        }
-    }
-
-    Test-Step 'sql-agent' {
-        if ($noSql) {
-            Skip-WithoutSql 'sql-agent'
-            return
-        }
-        $state = Invoke-SqlScalar $facts.sql "SELECT TOP 1 status_desc FROM sys.dm_server_services WHERE servicename LIKE 'SQL Server Agent%'"
-        if ([string]$state -eq 'Running') {
-            Add-Check 'sql-agent' 'running' @{ server = $server }
-        } else {
-            Add-Check 'sql-agent' 'not-running' @{ server = $server; host = $sql.host; state = [string]$state }
-        }
-    }
-
-    Test-Step 'sql-fulltext' {
-        if ($noSql) {
-            Skip-WithoutSql 'sql-fulltext'
-            return
-        }
-        $ft = Invoke-SqlScalar $facts.sql "SELECT FULLTEXTSERVICEPROPERTY('IsFullTextInstalled')"
-        if ([int]$ft -eq 1) {
-            Add-Check 'sql-fulltext' 'installed' @{ server = $server }
-        } else {
-            Add-Check 'sql-fulltext' 'missing' @{ server = $server }
-        }
-    }
-
-    Test-Step 'sql-database' {
-        if ($noSql) {
-            Skip-WithoutSql 'sql-database'
-            return
-        }
-        $dbId = Invoke-SqlScalar $facts.sql 'SELECT DB_ID(@name)' @{ '@name' = $dbName }
-        $exists = -not ($null -eq $dbId -or $dbId -is [System.DBNull])
-        $reuse = [bool]$Params.database.existing
-        $v = @{ name = $dbName; server = $server }
-        if ($exists -and -not $reuse) {
-            Add-Check 'sql-database' 'exists-new' $v
-        } elseif (-not $exists -and $reuse) {
-            Add-Check 'sql-database' 'missing-reuse' $v
-        } elseif ($exists) {
-            Add-Check 'sql-database' 'reuse' $v
-        } else {
-            Add-Check 'sql-database' 'create' $v
-        }
-    }
-
-    if ($facts.sql) {
-        $facts.sql.Close()
-    }
-}
 
 # --- accounts and servers -----------------------------------------------------------------------
 
@@ -640,68 +1011,6 @@ Test-Step 'mail-server' {
     }
 }
 
-$svcAccount = $null
-if ($components.service -and $null -ne $Params.service_account) {
-    $svcAccount = "$($Params.service_account.domain)\$($Params.service_account.name)"
-}
-$maAccount = $null
-if ($components.service -and $null -ne $Params.synchronization) {
-    $maAccount = [string]$Params.synchronization.ma_account
-}
-
-Test-Step 'service-account' {
-    if (-not $svcAccount) {
-        Add-Check 'service-account' 'service-not-selected'
-        return
-    }
-    Test-DomainAccount 'service-account' $svcAccount
-}
-
-Test-Step 'ma-account' {
-    if (-not $maAccount) {
-        Add-Check 'ma-account' 'service-not-selected'
-        return
-    }
-    Test-DomainAccount 'ma-account' $maAccount
-}
-
-Test-Step 'accounts-differ' {
-    if (-not $svcAccount -or -not $maAccount) {
-        Add-Check 'accounts-differ' 'service-not-selected'
-        return
-    }
-    $a = Split-Account $svcAccount
-    $b = Split-Account $maAccount
-    $sidA = Resolve-Account $svcAccount
-    $sidB = Resolve-Account $maAccount
-    $same = ($a[0] -eq $b[0] -and $a[1] -eq $b[1]) -or ($sidA -and $sidA -eq $sidB)
-    if ($same) {
-        Add-Check 'accounts-differ' 'same' @{ account = $svcAccount }
-    } else {
-        Add-Check 'accounts-differ' 'differ' @{ service = $svcAccount; ma = $maAccount }
-    }
-}
-
-Test-Step 'sspr-accounts' {
-    if (-not $anySspr) {
-        Add-Check 'sspr-accounts' 'no-sspr'
-        return
-    }
-    $missing = @()
-    $found = @()
-    foreach ($p in $Params.sspr) {
-        if (Resolve-Account ([string]$p.account)) {
-            $found += "$($p.account) ($($p.title))"
-        } else {
-            $missing += "$($p.account) ($($p.title))"
-        }
-    }
-    if ($missing.Count -gt 0) {
-        Add-Check 'sspr-accounts' 'missing' @{ missing = ($missing -join ', ') }
-    } else {
-        Add-Check 'sspr-accounts' 'exist' @{ found = ($found -join ', ') }
-    }
-}
 
 Test-Step 'sync-service' {
     if (-not $components.service -or $null -eq $Params.synchronization) {
@@ -779,44 +1088,20 @@ Test-Step 'service-ports' {
     }
 }
 
+
 # --- SharePoint (portal) -------------------------------------------------------------------------
 
-function Test-SharePointService {
-    param([string]$Id, [string]$Name)
-    if (-not $facts.sharepoint) {
-        Add-Check $Id 'no-sharepoint'
-        return
-    }
-    $state = [string](Get-ServiceStatus $Name)
-    if ($state -eq 'Running') {
-        Add-Check $Id 'running'
-    } else {
-        Add-Check $Id 'not-running' @{ state = $state }
-    }
-}
-
-$spIds = @('sharepoint', 'sharepoint-admin-service', 'sharepoint-timer-service', 'sharepoint-site', 'sharepoint-farm')
+$spIds = @('sharepoint', 'sharepoint-admin-service', 'sharepoint-timer-service', 'sharepoint-site')
 if (-not $components.portal) {
     foreach ($id in $spIds) {
         Add-Check $id 'portal-not-selected'
     }
 } else {
     Test-Step 'sharepoint' {
-        $facts.sharepoint = $false
-        $found = $null
-        foreach ($v in @('16.0', '15.0')) {
-            $key = "HKLM:\SOFTWARE\Microsoft\Shared Tools\Web Server Extensions\$v"
-            if (Test-Path "$key\WSS") {
-                $found = Get-ItemProperty $key -ErrorAction SilentlyContinue
-                if ($null -eq $found.Version) {
-                    $found = @{ Version = $v }
-                }
-                break
-            }
-        }
-        if ($found) {
-            $facts.sharepoint = $true
-            Add-Check 'sharepoint' 'installed' @{ version = [string]$found.Version }
+        $version = Get-SharePointVersion
+        $facts.sharepoint = [bool]$version
+        if ($version) {
+            Add-Check 'sharepoint' 'installed' @{ version = $version }
         } else {
             Add-Check 'sharepoint' 'missing'
         }
@@ -859,28 +1144,6 @@ if (-not $components.portal) {
             Add-Check 'sharepoint-site' 'answers' $v
         }
     }
-
-    Test-Step 'sharepoint-farm' {
-        if (-not $facts.sharepoint) {
-            Add-Check 'sharepoint-farm' 'no-sharepoint'
-            return
-        }
-        try {
-            if (-not (Get-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction SilentlyContinue)) {
-                Add-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction Stop
-            }
-            $farm = Get-SPFarm -ErrorAction Stop
-        } catch {
-            Add-Check 'sharepoint-farm' 'unreadable' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
-            return
-        }
-        $existing = @(Get-SPSolution -ErrorAction SilentlyContinue | Where-Object { $_.Name -match 'fim|identitymanagement' } | ForEach-Object { $_.Name })
-        if ($existing.Count -gt 0) {
-            Add-Check 'sharepoint-farm' 'solution-exists' @{ solutions = ($existing -join ', ') }
-        } else {
-            Add-Check 'sharepoint-farm' 'ok' @{ build = [string]$farm.BuildVersion }
-        }
-    }
 }
 
 # --- IIS and the password portals ----------------------------------------------------------------
@@ -921,6 +1184,8 @@ Test-Step 'sspr-ports' {
         Add-Check 'sspr-ports' 'free' @{ free = ($free -join ', ') }
     }
 }
+
+Complete-Probes $probe
 
 # mimsetup-include: outcomes
 $entries = $checks.ToArray()

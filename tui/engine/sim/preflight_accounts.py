@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.preflight_checks import Checks
 from tui.engine.sim.state import MachineState
 
@@ -17,7 +18,7 @@ def _parts(account: str) -> tuple[str, str]:
     return domain.strip().lower(), name.strip().lower()
 
 
-def accounts(c: Checks, state: MachineState, params: dict) -> None:
+def accounts(c: Checks, state: MachineState, params: dict, *, password_logon: bool) -> None:
     comps = params["components"]
     mail = params["mail"]
     if not comps["service"] or mail is None:
@@ -40,6 +41,8 @@ def accounts(c: Checks, state: MachineState, params: dict) -> None:
         found = state.find_account(acc)
         if found is None:
             c.add(cid, "not-found", account=acc)
+        elif not win.directory_answers(state, password_logon=password_logon):
+            c.add(cid, "exists-unread", account=acc, sid=found.sid)
         elif not found.enabled:
             c.add(cid, "disabled", account=acc)
         else:

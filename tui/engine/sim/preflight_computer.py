@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.preflight_checks import Checks
 from tui.engine.sim.state import MachineState
 
@@ -46,6 +47,12 @@ def computer(c: Checks, state: MachineState, params: dict, user: str) -> None:
     else:
         seen = "; ".join(f"{n}: {cat}" for n, cat in state.network_profiles)
         c.add("network-profile", "not-domain", seen=seen)
+    reason, by = win.batch_logon(state, user)
+    if reason == "not-granted":
+        c.add("batch-logon", reason, user=user, holders=by)
+    else:
+        c.add("batch-logon", reason, user=user, by=by)
+    c.add("stored-credentials", "allowed" if win.stores_credentials(state) else "disabled")
 
 
 def package(c: Checks, state: MachineState, params: dict) -> None:

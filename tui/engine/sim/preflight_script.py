@@ -18,6 +18,7 @@ from tui.engine.sim import (
     preflight_sharepoint,
     preflight_sql,
 )
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.machine import ScriptRun, script
 from tui.engine.sim.preflight_checks import Checks
 from tui.engine.sim.state import MachineState, normalise_url
@@ -29,12 +30,28 @@ def run_checks(state: MachineState, params: dict, user: str) -> list[dict]:
     """The checks preflight.ps1 would report on this machine, for these params, as `user`."""
     c = Checks()
     preflight_computer.computer(c, state, params, user)
+    password_logon = _probe_logon(c, state, params, user)
     preflight_computer.package(c, state, params)
-    preflight_sql.sql(c, state, params, user)
-    preflight_accounts.accounts(c, state, params)
-    preflight_sharepoint.sharepoint(c, state, params, user)
+    preflight_sql.sql(c, state, params, user, password_logon=password_logon)
+    preflight_accounts.accounts(c, state, params, password_logon=password_logon)
+    preflight_sharepoint.sharepoint(c, state, params, user, password_logon=password_logon)
     preflight_sharepoint.iis(c, state, params)
     return c.items
+
+
+def _probe_logon(c: Checks, state: MachineState, params: dict, user: str) -> bool:
+    """Whether the checks of other computers run in a logon with the install account's password
+    (the script's Start-Probes: a scheduled task with stored credentials)."""
+    run_as, password = params.get("run_as_user"), params.get("run_as_password")
+    if not run_as or not password:
+        c.add("probe-logon", "this-logon", user=run_as or user)
+        return False
+    why = win.password_logon_error(state, run_as)
+    if why:
+        c.add("probe-logon", "task-failed", user=run_as, why=why)
+        return False
+    c.add("probe-logon", "task", user=run_as)
+    return True
 
 
 @script("preflight")

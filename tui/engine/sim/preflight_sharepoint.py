@@ -21,7 +21,8 @@ NO_CONNECT = "Unable to connect to the remote server"
 MIM_SOLUTION = re.compile("fim|identitymanagement", re.IGNORECASE)
 
 
-def sharepoint(c: Checks, state: MachineState, params: dict, user: str) -> None:
+def sharepoint(c: Checks, state: MachineState, params: dict, user: str, *,
+               password_logon: bool) -> None:
     if not params["components"]["portal"]:
         c.skip_all(SP_IDS, "portal-not-selected")
         return
@@ -54,7 +55,11 @@ def sharepoint(c: Checks, state: MachineState, params: dict, user: str) -> None:
         c.add("sharepoint-site", "server-error", **v)
     else:
         c.add("sharepoint-site", "answers", **v)
-    if user.lower() not in state.sharepoint_farm_admins:
+    # The farm is read from its configuration database, on the SQL Server: the double hop again.
+    config_sql = [i.host for i in state.sql.values()]
+    reaches = all(win.sql_logon_user(state, h, user, password_logon=password_logon) == user
+                  for h in config_sql)
+    if user.lower() not in state.sharepoint_farm_admins or not reaches:
         c.add("sharepoint-farm", "unreadable", why=NO_FARM)
         return
     existing = [s for s in state.sharepoint_solutions if MIM_SOLUTION.search(s)]

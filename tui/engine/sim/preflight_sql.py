@@ -15,7 +15,8 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(x) for x in text.split("."))
 
 
-def sql(c: Checks, state: MachineState, params: dict, user: str) -> None:
+def sql(c: Checks, state: MachineState, params: dict, user: str, *,
+        password_logon: bool) -> None:
     db = params["database"]
     if not params["components"]["service"] or db is None:
         c.skip_all(SQL_IDS, "service-not-selected")
@@ -26,8 +27,7 @@ def sql(c: Checks, state: MachineState, params: dict, user: str) -> None:
     if inst is None:
         c.skip_all(SQL_IDS[1:], "sql-unreachable")
         return
-    # Until the probes run in a password logon, the WinRM logon is what SQL Server sees.
-    login = win.sql_logon_user(state, host, user, password_logon=inst.logon_from_winrm)
+    login = win.sql_logon_user(state, host, user, password_logon=password_logon)
     if login == ANONYMOUS:
         c.add("sql-version", "double-hop", server=server)
         c.skip_all(SQL_IDS[2:], "sql-no-logon")

@@ -59,7 +59,6 @@ class SqlInstance:
     version: str = "13.0.5026.0"  # SQL Server 2016 SP2
     reachable: bool = True  # TCP from the target gets through
     browser: bool = True  # SQL Server Browser answers on UDP 1434
-    logon_from_winrm: bool = True  # False: the double hop (ANONYMOUS LOGON)
     agent_running: bool = True
     fulltext: bool = True
     sysadmins: set[str] = field(default_factory=set)  # lower-case DOMAIN\user
@@ -112,6 +111,13 @@ class MachineState:
     # How Windows behaves (windows-behaviour.md), read by sim/winbehaviour.py:
     winrm_delegates: bool = False  # CredSSP or Kerberos delegation: no double hop from WinRM
     loopback_check_disabled: bool = False  # DisableLoopbackCheck / BackConnectionHostNames
+    # User rights (secedit's names, e.g. SeBatchLogonRight) -> lower-case holders (users, groups)
+    user_rights: dict[str, set[str]] = field(default_factory=lambda: {
+        "SeBatchLogonRight": {"builtin\\administrators", "builtin\\backup operators",
+                              "builtin\\performance log users"},
+        "SeDenyBatchLogonRight": set(),
+    })
+    groups: dict[str, set[str]] = field(default_factory=dict)  # lower-case group -> members
 
     # --- names ----------------------------------------------------------------------------------
 

@@ -85,3 +85,57 @@ def http_status(state: MachineState, url: str) -> int | None:
     if local_alias and code < 400 and not state.loopback_check_disabled:
         return 401
     return code
+
+
+# --- Task Scheduler ("Task Scheduler and process auditing") -------------------------------------
+
+LSA = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa"
+# What RegisterTaskDefinition says (its HRESULT's message) when the logon cannot be stored or made.
+NOT_GRANTED = ("Logon failure: the user has not been granted the requested logon type at this "
+               "computer. (Exception from HRESULT: 0x80070569)")
+NO_STORAGE = ("A specified logon session does not exist. It may already have been terminated. "
+              "(Exception from HRESULT: 0x80070520)")
+
+
+def token_groups(state: MachineState, user: str) -> set[str]:
+    """The lower-case names a batch logon of `user` carries: the user, its groups (one level of
+    nesting), Administrators for an administrator, and the well-known ones every such logon has."""
+    u = user.lower()
+    names = {u, "everyone", "nt authority\\authenticated users", "nt authority\\batch"}
+    names |= {g for g, members in state.groups.items() if u in members}
+    names |= {g for g, members in state.groups.items() if members & names}
+    if u in state.administrators:
+        names.add("builtin\\administrators")
+    return names
+
+
+def batch_logon(state: MachineState, user: str) -> tuple[str, str]:
+    """('denied' | 'granted' | 'not-granted', the holders that decide it): a deny outranks."""
+    mine = token_groups(state, user)
+    denied = sorted(state.user_rights.get("SeDenyBatchLogonRight", set()) & mine)
+    if denied:
+        return "denied", ", ".join(denied)
+    holders = state.user_rights.get("SeBatchLogonRight", set())
+    granted = sorted(holders & mine)
+    if granted:
+        return "granted", ", ".join(granted)
+    return "not-granted", ", ".join(sorted(holders))
+
+
+def stores_credentials(state: MachineState) -> bool:
+    return state.reg_get(LSA, "DisableDomainCreds") != 1
+
+
+def password_logon_error(state: MachineState, user: str) -> str | None:
+    """Why a scheduled task with `user`'s stored password cannot be registered and run, or None."""
+    if not stores_credentials(state):
+        return NO_STORAGE
+    if batch_logon(state, user)[0] != "granted":
+        return NOT_GRANTED
+    return None
+
+
+def directory_answers(state: MachineState, *, password_logon: bool) -> bool:
+    """An LDAP search from this logon: the domain controller is another computer, so the WinRM
+    logon (no delegation) gets nothing back, a logon with the password does."""
+    return password_logon or state.winrm_delegates
