@@ -29,7 +29,7 @@ bench: $(STAMP)
 
 # Files derived from the model (tests fail while they are stale).
 generated: $(STAMP)
-	$(BIN)/python -m tui schema -o answers/mimsetup.schema.json
+	$(BIN)/python -m tui schema -o answers/mimsetup.schema.json --force
 	$(BIN)/python -m tui.model.docs --write README.md
 	$(BIN)/python -m tui.model.compiler --write
 

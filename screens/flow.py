@@ -156,9 +156,11 @@ class FlowScreen(Screen[None]):
             if choice != "overwrite":
                 return
         try:
-            written = self.session.report().save(path)
+            # asked above before replacing; the answer file itself is never replaced
+            written = self.session.report().save(path, protect=[self.session.answers_file])
         except OSError as exc:
-            self.notify(f"Could not save the report: {exc.strerror or exc}", severity="error")
+            why = getattr(exc, "message", None) or exc.strerror or exc
+            self.notify(f"Could not save the report: {why}", severity="error")
             return
         self.notify("Report saved: " + ", ".join(map(str, written)) + " (mode 0600).")
 

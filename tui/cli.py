@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 
 from tui import flags
-from tui.commands.common import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED
+from tui.commands.common import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -111,6 +111,7 @@ def _validate(s: argparse.ArgumentParser) -> None:
 
 def _schema(s: argparse.ArgumentParser) -> None:
     s.add_argument("-o", "--output", metavar="FILE", help="write it to FILE instead")
+    s.add_argument("--force", action="store_true", help="replace an existing FILE")
     s.set_defaults(run=_lazy("tui.commands.answers", "schema"))
 
 
@@ -139,6 +140,7 @@ def _apply(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the events as JSON lines")
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.add_argument("--force", action="store_true", help="replace an existing report")
     s.add_argument("--parallel", type=_count, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
     s.set_defaults(run=_apply_file)
@@ -161,6 +163,7 @@ def _check(s: argparse.ArgumentParser) -> None:
                    "repeatable")
     s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.add_argument("--force", action="store_true", help="replace an existing report")
     s.set_defaults(run=_lazy("tui.commands.install", "check"))
 
 
@@ -172,6 +175,7 @@ def _demo(s: argparse.ArgumentParser) -> None:
     s.add_argument("--scenario", default="healthy", metavar="NAME",
                    help=", ".join(scenario_names()))
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
+    s.add_argument("--force", action="store_true", help="replace an existing report")
     s.add_argument("--http", action="store_true", help="sealed HTTP instead of HTTPS")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.set_defaults(run=_lazy("tui.commands.demo", "demo"))
@@ -238,6 +242,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return p
 
 
+def _check_report(args: argparse.Namespace) -> None:
+    """--report's files, checked before anything runs (an install is not the moment to find out
+    that the report cannot be written): OutputError."""
+    if getattr(args, "report", None):
+        from tui.model.outputs import check_output, report_paths
+
+        for path in report_paths(args.report):
+            check_output(path, force=args.force, protect=[getattr(args, "file", None)])
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `mimsetup`, `mimsetup FILE` and `mimsetup --theme NAME [FILE]` open the wizard, like
@@ -246,8 +260,17 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["edit", *argv]
     help_only = argv[0] in ("-h", "--help")
     args = build_parser(None if help_only else argv[0]).parse_args(argv)
+    from tui.model.outputs import OutputError
+
     try:
+        _check_report(args)
         return args.run(args)
+    except OutputError as exc:
+        from tui.model.printable import visible
+
+        print(f"mimsetup: {visible(exc.message)}" + (f"\n  {exc.remedy}" if exc.remedy else ""),
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("mimsetup: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

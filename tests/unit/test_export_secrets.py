@@ -39,6 +39,7 @@ def test_no_export_holds_a_password(tmp_path):
     r = run_cli("export", "ansible", str(src), "-o", str(out))
     assert r.returncode == 0, r.stderr
     outputs += [r.stdout, r.stderr]
+    (tmp_path / "ps").mkdir()  # an output's folder must exist (#12.11)
     r = run_cli("export", "powershell", str(src), "-o", str(tmp_path / "ps" / "install.ps1"))
     assert r.returncode == 0, r.stderr
     outputs += [r.stdout, r.stderr]

@@ -15,7 +15,7 @@ COMMITTED = ANSWERS / "mimsetup.schema.json"
 def test_committed_schema_matches_the_model():
     assert COMMITTED.read_text(encoding="utf-8") == schema_text(), (
         "answers/mimsetup.schema.json is stale: run "
-        "`python -m tui schema -o answers/mimsetup.schema.json`"
+        "`python -m tui schema -o answers/mimsetup.schema.json --force`"
     )
 
 

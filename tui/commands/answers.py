@@ -55,9 +55,9 @@ def schema(args: argparse.Namespace) -> int:
     from tui.model.schema import schema_text
 
     if args.output:
-        from tui.model.atomic import atomic_write
+        from tui.model.outputs import write_outputs
 
-        atomic_write(args.output, schema_text(), 0o644)
+        write_outputs([(args.output, schema_text(), 0o644)], force=args.force)
     else:
         sys.stdout.write(schema_text())
     return EXIT_OK
@@ -82,8 +82,8 @@ def plan(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
-    from tui.model.atomic import atomic_write
     from tui.model.importer import ImportProblem, from_command_line
+    from tui.model.outputs import write_outputs
     from tui.model.tomlio import dump_data
     from tui.model.validation import validate_data
 
@@ -115,21 +115,19 @@ def import_(args: argparse.Namespace) -> int:
              "can be moved to a secrets file beside it instead of being printed")
         return EXIT_USAGE
     secrets_path = out.with_name(out.stem + ".secrets.toml") if out else None
-    for path in (out, secrets_path if imported.secrets else None):
-        if path is not None and path.exists() and not args.force:
-            _err(f"{path} exists; pass --force to overwrite it")
-            return EXIT_USAGE
+    files = []
     if imported.secrets and secrets_path is not None:
         import tomli_w
 
-        atomic_write(secrets_path, "# Passwords imported by mimsetup; keep this file private "
-                     "(mode 0600).\n" + tomli_w.dumps(imported.secrets), 0o600)
+        files.append((secrets_path, "# Passwords imported by mimsetup; keep this file private "
+                      "(mode 0600).\n" + tomli_w.dumps(imported.secrets), 0o600))
         imported.refer_to(secrets_path.name)
     text_out = dump_data(imported.data)
     if out is None:
         sys.stdout.write(text_out)
     else:
-        atomic_write(out, text_out, 0o600)
+        # both or neither: a failure on one leaves no other behind
+        write_outputs([*files, (out, text_out, 0o600)], force=args.force)
         also = f" and {secrets_path} (passwords, mode 0600)" if imported.secrets else ""
         print(visible(f"wrote {out}{also}"), file=sys.stderr)
     for note in imported.notes:

@@ -138,10 +138,18 @@ def remote_shell(endpoint):
     return RemoteShell(endpoint)
 
 
-def save_report(report, path: str | None) -> None:
+def save_report(report, path: str | None, args: argparse.Namespace | None = None) -> None:
+    """Save the run's report where --report says. Its paths were checked before the run
+    (`check_outputs` in tui.cli); what can still fail (a full disk) raises OutputError."""
     if path and report is not None:
-        written = report.save(path)
+        written = report.save(path, force=True, protect=protected(args))
         print(f"report: {', '.join(map(str, written))}", file=sys.stderr)
+
+
+def protected(args: argparse.Namespace | None) -> list[str]:
+    """The files a command's outputs never replace: the answer (or fleet) file in use."""
+    file = getattr(args, "file", None) if args is not None else None
+    return [file] if file else []
 
 
 # --- following engine work ----------------------------------------------------------------------

@@ -76,7 +76,7 @@ def demo(args: argparse.Namespace) -> int:
         # The demo fixes what the checklist can fix, so a newcomer sees the fixes at work.
         run = CommandJob(job, args.json, yes=True, fix=tuple(fixable_items()))
         code = run_steps(run, DEMO_STEPS)
-        save_report(report_of(run), getattr(args, "report", None))
+        save_report(report_of(run), getattr(args, "report", None), args)
         return code
 
 

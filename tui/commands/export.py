@@ -9,11 +9,12 @@ from pathlib import Path
 
 from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
 from tui.export.common import ExportError, Source, load_source
-from tui.model.atomic import atomic_write
+from tui.model.outputs import OutputError, cause, write_outputs
+from tui.model.printable import visible
 
 
 def _err(message: str) -> None:
-    print(f"mimsetup: {message}", file=sys.stderr)
+    print(f"mimsetup: {visible(message)}", file=sys.stderr)
 
 
 def _source(path: str) -> Source | int:
@@ -46,12 +47,17 @@ def ansible(args: argparse.Namespace) -> int:
         _err(f"{out} is not empty; pass --force to write over the files mimsetup generates")
         return EXIT_USAGE
     files = render(source, serial=args.serial)
-    for rel, text in files.items():
-        path = out / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # 0644: nothing here is secret (the passwords are Vault variables), and Ansible
-        # refuses an ansible.cfg in a world-writable directory, not a readable one.
-        atomic_write(path, text, 0o644)
+    for rel in files:
+        try:
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot write {visible(str(out))}: {cause(exc)}",
+                              "Give another folder with -o.") from None
+    # 0644: nothing here is secret (the passwords are Vault variables), and Ansible refuses an
+    # ansible.cfg in a world-writable directory, not a readable one. The folder was checked
+    # (empty, or --force): the project's own files are replaced.
+    write_outputs([(out / rel, text, 0o644) for rel, text in files.items()], force=True,
+                  protect=[args.file])
     hosts = ", ".join(h.name for h in source.hosts)
     print(f"wrote {len(files)} files to {out} for {hosts}; next: see {out / 'README.md'}",
           file=sys.stderr)
@@ -79,12 +85,9 @@ def powershell(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return EXIT_OK
     out = Path(args.output)
-    if out.exists() and not args.force:
-        _err(f"{out} exists; pass --force to overwrite it")
-        return EXIT_USAGE
-    out.parent.mkdir(parents=True, exist_ok=True)
     # UTF-8 with a BOM: Windows PowerShell 5.1 reads a .ps1 without one in the ANSI code page.
-    atomic_write(out, "\ufeff" + text.replace("\n", "\r\n"), 0o644)
+    write_outputs([(out, "\ufeff" + text.replace("\n", "\r\n"), 0o644)], force=args.force,
+                  protect=[args.file])
     where = host.answers.target.host if host.answers.target else "the target"
     print(f"wrote {out}: copy it to {where} and run it there in an elevated PowerShell",
           file=sys.stderr)

@@ -56,7 +56,7 @@ def apply(args: argparse.Namespace, loaded=None) -> int:
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
     code = run_steps(run, [step_preflight_gate, step_install])
-    save_report(report_of(run), args.report)
+    save_report(report_of(run), args.report, args)
     return code
 
 
@@ -77,7 +77,7 @@ def check(args: argparse.Namespace) -> int:
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
     code = run_steps(run, [step_checklist])
-    save_report(report_of(run), args.report)
+    save_report(report_of(run), args.report, args)
     return code
 
 

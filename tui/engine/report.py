@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from tui.engine.checklist import Item
 from tui.engine.events import Finished
 from tui.engine.preflight import PreflightReport
 from tui.model.answers import AnswerFile
-from tui.model.atomic import atomic_write
+from tui.model.outputs import report_paths, write_outputs
 from tui.model.tomlio import to_data
 
 _ICON = {"pass": "pass", "warn": "warning", "fail": "FAIL", "skip": "skipped",
@@ -76,14 +77,16 @@ class Report:
                 "", "```json", json.dumps(self.to_json()["answers"], indent=2), "```", ""]
         return "\n".join(out)
 
-    def save(self, path: Path | str) -> list[Path]:
-        """Markdown to `path` (.md) or JSON (.json); the other format beside it."""
-        path = Path(path)
-        md = path if path.suffix.lower() != ".json" else path.with_suffix(".md")
-        js = md.with_suffix(".json")
-        atomic_write(md, self.to_markdown(), 0o600)
-        atomic_write(js, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", 0o600)
-        return [md, js]
+    def save(self, path: Path | str, *, force: bool = True,
+             protect: Iterable[Path | str | None] = ()) -> list[Path]:
+        """Markdown to `path` (.md) or JSON (.json); the other format beside it. Never over a
+        file in `protect` (the answer file); over an existing one only with `force`."""
+        md, js = report_paths(path)
+        return write_outputs([
+            (md, self.to_markdown(), 0o600),
+            (js, json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n", 0o600),
+        ], force=force, protect=protect)
+
 
 
 def preflight_rows(report: PreflightReport | None) -> list[dict]:
