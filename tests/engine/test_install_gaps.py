@@ -110,3 +110,24 @@ def test_a_lost_answer_to_starting_the_install_names_the_task_and_is_not_repeate
     assert "may have started on the target as scheduled task mimsetup-install-" in result.message
     assert "Task Scheduler" in result.next_steps
     assert len(starts) == 1
+
+
+def test_a_lost_start_of_the_tail_is_read_again_without_an_outage():
+    with rig(speed=60) as r:
+        armed = threading.Event()
+
+        def emit(event):
+            r.events.append(event)
+            if isinstance(event, LogLines) and not armed.is_set():
+                armed.set()
+                r.target.faults.lose_reply("Receive")  # the tail runs again...
+                r.target.faults.lose_reply("Command")  # ...and the answer to its start is lost
+
+        result = install(r.shell, r.request(), emit)
+        assert result.outcome == "success"
+        assert r.target.counters.faults_fired["lose"] == 2
+        assert r.lines() == expected_lines(r.machine, result.log_path)
+        notices = [e.message for e in r.events if isinstance(e, Notice)]
+        assert any("while starting the script 'install-tail'" in m
+                   and "Reading the log again from byte" in m for m in notices), notices
+        assert not any("Reconnecting" in m for m in notices), notices

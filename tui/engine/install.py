@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from tui.engine import msilog
-from tui.engine.errors import EngineError, LogonRefused, OutputLost
+from tui.engine.errors import EngineError, LogonRefused, ReplyLost
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
 from tui.engine.results import interpret
@@ -116,10 +116,10 @@ class Follower:
             try:
                 shell.run_script("install-tail", tail_params(self.state),
                                  on_stdout=self._on_output, if_lost="stop")
-            except (OutputLost, _Gap) as exc:
+            except (ReplyLost, _Gap) as exc:  # output, or the start of the tail, lost
                 gaps = gaps + 1 if self.state.offset == gap_offset else 1
                 gap_offset = self.state.offset
-                why = exc.message if isinstance(exc, OutputLost) else str(exc)
+                why = exc.message if isinstance(exc, ReplyLost) else str(exc)
                 if gaps > GAPS_WITHOUT_PROGRESS:
                     raise EngineError(why, "Run `mimsetup attach` again later.") from None
                 self.gaps += 1
