@@ -84,13 +84,14 @@ def plan(args: argparse.Namespace) -> int:
 def import_(args: argparse.Namespace) -> int:
     from tui.model.importer import ImportProblem, from_command_line
     from tui.model.outputs import write_outputs
+    from tui.model.reading import read_limited
     from tui.model.tomlio import dump_data
     from tui.model.validation import validate_data
 
     if args.from_file:
         source = Path(args.from_file)
         try:
-            raw = source.read_bytes()
+            raw = read_limited(source)
         except OSError as exc:
             _err(f"{source}: cannot be read ({exc.strerror or exc}); check the path")
             return EXIT_USAGE

@@ -60,9 +60,10 @@ def _fleet_refusal(path: Path | None) -> str | None:
     import tomllib
 
     from tui.model.fleet import is_fleet_data
+    from tui.model.reading import read_limited
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_limited(path).decode("utf-8-sig"))
     except (OSError, ValueError):
         return None  # not TOML: the answer-file reader below says what is wrong
     if not is_fleet_data(data):

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
 from tui.model.behaviour import MASK, SecretRefBehaviour, secret_literal, secret_one_source
+from tui.model.reading import read_limited
 
 __all__ = ["MASK", "PROMPT", "SecretRef", "SecretUnavailable", "named_like_secret", "resolve"]
 
@@ -84,10 +85,14 @@ def resolve(
         if base_dir is not None and not path.is_absolute():
             path = base_dir / path
         try:
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_limited(path).decode("utf-8-sig")
         except OSError as exc:
             raise SecretUnavailable(
                 f"{what}: cannot read secrets file {path} ({exc.strerror or exc})"
+            ) from None
+        except UnicodeDecodeError:
+            raise SecretUnavailable(
+                f"{what}: secrets file {path} is not UTF-8 text; save it as UTF-8"
             ) from None
         if not ref.key:
             return SecretStr(text.rstrip("\r\n"))

@@ -15,12 +15,12 @@ import tomli_w
 from tui.model.behaviour import SecretRefBehaviour
 from tui.model.fieldmeta import FieldMeta
 from tui.model.problems import Problem
+from tui.model.reading import MAX_BYTES, ReadRefused, read_limited
 from tui.model.shape import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from tui.model.answers import AnswerFile
 
-MAX_BYTES = 1024 * 1024
 SCHEMA_NAME = "mimsetup.schema.json"
 SECRETS_HEADER = (
     "# This file holds passwords in clear text: keep it private (saved with mode 0600)."
@@ -42,19 +42,14 @@ def read_file(path: Path | str) -> Parsed:
     path = Path(path)
     name = str(path)
     try:
-        if path.is_dir():
-            return _unreadable(name, "is a directory, not an answer file", "give a .toml file")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _unreadable(
-                name,
-                f"is {size // 1024} KiB; an answer file is a few KiB",
-                "check that this is the right file",
-            )
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_BYTES)
     except FileNotFoundError:
         return _unreadable(name, "does not exist", "check the path")
+    except ReadRefused as exc:
+        return _unreadable(name, str(exc.strerror), "give the path of the .toml answer file")
     except OSError as exc:
+        if path.is_dir():
+            return _unreadable(name, "is a directory, not an answer file", "give a .toml file")
         return _unreadable(name, f"cannot be read ({exc.strerror or exc})", "check permissions")
     return parse_bytes(raw, name)
 
