@@ -64,7 +64,7 @@ def test_a_password_file_that_is_a_fifo_or_device(fifo):
     for path in (str(fifo), "/dev/zero"):
         outcome: list[BaseException] = []
 
-        def run(path=path) -> None:
+        def run(path=path, outcome=outcome) -> None:
             try:
                 resolve(SecretRef(file=path), "the password")
             except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
