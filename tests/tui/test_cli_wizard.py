@@ -48,16 +48,10 @@ async def test_the_theme_is_used():
 
 def test_without_a_terminal_the_wizard_says_so_instead_of_waiting(tmp_path):
     """Started from a script or a pipe, the wizard would wait for keys that cannot come."""
-    import subprocess
-    import sys
-
-    from tests.support.cli import cli_env
-    from tests.support.paths import ROOT
+    from tests.support.cli import run_cli
 
     for argv in ([str(CONTOSO)], ["edit"], []):
-        r = subprocess.run([sys.executable, "-m", "tui", *argv], stdin=subprocess.DEVNULL,
-                           capture_output=True, text=True, cwd=tmp_path,
-                           env={**cli_env(), "PYTHONPATH": str(ROOT)}, timeout=60, check=False)
+        r = run_cli(*argv, cwd=tmp_path)  # standard input is not a terminal
         assert r.returncode == 2, (argv, r.stderr)
         assert "the wizard needs a terminal" in r.stderr
         assert "mimsetup validate FILE" in r.stderr
