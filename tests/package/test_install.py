@@ -23,7 +23,7 @@ def run(*args, **kwargs) -> subprocess.CompletedProcess:
     return r
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def installed(tmp_path_factory) -> Path:
     """A fresh venv with the wheel installed (no checkout on its path). Its dependencies come
     from this test run's environment through a path entry placed after its own site-packages,
@@ -52,17 +52,14 @@ def clean_env(cwd: Path) -> dict[str, str]:
                   "MIMSETUP_DEMO_SPEED": "1000"}
 
 
-def test_the_installed_package_is_the_wheel_not_the_checkout(installed, tmp_path):
-    python = installed / BIN / ("python.exe" if os.name == "nt" else "python")
-    r = run(str(python), "-c", "import tui; print(tui.__file__)", cwd=tmp_path,
-            env=clean_env(tmp_path))
-    assert Path(r.stdout.strip()).is_relative_to(installed)
-
-
-def test_demo_runs_from_another_folder(installed, tmp_path):
+def test_the_wheel_in_a_fresh_venv_runs_the_demo_from_another_folder(installed, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
+    python = installed / BIN / ("python.exe" if os.name == "nt" else "python")
+    r = run(str(python), "-c", "import tui; print(tui.__file__)", cwd=elsewhere,
+            env=clean_env(elsewhere))
+    assert Path(r.stdout.strip()).is_relative_to(installed)  # the wheel's copy, not the checkout
     r = run(str(installed / BIN / "mimsetup"), "demo", "--headless", cwd=elsewhere,
             env=clean_env(elsewhere))
-    assert "[pass] Password Reset portal answers" in r.stdout
     assert "contoso.toml is pointed at" in r.stdout
+    assert "[pass] Password Reset portal answers" in r.stdout
