@@ -34,7 +34,9 @@ def test_errors_at_the_fields(snap_compare):
         await pilot.press("ctrl+n")
         await pilot.pause()
 
-    app = app_with({"mail": {"server": "localhost", "use_ssl": True}}, drop=("portal",))
+    # an error (Exchange Online without its mailbox password) and warnings (localhost with SSL)
+    app = app_with({"mail": {"server": "localhost", "use_ssl": True, "exchange_online": True}},
+                   drop=("portal",))
     assert snap_compare(app, run_before=go, terminal_size=SIZE)
 
 

@@ -225,25 +225,35 @@ def test_sspr_url_on_another_host_is_not_checked(data):
 
 @pytest.mark.parametrize("field", ["use_ssl", "is_exchange", "poll_exchange", "exchange_online"])
 @pytest.mark.parametrize("server", ["localhost", "LOCALHOST", "127.0.0.1"])
-def test_mail_localhost_with_ssl_or_exchange_is_an_error(data, field, server):
+def test_mail_localhost_with_ssl_or_exchange_is_a_warning(data, field, server):
+    # The installer checks the mail server's name only: it takes these, they are unwise.
     data["mail"]["server"] = server
     data["mail"][field] = True
     if field == "exchange_online":
         data["mail"]["mailbox_password"] = {"prompt": True}
     p = found(data, f"mail.{field}")
-    assert p.severity == "error"
-    assert "localhost" in p.message
+    assert p.severity == "warning"
+    assert "localhost" in p.message and "mail error" in p.message
     data["mail"][field] = False
     data["mail"].pop("mailbox_password", None)
     assert problems(data) == {}
 
 
-def test_mail_defaults_with_localhost_are_errors(data):
+def test_mail_defaults_with_localhost_are_warnings(data):
     """The wizard's boxes are checked by default; the walkthrough unchecks them."""
     data["mail"] = {"server": "localhost"}
     got = problems(data)
-    assert got["mail.use_ssl"] == "error"
-    assert got["mail.is_exchange"] == "error"
+    assert got["mail.use_ssl"] == "warning"
+    assert got["mail.is_exchange"] == "warning"
+
+
+def test_mail_localhost_with_polling_left_at_the_packages_default(data):
+    # An imported line that set MAIL_SERVER=localhost and never POLL_EXCHANGE_ENABLED: the
+    # installer takes it; the warning says the value is the package's, not the admin's.
+    data["mail"] = {"server": "localhost", "use_ssl": False, "is_exchange": False}
+    data.setdefault("msi", {})["package_defaults"] = ["POLL_EXCHANGE_ENABLED"]
+    p = found(data, "mail.poll_exchange")
+    assert p.severity == "warning" and "left at the package's default" in p.message
 
 
 def test_mail_exchange_server_with_ssl_and_exchange_is_valid(data):
@@ -254,7 +264,7 @@ def test_mail_exchange_server_with_ssl_and_exchange_is_valid(data):
 
 def test_poll_needs_exchange(data):
     data["mail"] = {"server": "smtp.contoso.local", "is_exchange": False, "poll_exchange": True}
-    assert found(data, "mail.poll_exchange").severity == "error"
+    assert found(data, "mail.poll_exchange").severity == "warning"  # taken by the installer
     data["mail"]["poll_exchange"] = False
     assert problems(data) == {}
 
@@ -394,11 +404,11 @@ def _write(tmp_path, data, name="a.toml"):
 
 def test_cli_error_blocks(tmp_path, data):
     data["synchronization"]["ma_account"] = "contoso\\MIMService"
-    data["mail"]["use_ssl"] = True
+    data["certificate"] = {"mode": "existing"}  # without its thumbprint
     path = _write(tmp_path, data)
     r = run_cli("validate", str(path))
     assert r.returncode == 1, r.stdout + r.stderr
-    assert "synchronization.ma_account" in r.stdout and "mail.use_ssl" in r.stdout
+    assert "synchronization.ma_account" in r.stdout and "certificate.thumbprint" in r.stdout
     assert "invalid (2 errors)" in r.stdout
     plan = run_cli("plan", str(path))
     assert plan.returncode == 1

@@ -128,8 +128,8 @@ def test_cli_fleet_needs_a_host(tmp_path):
 
 def test_cli_invalid_file(tmp_path):
     data = contoso_data()
-    data["mail"]["use_ssl"] = True
+    data["certificate"] = {"mode": "existing"}  # an error: no thumbprint
     src = tmp_path / "bad.toml"
     src.write_text(dump_data(data), encoding="utf-8")
     r = run_cli("export", "powershell", str(src))
-    assert r.returncode == 1 and "mail.use_ssl" in r.stderr and r.stdout == ""
+    assert r.returncode == 1 and "certificate.thumbprint" in r.stderr and r.stdout == ""

@@ -35,6 +35,7 @@ _PS_STRING = re.compile(r"'((?:[^']++|'')*)'|\"((?:[^\"`]++|`.|\"\")*)\"")
 # A literal, then more after commas (what lies between a comma and the next literal is skipped).
 _PS_LIST = re.compile(rf"(?:{_PS_LITERAL})(?:\s*,[^'\"]*(?:{_PS_LITERAL}))*")
 _PS_ESCAPE = re.compile(r"`(.)")
+_PS_VARIABLE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\b")
 _PS_ESCAPES = {"n": "\n", "t": "\t", "0": ""}
 
 
@@ -133,11 +134,21 @@ def extract_command(text: str, scan: Scan | None = None) -> str:
             parts.append(more.strip())
         rest = " ".join(parts)[start:]
         if a := _ARGLIST.search(rest):
-            return " ".join(_ps_strings(rest[a.end():]))
+            value = rest[a.end():]
+            if v := _PS_VARIABLE.match(value):  # -ArgumentList $Arguments: its assignment
+                value = _assigned(text, v.group(1))
+            return " ".join(_ps_strings(value))
         return rest[: _command_end(rest, scan)]
     if re.search(r"(?i)(^|\s)/(i|package)\s", text) or re.search(r"\b[A-Z_]+=", text):
         return text.strip()
     raise ImportProblem("no msiexec command line was found")
+
+
+def _assigned(text: str, name: str) -> str:
+    """What follows the last `$name = ` before the command (PowerShell scripts build the
+    argument list in a variable first); "" when the script never assigns it."""
+    found = list(re.finditer(rf"(?im)^[ \t]*\${re.escape(name)}[ \t]*=[ \t]*", text))
+    return text[found[-1].end():] if found else ""
 
 
 def parse_arguments(args: str) -> tuple[dict[str, str], dict[str, str]]:

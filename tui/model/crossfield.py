@@ -75,20 +75,29 @@ def _mail(a: AnswerFile) -> Iterator[Problem]:
     m = a.mail
     if not m:
         return
+    # The installer checks the mail server's name only (CheckMailServerAddressFormat): what
+    # follows is unwise, not refused, so it is a warning with the reason.
+    left = set(a.msi.package_defaults)
     if m.server.lower() in ("localhost", "127.0.0.1"):
         for name in ("use_ssl", "is_exchange", "poll_exchange", "exchange_online"):
             if getattr(m, name):
+                how = ("left at the package's default" if _msi_of(m, name) & left
+                       else "on")
                 yield Problem(
                     ("mail", name),
-                    f"with mail server localhost, {name} must be off (the walkthrough unchecks "
-                    "them when there is no mail server)",
+                    f"with mail server localhost, {name} is {how}: the MIM Service will try "
+                    "it against this computer and log a mail error for every notification "
+                    "(the walkthrough unchecks them when there is no mail server)",
                     f"set {name} = false, or give the Exchange server's name",
+                    "warning",
                 )
     elif m.poll_exchange and not (m.is_exchange or m.exchange_online):
         yield Problem(
             ("mail", "poll_exchange"),
-            "polling needs an Exchange server",
+            "polling needs an Exchange server: the MIM Service will fail to read approval "
+            "replies from a mail server that is not Exchange",
             "set is_exchange = true, or poll_exchange = false",
+            "warning",
         )
     if m.exchange_online and m.mailbox_password is None:
         yield Problem(
@@ -103,6 +112,10 @@ def _mail(a: AnswerFile) -> Iterator[Problem]:
             "remove it, or set exchange_online = true",
             "warning",
         )
+
+
+def _msi_of(section: object, name: str) -> set[str]:
+    return set(next((m.msi for m in section.fields() if m.name == name), ()))
 
 
 def _certificate(a: AnswerFile) -> Iterator[Problem]:

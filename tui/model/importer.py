@@ -105,6 +105,7 @@ def from_command_line(text: str) -> Imported:
         k: v for k, v in props.items()
         if k not in consumed and not (k in fixed and fixed[k] == v)
     }
+    _account_notes(props, components, result)
     # A password is a secret whatever the selection (an unselected portal's), and so is a
     # property whose name says password: to the secrets file, referenced, passed as a secret.
     known = _secret_properties()
@@ -119,7 +120,58 @@ def from_command_line(text: str) -> Imported:
     for prop in sorted(set(props) & set(fixed)):
         if fixed[prop] != props[prop]:
             result.notes.append(f"{prop}={props[prop]} kept in [msi.extra_properties]")
+    left, added = _left_to_package(data, props)
+    if left:
+        data.setdefault("msi", {})["package_defaults"] = left
+    result.notes += [f"{a} added: the package's own default" for a in added]
     return result
+
+
+def _account_notes(props: dict[str, str], components: Components, result: Imported) -> None:
+    """A portal's account given whole (X_ACCOUNT) and in parts that disagree: the plan passes
+    the parts of the whole. The values are not repeated: FIM-in-a-Box put a password in
+    RESET_ACCOUNT_NAME."""
+    from tui.model.rules import split_account
+
+    for prefix, selected in (("REGISTRATION", components.registration_portal),
+                             ("RESET", components.reset_portal)):
+        whole = props.get(f"{prefix}_ACCOUNT")
+        if not selected or not whole:
+            continue
+        domain, name = split_account(whole)
+        for part, want in ((f"{prefix}_ACCOUNT_NAME", name), (f"{prefix}_ACCOUNT_DOMAIN", domain)):
+            if part in props and props[part].lower() != want.lower():
+                result.notes.append(
+                    f"{part} differs from {prefix}_ACCOUNT: the plan passes the part of "
+                    f"{prefix}_ACCOUNT instead (a password there would be logged)")
+
+
+def _left_to_package(data: dict[str, Any], props: dict[str, str]) -> tuple[list[str], list[str]]:
+    """Properties the plan would add that the original line did not set: those that are not
+    the package's own default are left to it ([msi] package_defaults); the others are named.
+    Passwords and mimsetup's fixed REBOOT are not counted. Nothing when the file has errors."""
+    import copy
+
+    from tui.model.msi import PACKAGE_DEFAULTS, build_plan
+    from tui.model.validation import validate_data
+
+    trial = copy.deepcopy(data)
+    Imported(trial).refer_to("imported.secrets.toml")
+    trial.setdefault("install", {})["msi_path"] = "C:\\placeholder.msi"  # not a property
+    loaded = validate_data(trial)
+    if not loaded.ok:
+        return [], []
+    left, added = [], []
+    for p in build_plan(loaded.answers).properties:
+        if p.name in props or p.secret is not None or not p.source or p.name == "ADDLOCAL":
+            continue
+        if p.source.startswith("msi."):
+            continue
+        if PACKAGE_DEFAULTS.get(p.name) == p.value:
+            added.append(f"{p.name}={p.value}")
+        else:
+            left.append(p.name)
+    return left, added
 
 
 def _components(addlocal: str, remove: str) -> dict[str, bool]:

@@ -71,7 +71,22 @@ def quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
+# The package's own defaults, where they are known: the value a property has when the command
+# line does not set it (the Property table, seen in the reference log's property dump of an
+# install that kept them; ../shared/reference/mim-service-portal.md). `mimsetup import` lets a
+# plan add a property the original line lacked only when it is one of these, with this value.
+PACKAGE_DEFAULTS: dict[str, str] = {
+    "SQLSERVER_DATABASE": "FIMService",
+    "EXISTINGDATABASE": "0",
+    "CERTIFICATE_NAME": "ForefrontIdentityManager",
+    "SHAREPOINTTIMEOUT": "180",
+    "SQMOPTINSETTING": "0",
+}
+
+
+def _section_properties(name: str, section: object,
+                        left: frozenset[str] = frozenset()) -> Iterator[MsiProperty]:
+    """The properties of a section; those in `left` are not passed (the package's default)."""
     for meta in section.fields():
         if not meta.msi or getattr(section, "msi_skip", lambda _n: False)(meta.name):
             continue
@@ -89,19 +104,22 @@ def _section_properties(name: str, section: object) -> Iterator[MsiProperty]:
         if len(values) == 1:
             values = values * len(meta.msi)
         for prop, v in zip(meta.msi, values, strict=True):
-            yield MsiProperty(prop, v, secret, f"{name}.{meta.name}")
+            if prop not in left:
+                yield MsiProperty(prop, v, secret, f"{name}.{meta.name}")
     for prop, v in getattr(section, "fixed_properties", ()):
-        yield MsiProperty(prop, v, None, name)
+        if prop not in left:
+            yield MsiProperty(prop, v, None, name)
 
 
 def build_plan(a: AnswerFile) -> Plan:
     """The plan of a valid answer file (sections of unselected components are left out)."""
     props = [MsiProperty("ADDLOCAL", ",".join(a.components.features()), None, "components")]
+    left = frozenset(a.msi.package_defaults)
     for name in a.section_types():
         section = getattr(a, name)
         if section is None or name == "components" or not a.planned(name):
             continue
-        props.extend(_section_properties(name, section))
+        props.extend(_section_properties(name, section, left))
     props += [MsiProperty(k, v, None, "msi.extra_properties") for k, v in
               a.msi.extra_properties.items()]
     props += [MsiProperty(k, "", ref, "msi.secret_properties") for k, ref in

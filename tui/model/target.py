@@ -23,6 +23,7 @@ from tui.model.types import (
 # Passwords for properties that have no field (an unselected portal's, or an unknown property
 # whose name says password): references, like every password of the answer file.
 MsiSecretProperties = Annotated[dict[str, SecretRef], AfterValidator(rules.msi_property_names)]
+MsiPropertyNames = Annotated[list[str], AfterValidator(rules.msi_property_names)]
 
 
 class Install(Section):
@@ -82,6 +83,14 @@ class Msi(Section):
         example={"SQL_PASSWORD": {"prompt": True}},
         secret=True,
         default_factory=dict,
+    )
+    package_defaults: MsiPropertyNames = field(
+        "Left to the package's defaults",
+        "Properties the plan does not pass although a field here has a value, so that the "
+        "package uses its own default, as the original command line did (`mimsetup import` "
+        "lists those the line did not set).",
+        example=["MAIL_SERVER_USE_SSL"],
+        default_factory=list,
     )
 
 

@@ -182,7 +182,8 @@ def to_data(a: AnswerFile, include_secrets: bool = False) -> dict[str, Any]:
             elif ref_table(meta):  # msi.secret_properties
                 value = {k: ref.to_toml(include_secrets) or PROMPT.to_toml(False)
                          for k, ref in value.items()}
-            if value == {} and meta.name in ("extra_properties", "secret_properties"):
+            if value in ({}, []) and meta.name in (
+                    "extra_properties", "secret_properties", "package_defaults"):
                 continue
             table[meta.name] = value
         if table or name != "msi":
