@@ -27,6 +27,47 @@ class Draft(NamedTuple):  # a named tuple: defining a dataclass costs ~1 ms of e
     page: str | None = None
     started: Sequence[str] = ()  # pages the user has been on
     saved_at: float = 0.0
+    # the file as the editing found it: (mtime_ns, size); a restore compares it with the file
+    file_stamp: tuple[int, int] | None = None
+
+
+def file_stamp(file: str | Path | None) -> tuple[int, int] | None:
+    """(mtime in ns, size) of `file`, or None when there is none: cheap enough for every start,
+    and a change by another editor changes it."""
+    if file is None:
+        return None
+    try:
+        st = Path(file).stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def changed_since(draft: Draft, file: str | Path) -> bool:
+    """Whether `file` changed after the editing that left `draft` began (a draft written before
+    stamps were kept: whether the file is newer than the draft)."""
+    now = file_stamp(file)
+    if now is None:
+        return False
+    if draft.file_stamp is not None:
+        return tuple(draft.file_stamp) != now
+    return now[0] / 1e9 > draft.saved_at
+
+
+def difference(file_data: dict[str, Any], draft_data: dict[str, Any], name: str) -> str:
+    """What the draft changes in the file, as a unified diff of the two as TOML; secrets shown
+    as the draft keeps them (asked at install time) on both sides, every line printable."""
+    import difflib
+
+    from tui.model.printable import visible
+    from tui.model.tomlio import dump_data
+
+    def lines(data: dict[str, Any]) -> list[str]:
+        return [visible(line) for line in dump_data(without_secrets(data)).splitlines()]
+
+    diff = list(difflib.unified_diff(lines(file_data), lines(draft_data), f"{name} (the file)",
+                                     "the draft", lineterm="", n=1))
+    return "\n".join(diff) if diff else "The draft and the file hold the same answers."
 
 
 def draft_path(file: str | Path | None) -> Path:
@@ -84,6 +125,7 @@ def save(draft: Draft) -> Path:
         "page": draft.page,
         "started": list(draft.started),
         "saved_at": time.time(),
+        "file_stamp": list(draft.file_stamp) if draft.file_stamp else None,
         "data": without_secrets(draft.data),
     }
     return atomic_write(path, json.dumps(payload, indent=1, ensure_ascii=False), 0o600)
@@ -114,7 +156,14 @@ def load(file: str | Path | None) -> Draft | None:
         page=payload.get("page") if isinstance(payload.get("page"), str) else None,
         started=[p for p in payload.get("started") or [] if isinstance(p, str)],
         saved_at=float(payload.get("saved_at") or 0.0),
+        file_stamp=_stamp(payload.get("file_stamp")),
     )
+
+
+def _stamp(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (value[0], value[1])
+    return None
 
 
 def _adopt_legacy(path: Path) -> None:

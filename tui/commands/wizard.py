@@ -33,11 +33,18 @@ def build(file: str | None, theme: str | None = None):
         return refused
     draft = drafts.load(path)
     if draft is not None:
-        return WizardApp(
+        newer = _newer_file(path, draft)
+        app = WizardApp(
             path=path, data=draft.data, dirty=True, start_page=draft.page,
             started=draft.started,
-            notice="Restored unsaved answers from a draft. Save with Ctrl+S.", theme=theme,
+            notice="Restored unsaved answers from a draft. Save with Ctrl+S." if newer is None
+            else "Restored unsaved answers from a draft; the file changed since.", theme=theme,
         )
+        if newer is not None:
+            # until the admin chooses, a draft written again keeps saying that the file changed
+            app.lifecycle.base_stamp = draft.file_stamp or (0, -1)
+            app.after_start(lambda: app.lifecycle.ask_newer_file(newer, draft.data))
+        return app
     if path is None:
         return WizardApp(theme=theme)
     if not path.exists():
@@ -49,6 +56,18 @@ def build(file: str | None, theme: str | None = None):
     if loaded.unreadable or loaded.data is None:
         return "\n".join(p.format() for p in loaded.problems) or f"{path}: cannot be read"
     return WizardApp(path=path, data=loaded.data, from_file=True, theme=theme)
+
+
+def _newer_file(path: Path | None, draft) -> dict | None:
+    """The file's data when it changed after `draft` was started (and can be read), else None."""
+    from tui import drafts
+
+    if path is None or not drafts.changed_since(draft, path):
+        return None
+    from tui.model.validation import read_file
+
+    loaded = read_file(path)
+    return loaded.data if not loaded.unreadable and loaded.data is not None else None
 
 
 def _fleet_refusal(path: Path | None) -> str | None:

@@ -35,6 +35,16 @@ class Lifecycle:
         self._timer: Timer | None = None
         self._hung_up = False
 
+    @property
+    def draft_key(self) -> Path | None:
+        return self._draft_key
+
+    @draft_key.setter
+    def draft_key(self, key: Path | None) -> None:
+        # The file as this editing found it: a draft carries it, so that a restore can tell
+        # that another editor changed the file since.
+        self._draft_key, self.base_stamp = key, drafts.file_stamp(key)
+
     # --- drafts -----------------------------------------------------------------------------------
 
     def schedule_draft(self) -> None:
@@ -52,6 +62,7 @@ class Lifecycle:
                 file=str(self.draft_key) if self.draft_key else None,
                 page=app.current,
                 started=sorted(app.started),
+                file_stamp=self.base_stamp,
             ))
         except OSError as exc:
             app.notify(f"Could not save the draft: {exc.strerror or exc}", severity="warning")
@@ -59,8 +70,47 @@ class Lifecycle:
     def discard_draft(self) -> None:
         """The answers are saved, or the user chose to drop them: no draft to restore."""
         drafts.discard(self.draft_key)
+        self.base_stamp = drafts.file_stamp(self.draft_key)  # what the next draft starts from
         if self._timer is not None:
             self._timer.stop()
+
+    # --- a restored draft whose file changed since ------------------------------------------------
+
+    def ask_newer_file(self, file_data: dict, draft_data: dict) -> None:
+        """The file changed after this draft was started (another editor): say so and let the
+        admin choose: keep the draft, take the file, or see the difference first. Neither is
+        replaced silently."""
+        self.app.run_worker(self._newer_file(file_data, draft_data), exclusive=True,
+                            group="newer-file")
+
+    async def _newer_file(self, file_data: dict, draft_data: dict) -> None:
+        from screens.prompts import Choice, TextScreen
+        from tui.model.printable import visible
+
+        app, path = self.app, self.draft_key
+        name = visible(str(path))
+        text = (f"{name} changed after this draft was written (in another editor?). The form "
+                "shows the draft. Keep the draft (saving it then replaces the file's changes), "
+                "take the file (the draft is dropped), or see the difference first.")
+        while True:
+            choice = await app.push_screen_wait(Choice(
+                "The file is newer than the draft", text,
+                [("draft", "Keep the draft", "k"), ("file", "Take the file", "f"),
+                 ("diff", "See the difference", "d")], cancel="ask"))
+            if choice == "diff":
+                await app.push_screen_wait(TextScreen(
+                    "The draft's changes to the file",
+                    drafts.difference(file_data, draft_data, name)))
+            elif choice == "draft":
+                self.base_stamp = drafts.file_stamp(path)  # chosen: no second question
+                self.save_draft()
+                app.notify("Kept the draft; Ctrl+S saves it over the file.")
+                return
+            elif choice == "file":
+                if await app.files.open_file(path):
+                    self.discard_draft()
+                    app.notify(f"Took {name}; the draft is dropped.")
+                return
 
     # --- hang-up ----------------------------------------------------------------------------------
 
