@@ -50,7 +50,7 @@ class WinRSServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         # HTTP.sys closes a keep-alive connection idle this long (IdleConnectionTimeout, 120 s
         # by default; proxies and firewalls may be shorter). None: never.
-        self.idle_close: float | None = None
+        self.idle_close: float | None = 120.0
         self.users = dict(users)
         self.user_file = user_file
         self.certificate = certificate
