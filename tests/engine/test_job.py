@@ -17,7 +17,7 @@ from tui.engine.job import (
 )
 from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.model.msi import build_plan
-from tui.model.tomlio import validate_data
+from tui.model.validation import validate_data
 
 
 def test_secret_needs_are_the_logon_then_what_msiexec_needs():
