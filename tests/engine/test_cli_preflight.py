@@ -10,7 +10,13 @@ import pytest
 
 from tests.support.cli import run_cli
 from tests.support.paths import CONTOSO
-from tests.support.sim import EXPECTED_FAILURES, PW_ENV, target_toml, write_answers
+from tests.support.sim import (
+    EXPECTED_FAILURES,
+    PREFLIGHT_SCENARIOS,
+    PW_ENV,
+    target_toml,
+    write_answers,
+)
 from tui.cli import main
 from tui.engine.preflight import CHECKS
 from tui.engine.sim.machine import WindowsMachine
@@ -39,7 +45,7 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.mark.parametrize("sim", list(EXPECTED_FAILURES), indirect=True)
+@pytest.mark.parametrize("sim", PREFLIGHT_SCENARIOS, indirect=True)
 def test_each_scenario_gives_its_checks_and_exit_code(sim, tmp_path, capsys):
     machine, target = sim
     path = write_answers(tmp_path, target_toml(target, https=True))

@@ -11,6 +11,7 @@ from tests.support.answers import contoso
 from tests.support.sim import (
     ADMIN,
     EXPECTED_FAILURES,
+    PREFLIGHT_SCENARIOS,
     checks_of,
     run_command,
     run_direct,
@@ -33,7 +34,7 @@ def test_scenarios_are_listed_in_one_place():
     assert scenarios.scenario_named("SQL_unreachable").name == "sql-unreachable"
 
 
-@pytest.mark.parametrize("scenario", list(EXPECTED_FAILURES))
+@pytest.mark.parametrize("scenario", PREFLIGHT_SCENARIOS)
 def test_each_scenario_fails_exactly_its_checks(scenario, answers):
     with WindowsMachine(scenario, answers=answers) as m:
         out, err, code = run_direct(m, "preflight", with_password(preflight_params(answers)))

@@ -185,22 +185,39 @@ def _installed(s: MachineState, a: AnswerFile) -> None:
         s.sites[f"http://{sec.host_name.lower()}:{sec.port}/"] = 200
 
 
-CHECKLIST: list[tuple[str, Change, tuple[str, ...]]] = [
-    ("installed", _none, ()),
-    ("installed, fixed", _none, ("intranet-zone", "mpr-own-attributes", "fimservice")),
-    ("nothing answers", lambda s: s.sites.clear(), ()),
-    ("no rules, no domain network, stopped service", lambda s: (
+def _aliases(a: AnswerFile) -> None:
+    """The portals by names that are DNS aliases of this computer, not its own names."""
+    a.portal.sharepoint_url = "http://mim.contoso.local"
+    a.registration_portal.host_name = "pwdreg.contoso.local"
+    a.reset_portal.host_name = "pwdreset.contoso.local"
+
+
+def _alias_dns(s: MachineState) -> None:
+    for name in ("mim.contoso.local", "pwdreg.contoso.local", "pwdreset.contoso.local"):
+        s.dns[name] = "10.0.0.10"  # this computer's address
+
+
+CHECKLIST: list[tuple[str, AChange, Change, tuple[str, ...]]] = [
+    ("installed", _none, _none, ()),
+    ("installed, fixed", _none, _none, ("intranet-zone", "mpr-own-attributes", "fimservice")),
+    ("nothing answers", _none, lambda s: s.sites.clear(), ()),
+    ("no rules, no domain network, stopped service", _none, lambda s: (
         s.reg_delete(FIREWALL_KEY), s.network_profiles.clear(), _svc("FIMService", "Stopped")(s)),
      ()),
-    ("no MIM Service", lambda s: (_svc("FIMService", None)(s), s.reg_delete(MPR_KEY)), ()),
+    ("no MIM Service", _none, lambda s: (_svc("FIMService", None)(s), s.reg_delete(MPR_KEY)),
+     ()),
+    ("nobody logged on", _none, lambda s: s.loaded_hives.clear(), ("intranet-zone",)),
+    ("MIM Service elsewhere", _set(lambda a: a.portal, service_address="corpmim"), _none, ()),
+    ("portals by alias", _aliases, _alias_dns, ()),
 ]
 
 
 @cache
 def checklist_pairs() -> frozenset[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
-    a = contoso()
-    for name, change, fix in CHECKLIST:
+    for name, a_change, change, fix in CHECKLIST:
+        a = contoso()
+        a_change(a)
         with WindowsMachine("healthy", answers=a) as m:
             _installed(m.state, a)
             change(m.state)

@@ -105,6 +105,9 @@ def checklist_params(a: AnswerFile, fix: tuple[str, ...] = ()) -> dict:
 
 
 def parse(stdout: str, a: AnswerFile) -> list[Item]:
+    refused = outcomes.refusal(stdout)
+    if refused is not None:
+        raise EngineError(refused.message, refused.remedy)
     try:
         data = json.loads(stdout.strip().splitlines()[-1])
         raw = data["items"]

@@ -18,7 +18,8 @@ from tui.engine import scripts
 
 CATALOG_FILE = "outcomes.json"
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-SECTIONS = ("preflight", "checklist")
+SECTIONS = ("preflight", "checklist")  # what the catalog test reads from the scripts' text
+BOOTSTRAP = "bootstrap"  # what bootstrap.ps1 says before any script runs
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,19 @@ def placeholders(section_name: str, check_id: str, reason: str) -> set[str]:
     entry = lookup(section_name, check_id, reason) or {}
     return {m for key in ("message", "remedy", "evidence")
             for m in PLACEHOLDER.findall(entry.get(key, ""))}
+
+
+def refusal(stdout: str) -> Worded | None:
+    """What the bootstrap said when it refused to run any script (Constrained Language Mode), as
+    the one worded sentence; None when it did not refuse."""
+    for line in (stdout or "").splitlines():
+        line = line.strip().lstrip("\ufeff")
+        if not line.startswith('{"refused"'):
+            continue
+        try:
+            refused = json.loads(line)["refused"]
+            return word(BOOTSTRAP, str(refused["id"]), str(refused["reason"]),
+                        refused.get("values") or {})
+        except (ValueError, KeyError, TypeError):
+            return None
+    return None

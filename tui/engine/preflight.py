@@ -183,6 +183,9 @@ def preflight_params(a: AnswerFile) -> dict:
 
 def parse_output(stdout: str, stderr: str = "", exit_code: int = 0) -> PreflightReport:
     """The report in the script's output; a failed check about the pre-flight when unreadable."""
+    refused = outcomes.refusal(stdout)
+    if refused is not None:
+        return PreflightReport([_broken(refused.message, refused.remedy)])
     doc = _find_document(stdout)
     if doc is None:
         why = _first_line(stderr) or _first_line(stdout) or "it printed nothing"

@@ -6,6 +6,13 @@
 # whole document, secrets included, would be ConvertFrom-Json's InputObject.
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
+$mode = [string]$ExecutionContext.SessionState.LanguageMode
+if ($mode -ne 'FullLanguage') {
+    # Constrained Language Mode (WDAC, AppLocker): COM, most .NET calls and Add-Type fail, the
+    # next lines included. Say so as a document mimsetup words (outcomes.json), and stop.
+    '{"refused": {"id": "language-mode", "reason": "not-full", "values": {"mode": "' + $mode + '"}}}'
+    exit 3
+}
 [Console]::InputEncoding = New-Object System.Text.UTF8Encoding $false
 [Console]::OutputEncoding = New-Object System.Text.UTF8Encoding $false
 [void][Reflection.Assembly]::LoadWithPartialName('System.Web.Extensions')

@@ -18,6 +18,8 @@ function Add-Item {
 }
 
 function Test-Url($url) {
+    # PowerShell 5.1 on Server 2016/2019 offers only SSL3 and TLS 1.0 unless told otherwise.
+    [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
     try {
         $r = Invoke-WebRequest -Uri $url -UseDefaultCredentials -UseBasicParsing -TimeoutSec 120
         return @{ ok = $true; code = [int]$r.StatusCode; why = '' }
@@ -31,14 +33,22 @@ function Test-Url($url) {
     }
 }
 
-function Get-ZoneKey($item) {
-    $base = 'HKCU:\Software\Microsoft\Windows\CurrentVersion\Internet Settings\ZoneMap'
-    $esc = Get-ItemProperty -Path 'HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}' -Name IsInstalled -ErrorAction SilentlyContinue
+function Get-ZoneKey($item, $hive) {
+    # The install account's own zones, in its own hive: a WinRM shell has no profile, and its
+    # HKCU is HKEY_USERS\.DEFAULT. With Internet Explorer Enhanced Security Configuration on
+    # (administrators: {A509B1A7-...}; users: {A509B1A8-...}) the zones are under EscDomains.
+    $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+    $admin = (New-Object Security.Principal.WindowsPrincipal($identity)).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)
+    $component = '{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}'
+    if ($admin) {
+        $component = '{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}'
+    }
+    $esc = Get-ItemProperty -Path ('HKLM:\SOFTWARE\Microsoft\Active Setup\Installed Components\' + $component) -Name IsInstalled -ErrorAction SilentlyContinue
     $folder = 'Domains'
     if ($esc -and $esc.IsInstalled -eq 1) {
         $folder = 'EscDomains'
     }
-    return (Join-Path $base ($folder + '\' + $item.domain + '\' + $item.host))
+    return ($hive + '\Software\Microsoft\Windows\CurrentVersion\Internet Settings\ZoneMap\' + $folder + '\' + $item.domain + '\' + $item.host)
 }
 
 function Get-Mpr($item) {
@@ -58,30 +68,54 @@ foreach ($item in @($Params.items)) {
                 if ($t.ok) {
                     Add-Item $item 'portal' 'answers' @{ code = $t.code; url = $item.url }
                 }
+                elseif ($t.code -eq 401) {
+                    # Refused, but answering: a request to this computer by another of its names
+                    # gets 401 from Windows itself (the loopback check).
+                    Add-Item $item 'portal' 'denied' @{ url = $item.url }
+                }
                 else {
                     Add-Item $item 'portal' 'no-answer' @{ url = $item.url; why = $t.why }
                 }
             }
             'intranet-zone' {
-                $key = Get-ZoneKey $item
-                $fixed = $false
-                if ($wantFix) {
-                    New-Item -Path $key -Force | Out-Null
-                    New-ItemProperty -Path $key -Name $item.scheme -Value 1 -PropertyType DWord -Force | Out-Null
-                    $fixed = $true
-                }
-                $value = (Get-ItemProperty -Path $key -Name $item.scheme -ErrorAction SilentlyContinue).($item.scheme)
-                $v = @{ host = $item.host; key = $key; scheme = $item.scheme }
-                if ($value -eq 1) {
-                    Add-Item $item 'intranet-zone' 'in-zone' $v $fixed
+                $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
+                $hive = 'Registry::HKEY_USERS\' + $identity.User.Value
+                if (-not (Test-Path -LiteralPath $hive)) {
+                    # Not loaded (nobody logged on as the install account): nothing to read, and
+                    # nothing is written anywhere else in its place.
+                    Add-Item $item 'intranet-zone' 'no-profile' @{ host = $item.host; user = $identity.Name; computer = $env:COMPUTERNAME }
                 }
                 else {
-                    Add-Item $item 'intranet-zone' 'not-in-zone' $v $fixed
+                    $key = Get-ZoneKey $item $hive
+                    $fixed = $false
+                    if ($wantFix) {
+                        New-Item -Path $key -Force | Out-Null
+                        New-ItemProperty -Path $key -Name $item.scheme -Value 1 -PropertyType DWord -Force | Out-Null
+                        $fixed = $true
+                    }
+                    $value = (Get-ItemProperty -Path $key -Name $item.scheme -ErrorAction SilentlyContinue).($item.scheme)
+                    $v = @{ host = $item.host; key = $key.Replace('Registry::', ''); scheme = $item.scheme }
+                    if ($value -eq 1) {
+                        Add-Item $item 'intranet-zone' 'in-zone' $v $fixed
+                    }
+                    else {
+                        Add-Item $item 'intranet-zone' 'not-in-zone' $v $fixed
+                    }
                 }
             }
             'mpr-own-attributes' {
                 $fixed = $false
-                $obj = Get-Mpr $item
+                try {
+                    $obj = Get-Mpr $item
+                }
+                catch {
+                    # From a WinRM logon without delegation, a MIM Service on another computer
+                    # cannot authenticate it (the double hop); one reached by an alias of this
+                    # computer gets 401 (the loopback check). Not seen: unknown, with the reason.
+                    $serviceHost = ([uri]$item.uri).Host
+                    Add-Item $item 'mpr-own-attributes' 'no-service' @{ mpr = $item.mpr; host = $serviceHost; why = ($_.Exception.Message -replace '\s+', ' ') }
+                    continue
+                }
                 if ($null -eq $obj) {
                     Add-Item $item 'mpr-own-attributes' 'not-found' @{ mpr = $item.mpr }
                     continue
@@ -93,6 +127,9 @@ foreach ($item in @($Params.items)) {
                     $change.AttributeName = 'Disabled'
                     $change.AttributeValue = 'False'
                     $change.FullyResolved = 1
+                    # Without it Import-FIMConfig sends the logon's own culture, which the MIM Service
+                    # may not know ("Invariant" is what Export-FIMConfig itself returns).
+                    $change.Locale = 'Invariant'
                     $import = New-Object Microsoft.ResourceManagement.Automation.ObjectModel.ImportObject
                     $import.ObjectType = 'ManagementPolicyRule'
                     $import.TargetObjectIdentifier = $obj.ResourceManagementObject.ObjectIdentifier
@@ -155,8 +192,11 @@ foreach ($item in @($Params.items)) {
             }
             'sspr' {
                 $t = Test-Url $item.url
-                if ($t.ok -or $t.code -eq 401) {
+                if ($t.ok) {
                     Add-Item $item 'sspr' 'answers' @{ title = $item.title; code = $t.code; url = $item.url }
+                }
+                elseif ($t.code -eq 401) {
+                    Add-Item $item 'sspr' 'denied' @{ title = $item.title; url = $item.url }
                 }
                 else {
                     Add-Item $item 'sspr' 'no-answer' @{ title = $item.title; url = $item.url; why = $t.why }

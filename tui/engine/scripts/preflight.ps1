@@ -176,14 +176,53 @@ $Library = {
         Add-Check $Id 'exists' @{ account = $Account; sid = $sid }
     }
 
+    function Get-SqlAlias {
+        # A SQL Server client alias (cliconfg) lives in the client's ConnectTo keys, 64-bit and
+        # 32-bit, not in DNS. Its value: DBMSSOCN,host[\instance][,port] (TCP) or
+        # DBNMPNTW,\\host\pipe\... (named pipes). Returns the data source it stands for, or $null.
+        param([string]$Name)
+        $keys = @('HKLM:\SOFTWARE\Microsoft\MSSQLServer\Client\ConnectTo', 'HKLM:\SOFTWARE\WOW6432Node\Microsoft\MSSQLServer\Client\ConnectTo')
+        foreach ($key in $keys) {
+            $values = Get-ItemProperty -LiteralPath $key -ErrorAction SilentlyContinue
+            if ($null -eq $values) {
+                continue
+            }
+            $value = @($values.PSObject.Properties | Where-Object { $_.Name -eq $Name }) | Select-Object -First 1
+            if ($value) {
+                $parts = ([string]$value.Value).Split(',', 2)
+                if ($parts[0] -eq 'DBNMPNTW') {
+                    return $parts[1].TrimStart('\').Split('\')[0]
+                }
+                return $parts[1]
+            }
+        }
+        return $null
+    }
+
     function Split-SqlServer {
+        # host, instance and port of database.server: a protocol prefix (tcp:, np:) goes, and a
+        # client alias is followed before anything asks DNS.
         param([string]$Server)
-        $rest = $Server
+        $rest = $Server.Trim()
+        if ($rest -match '^(?:tcp|np|lpc|admin):(.*)$') {
+            $rest = $Matches[1].Trim()
+        }
+        $alias = ''
+        $target = Get-SqlAlias $rest
+        if ($target) {
+            $alias = $rest
+            $rest = $target
+        }
         $port = $null
         $instance = $null
         if ($rest -like '*,*') {
             $port = [int]$rest.Split(',')[1]
             $rest = $rest.Split(',')[0]
+        }
+        if ($rest.StartsWith('\\')) {
+            # a named pipe, \\host\pipe\...: SQL Server is reached over SMB
+            $rest = $rest.TrimStart('\').Split('\')[0]
+            $port = 445
         }
         if ($rest -like '*\*') {
             $instance = $rest.Split('\')[1]
@@ -192,7 +231,7 @@ $Library = {
         if (@('.', '(local)') -contains $rest) {
             $rest = 'localhost'
         }
-        return @{ host = $rest; instance = $instance; port = $port }
+        return @{ host = $rest; instance = $instance; port = $port; alias = $alias }
     }
 
     function Get-SqlInstancePort {
@@ -393,10 +432,12 @@ $Probes = {
             if (-not $port) {
                 $port = 1433
             }
-            $v = @{ server = $server; host = $sql.host; port = $port; instance = [string]$sql.instance; addresses = $addresses }
+            $v = @{ server = $server; host = $sql.host; port = $port; instance = [string]$sql.instance; addresses = $addresses; alias = $sql.alias }
             if (Test-Tcp $sql.host $port) {
                 $facts.sqlReachable = $true
-                if ($reason -eq 'answers-browser') {
+                if ($sql.alias) {
+                    Add-Check 'sql-reachable' 'answers-alias' $v
+                } elseif ($reason -eq 'answers-browser') {
                     Add-Check 'sql-reachable' 'answers-browser' $v
                 } else {
                     Add-Check 'sql-reachable' 'answers' $v
@@ -1124,6 +1165,8 @@ if (-not $components.portal) {
         $code = $null
         $why = ''
         try {
+            # PowerShell 5.1 on Server 2016/2019 offers only SSL3 and TLS 1.0 unless told otherwise.
+            [Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12
             $r = Invoke-WebRequest -Uri $url -UseDefaultCredentials -UseBasicParsing -TimeoutSec 120 -MaximumRedirection 5
             $code = [int]$r.StatusCode
         } catch [System.Net.WebException] {

@@ -5,18 +5,42 @@ reports (id, kind, reason, values, fixed) as the script does, and words nothing.
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.install_script import FIREWALL_KEY, MPR_KEY
 from tui.engine.sim.machine import ScriptRun, script
 from tui.engine.sim.state import MachineState
 
-ZONE_MAP = "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap\\Domains"
+ZONE_MAP = "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap"
+# Internet Explorer Enhanced Security Configuration: administrators' and users' settings.
+ESC = "HKLM:\\SOFTWARE\\Microsoft\\Active Setup\\Installed Components\\"
+ESC_ADMINS = ESC + "{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}"
+ESC_USERS = ESC + "{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}"
 NO_CONNECT = "Unable to connect to the remote server"
+UNAUTHORIZED = "The request failed with HTTP status 401: Unauthorized."
 
 
 def _item(item: dict, kind: str, reason: str, fixed: bool = False, **values: object) -> dict:
     return {"id": item["id"], "kind": kind, "reason": reason, "values": values, "fixed": fixed}
+
+
+def _zone(state: MachineState, item: dict, fix: bool, user: str) -> dict:
+    """The install account's Local intranet zone, in its own hive, or unknown when that hive is
+    not loaded (the WinRM shell has no profile: what it calls HKCU is HKEY_USERS\\.DEFAULT)."""
+    u = user.lower()
+    if u not in state.loaded_hives:
+        return _item(item, "intranet-zone", "no-profile", host=item["host"], user=user,
+                     computer=state.computer_name)
+    esc = ESC_ADMINS if u in state.administrators else ESC_USERS
+    folder = "EscDomains" if state.reg_get(esc, "IsInstalled") == 1 else "Domains"
+    key = (f"HKEY_USERS\\{win.user_sid(state, user)}\\{ZONE_MAP}\\{folder}\\{item['domain']}"
+           f"\\{item['host']}")
+    if fix:
+        state.reg_set(key, item["scheme"], 1)
+    ok = state.reg_get(key, item["scheme"]) == 1
+    return _item(item, "intranet-zone", "in-zone" if ok else "not-in-zone", fix,
+                 host=item["host"], key=key, scheme=item["scheme"])
 
 
 def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
@@ -24,20 +48,19 @@ def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
     if kind in ("portal", "sspr"):
         code = win.http_status(state, item["url"])
         extra = {"title": item["title"]} if kind == "sspr" else {}
-        if code is not None and (code < 400 or (kind == "sspr" and code == 401)):
+        if code is not None and code < 400:
             return _item(item, kind, "answers", code=code, url=item["url"], **extra)
+        if code == 401:
+            return _item(item, kind, "denied", url=item["url"], **extra)
         why = NO_CONNECT if code is None else f"The remote server returned an error: ({code})."
         return _item(item, kind, "no-answer", url=item["url"], why=why, **extra)
     if kind == "intranet-zone":
-        # HKCU is the install account's own hive: keep one per user.
-        shown = f"{ZONE_MAP}\\{item['domain']}\\{item['host']}"
-        key = f"HKU:\\{user.lower()}\\{shown}"
-        if fix:
-            state.reg_set(key, item["scheme"], 1)
-        ok = state.reg_get(key, item["scheme"]) == 1
-        return _item(item, kind, "in-zone" if ok else "not-in-zone", fix, host=item["host"],
-                     key=f"HKCU:\\{shown}", scheme=item["scheme"])
+        return _zone(state, item, fix, user)
     if kind == "mpr-own-attributes":
+        host = urlsplit(item["uri"]).hostname or ""
+        if not state.is_this_computer(host):
+            # Another computer (the double hop) or another name of this one (loopback check).
+            return _item(item, kind, "no-service", mpr=item["mpr"], host=host, why=UNAUTHORIZED)
         disabled = state.reg_get(MPR_KEY, item["mpr"])
         if disabled is None:
             return _item(item, kind, "not-found", mpr=item["mpr"])

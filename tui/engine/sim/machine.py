@@ -215,8 +215,12 @@ class WindowsMachine:
 
     def _bootstrap(self, user: str, entry: Started, boot: str) -> ProcessFn:
         def fn(stdin: StdinReader, out: OutputSink) -> int:
-            from tui.engine.sim import modulelog
+            from tui.engine.sim import modulelog, winbehaviour
 
+            refused = winbehaviour.language_refusal(self.state)
+            if refused:  # the bootstrap's first lines: Constrained Language Mode stops it
+                out.stdout(refused + "\r\n")
+                return 3
             raw = stdin.read_all()
             self.state.module_log += modulelog.records(boot, {}, raw.decode("utf-8", "replace"))
             try:

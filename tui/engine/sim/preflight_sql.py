@@ -22,8 +22,10 @@ def sql(c: Checks, state: MachineState, params: dict, user: str, *,
         c.skip_all(SQL_IDS, "service-not-selected")
         return
     server = db["server"]
-    host, instance, port = win.split_server(server)
-    inst = _reachable(c, state, server, host, instance, port)
+    name = win.strip_protocol(server)
+    target = win.sql_alias(state, name)  # a client alias comes before DNS
+    host, instance, port = win.split_server(target or name)
+    inst = _reachable(c, state, server, host, instance, port, name if target else "")
     if inst is None:
         c.skip_all(SQL_IDS[1:], "sql-unreachable")
         return
@@ -41,7 +43,7 @@ def sql(c: Checks, state: MachineState, params: dict, user: str, *,
 
 
 def _reachable(c: Checks, state: MachineState, server: str, host: str, instance: str | None,
-               port: int | None) -> SqlInstance | None:
+               port: int | None, alias: str) -> SqlInstance | None:
     addresses = state.resolve(host)
     if not addresses:
         c.add("sql-reachable", "no-dns", host=host)
@@ -56,9 +58,9 @@ def _reachable(c: Checks, state: MachineState, server: str, host: str, instance:
         port, reason = inst.port, "answers-browser"
     port = port or 1433
     v = {"server": server, "host": host, "port": port, "instance": instance or "",
-         "addresses": addresses}
+         "addresses": addresses, "alias": alias}
     if inst is not None and inst.reachable and inst.port == port:
-        c.add("sql-reachable", reason, **v)
+        c.add("sql-reachable", "answers-alias" if alias else reason, **v)
         return inst
     c.add("sql-reachable", "no-answer", **v)
     return None

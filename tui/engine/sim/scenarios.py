@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine import preflight as pf
+from tui.engine.sim import hardened
 from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
 from tui.engine.sim.verbose import REFERENCE_HIDDEN
@@ -181,6 +182,17 @@ SCENARIOS: dict[str, Scenario] = {
                  _healthy),
         Scenario("ansi-log", "A German log in the ANSI code page (1252), without a BOM",
                  _healthy),
+        # Windows as hardened or as remote as it gets (hardened.py)
+        Scenario("batch-logon-denied", "The install account is denied 'Log on as a batch job'",
+                 hardened.batch_logon_denied),
+        Scenario("no-profile", "Nobody is logged on: the install account's hive is not loaded",
+                 hardened.no_profile),
+        Scenario("remote-sql-ntlm", "SQL Server on another computer, WinRM logon over NTLM",
+                 hardened.remote_sql_ntlm),
+        Scenario("constrained-language", "PowerShell runs in Constrained Language Mode",
+                 hardened.constrained_language),
+        Scenario("sql-alias", "The SQL Server name is a client alias, not in DNS",
+                 hardened.sql_alias),
     )
 }
 
@@ -205,6 +217,11 @@ def build_state(name: str, root: Path, answers: object | None = None) -> Machine
 def healthy_state(root: Path, answers: object | None = None) -> MachineState:
     s = MachineState(root=root)
     s.administrators.add(DEFAULT_ADMIN.lower())
+    s.loaded_hives.add(DEFAULT_ADMIN.lower())  # logged on at the console
+    for component in ("{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}",  # IE ESC, administrators
+                      "{A509B1A8-37EF-4b3f-8CFC-4F3A74704073}"):  # and users: on, as installed
+        s.reg_set(f"HKLM:\\SOFTWARE\\Microsoft\\Active Setup\\Installed Components\\{component}",
+                  "IsInstalled", 1)
     # Windows itself
     for name, display in (
         ("MpsSvc", "Windows Defender Firewall"),

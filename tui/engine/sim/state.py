@@ -118,6 +118,10 @@ class MachineState:
         "SeDenyBatchLogonRight": set(),
     })
     groups: dict[str, set[str]] = field(default_factory=dict)  # lower-case group -> members
+    language_mode: str = "FullLanguage"  # ConstrainedLanguage under WDAC or AppLocker
+    # Users whose registry hive is loaded (HKEY_USERS\\<SID>): logged on somewhere, or a service.
+    # A WinRM shell opened without a profile loads none: its HKCU is HKEY_USERS\\.DEFAULT.
+    loaded_hives: set[str] = field(default_factory=set)
 
     # --- names ----------------------------------------------------------------------------------
 

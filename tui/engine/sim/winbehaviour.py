@@ -7,6 +7,7 @@ target must be able to disagree with the client.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from tui.engine.sim.state import MachineState, SqlInstance, normalise_url
@@ -139,3 +140,19 @@ def directory_answers(state: MachineState, *, password_logon: bool) -> bool:
     """An LDAP search from this logon: the domain controller is another computer, so the WinRM
     logon (no delegation) gets nothing back, a logon with the password does."""
     return password_logon or state.winrm_delegates
+
+
+def user_sid(state: MachineState, user: str) -> str:
+    """The SID of a domain account, as HKEY_USERS names its hive."""
+    found = state.find_account(user)
+    return found.sid if found else "S-1-5-21-1004336348-1177238915-682003330-500"
+
+
+def language_refusal(state: MachineState) -> str | None:
+    """What bootstrap.ps1 prints before anything else when PowerShell is not in FullLanguage
+    mode ("Constrained Language Mode (WDAC/AppLocker): COM objects, most .NET static calls and
+    Add-Type fail"); None in FullLanguage."""
+    if state.language_mode == "FullLanguage":
+        return None
+    return json.dumps({"refused": {"id": "language-mode", "reason": "not-full",
+                                   "values": {"mode": state.language_mode}}})
