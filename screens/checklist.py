@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from screens.flow import FlowHeader, TableFlowScreen, mark
+from screens.flow import FlowHeader, TableFlowScreen, detail_box, mark
 from screens.prompts import Choice
 from tui.engine.checklist import Item, what_fix_does
 from tui.engine.errors import EngineError
@@ -59,7 +59,7 @@ class ChecklistScreen(TableFlowScreen):
         yield Static(f"Post-install checklist on {self.session.where}", classes="flow-title")
         yield Static("", id="cl-status", classes="flow-status")
         yield DataTable(id="cl-table", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="cl-detail", classes="flow-detail -fill")
+        yield detail_box("cl-detail")
         yield Footer()
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
+from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
@@ -86,7 +87,13 @@ class FlowScreen(Screen[None]):
         height: auto; max-height: 8; padding: 0 1; border-top: solid $panel-lighten-2;
     }
     FlowScreen DataTable { height: auto; max-height: 60%; }
-    FlowScreen .flow-detail.-fill { height: 1fr; max-height: 100%; }
+    /* A table step: the detail (the highlighted row's message and remedy, the point of the
+       step) is shown whole and the table gives way; in a very small terminal it scrolls. */
+    FlowScreen DataTable.-gives-way { height: 1fr; min-height: 3; max-height: 100%; }
+    FlowScreen .flow-detail-box {
+        height: auto; max-height: 75%; border-top: solid $panel-lighten-2;
+    }
+    FlowScreen .flow-detail-box > .flow-detail { border-top: none; max-height: 100%; }
     """
 
     def __init__(self, session: InstallSession) -> None:
@@ -165,6 +172,12 @@ class FlowScreen(Screen[None]):
         self.notify("Report saved: " + ", ".join(map(str, written)) + " (mode 0600).")
 
 
+def detail_box(detail_id: str) -> VerticalScroll:
+    """The highlighted row's detail under a table: whole, and scrolled when it cannot be."""
+    return VerticalScroll(Static("", id=detail_id, classes="flow-detail"),
+                          classes="flow-detail-box", can_focus=False)
+
+
 class TableFlowScreen(FlowScreen):
     """A step that runs on the target and lists what it found in a table (the pre-flight, the
     checklist): a status line (`STATUS_ID`), the table, the highlighted row's detail below."""
@@ -181,13 +194,41 @@ class TableFlowScreen(FlowScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        *fixed, (label, key, least) = self.COLUMNS
-        for name, column, width in fixed:
-            table.add_column(name, width=width, key=column)
-        rest = self.app.size.width - sum(width for *_, width in fixed) - 8
-        table.add_column(label, width=max(least, rest), key=key)
+        table.add_class("-gives-way")
+        self._columns(self.app.size.width)
         if self._run_on_mount:
             self.start()
+
+    def _columns(self, width: int) -> None:
+        """The table's columns for a terminal `width` columns wide: the last takes the rest."""
+        table = self.query_one(DataTable)
+        self._width = width
+        *fixed, (label, key, least) = self.COLUMNS
+        room = width - 2 * len(self.COLUMNS) - 2  # each cell's padding, the scroll bar
+        widths = [w for *_, w in fixed]
+        short = least - (room - sum(widths))
+        if short > 0 and widths:  # a narrow terminal: the widest column gives way first
+            widest = widths.index(max(widths))
+            widths[widest] = max(10, widths[widest] - short)
+        for (name, column, _), w in zip(fixed, widths, strict=True):
+            table.add_column(name, width=w, key=column)
+        table.add_column(label, width=max(least, room - sum(widths)), key=key)
+
+    def on_resize(self) -> None:
+        """Columns are sized again when the terminal is (their cells end in "…" when cut)."""
+        width = self.app.size.width
+        if width == getattr(self, "_width", width):
+            return
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        self._columns(width)
+        self._fill()
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _fill(self) -> None:
+        """Add the rows shown (again, after the columns were sized anew)."""
 
     def start(self) -> None:
         """Run the step on the target (on mount, unless run=False)."""

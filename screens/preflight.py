@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from screens.flow import FlowHeader, TableFlowScreen, mark
+from screens.flow import FlowHeader, TableFlowScreen, detail_box, mark
 from screens.prompts import Choice
 from tui.engine.errors import EngineError
 from tui.engine.job import preflight_gate
@@ -59,7 +59,7 @@ class PreflightScreen(TableFlowScreen):
         yield Static("", id="pf-status", classes="flow-status")
         table: DataTable = DataTable(id="pf-table", cursor_type="row", zebra_stripes=True)
         yield table
-        yield Static("", id="pf-detail", classes="flow-detail -fill")
+        yield detail_box("pf-detail")
         yield Footer()
 
 
@@ -106,11 +106,8 @@ class PreflightScreen(TableFlowScreen):
         table = self.query_one(DataTable)
         table.loading = False
         table.display = True
-        table.clear()
         self._rows = sorted(report.checks, key=lambda c: ORDER.get(c.status, 9))
-        for c in self._rows:
-            table.add_row(mark(c.status), Text(c.title, no_wrap=True, overflow="ellipsis"),
-                          Text(c.message, no_wrap=True, overflow="ellipsis"), key=c.id)
+        self._fill()
         cls, text = verdict(report)
         self._status(cls, text)
         table.move_cursor(row=0)
@@ -118,6 +115,13 @@ class PreflightScreen(TableFlowScreen):
         table.focus()
         self.refresh_bindings()
 
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for c in self._rows:
+            table.add_row(mark(c.status), Text(c.title, no_wrap=True, overflow="ellipsis"),
+                          Text(c.message, no_wrap=True, overflow="ellipsis"), key=c.id)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
