@@ -4,6 +4,8 @@ checks everything again; manual items are ticked by hand (space); r checks every
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,14 +30,14 @@ def summary(items: list[Item], ticked: set[str]) -> tuple[str, str]:
                        "pass and the manual ones are ticked. s saves the report.")
     parts = []
     if fails:
-        parts.append(f"{len(fails)} fail{'s' if len(fails) == 1 else ''}")
+        parts.append(f"{len(fails)} failed")
     if unknown:
         parts.append(f"{len(unknown)} unknown")
     if todo:
         parts.append(f"{len(todo)} to tick by hand (space)")
     hint = f"; f fixes the {len(fixable)} marked fixable" if fixable else ""
     cls = "-error" if fails else "-warning"
-    return cls, f"{'✗' if fails else '!'} {passed} pass, {', '.join(parts)}{hint}."
+    return cls, f"{'✗' if fails else '!'} {passed} passed, {', '.join(parts)}{hint}."
 
 
 class ChecklistScreen(TableFlowScreen):
@@ -96,6 +98,11 @@ class ChecklistScreen(TableFlowScreen):
 
     def show(self, items: list[Item], fixed: tuple[str, ...] = ()) -> None:
         self.running = False
+        # an item mimsetup fixed in an earlier round stays "fixed" while it passes (a second
+        # fix re-checks everything, and that round fixed only the other item)
+        earlier = {i.id for i in self.session.checklist if i.fixed}
+        items = [replace(i, fixed=True) if i.id in earlier and i.status == "pass" else i
+                 for i in items]
         self.items = list(items)
         self.session.checklist = list(items)
         table = self.query_one(DataTable)

@@ -175,8 +175,8 @@ class PreflightScreen(TableFlowScreen):
         if gate.decision == "stop":
             n = len(gate.failures)
             self.notify(f"The pre-flight found {n} failure{'s' if n != 1 else ''}: the installer "
-                        "would fail. Fix them, then r runs the pre-flight again.",
-                        severity="error")
+                        f"would fail. Fix {'them' if n != 1 else 'it'}, then r runs the "
+                        "pre-flight again.", severity="error")
             return
         warnings = gate.warnings
         if gate.decision == "confirm":

@@ -146,6 +146,8 @@ def test_yes_with_a_prompt_secret_fails_at_once_naming_it(tmp_path):
         assert res.returncode == 2, res.stderr
         assert "Install account password (target.password) is set to be asked" in res.stderr
         assert "Traceback" not in res.stderr and res.stdout == ""
+        # the way out names --yes only when it was given (#16.11)
+        assert ("--yes" in res.stderr) == bool(extra), res.stderr
 
 
 def test_demo_headless_runs_the_preflight_against_the_simulation():

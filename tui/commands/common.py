@@ -105,7 +105,7 @@ def resolve_secrets(needs: list[SecretNeed], base_dir: Path, yes: bool) -> dict[
             f"{len(missing)} password(s) cannot be had without asking, and {why}:\n  "
             + "\n  ".join(missing),
             'Give them with { env = "NAME" } or { file = "path" } in the answer file, or run '
-            "without --yes on a terminal.",
+            + ("without --yes on a terminal." if yes else "it on a terminal."),
         )
     for n in needs:
         if n not in values:  # set to be asked, and someone can answer

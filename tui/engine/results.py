@@ -20,8 +20,8 @@ _TABLE: dict[int, Outcome] = {
     1641: Outcome("reboot", "MIM Service and Portal installed; the installer started a restart.",
                   "Wait for the server to come back, then run `mimsetup check FILE`."),
     1603: Outcome("failed", "The installation failed (1603, a fatal error during installation).",
-                  "Read the failing action and its lines below; fix the cause and run the install "
-                  "again (the pre-flight checks the usual causes)."),
+                  "Read the failing action and its log lines shown with it; fix the cause and "
+                  "run the install again (the pre-flight checks the usual causes)."),
     1618: Outcome("busy", "Another installation is in progress on the target (1618).",
                   "Wait for it to finish (see msiexec processes on the target), then try again."),
     1619: Outcome("failed", "The installer package could not be opened (1619).",
@@ -47,4 +47,4 @@ def interpret(exit_code: int | None) -> Outcome:
     if exit_code in _TABLE:
         return _TABLE[exit_code]
     return Outcome("failed", f"The installation failed with Windows Installer code {exit_code}.",
-                   "Look the code up (`net helpmsg`) and read the log lines below.")
+                   "Look the code up (`net helpmsg`) and read the log lines shown with it.")
