@@ -90,3 +90,24 @@ def test_validate_output_shows_escapes(tmp_path):
 def test_visible():
     assert visible("plain text, ünïcode") == "plain text, ünïcode"
     assert visible("a\nb\x1b\u202e\x00") == "a\\nb\\x1b\\u202e\\0"
+
+
+def test_what_the_target_sends_is_shown_escaped():
+    """MSI log lines and findings come from the target: an escape sequence there is shown, not
+    obeyed."""
+    import io
+
+    from tui.commands.printer import EventPrinter
+    from tui.engine.events import LogLines
+
+    out = io.StringIO()
+    EventPrinter(out, mode="lines")(LogLines(("ok", "a\x1b[2J\x1b]0;x\x07b"), 10))
+    assert "\x1b" not in out.getvalue() and "a\\x1b[2J" in out.getvalue()
+
+
+def test_a_usage_problem_is_shown_escaped(capsys):
+    from tui.commands.common import UsageProblem, report_problem
+
+    report_problem(UsageProblem("bad\x1b[31m file:\n  second line", "fix\u202e it"), False)
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err and "\n  second line" in err

@@ -42,7 +42,10 @@ def report_problem(exc: BaseException, as_json: bool) -> int:
     --json); exit 2."""
     message = getattr(exc, "message", str(exc))
     remedy = getattr(exc, "remedy", "")
-    print(f"mimsetup: {message}" + (f"\n  {remedy}" if remedy else ""), file=sys.stderr)
+    from tui.model.printable import visible  # a path or value may hold an escape sequence
+
+    text = f"mimsetup: {message}" + (f"\n  {remedy}" if remedy else "")
+    print("\n".join(visible(line) for line in text.split("\n")), file=sys.stderr)
     if as_json:
         print(json.dumps({"status": "error", "message": message, "remedy": remedy}, indent=2))
     return EXIT_USAGE

@@ -20,6 +20,7 @@ from tui.engine.events import (
     StepStarted,
 )
 from tui.flags import FIX
+from tui.model.printable import visible
 
 _MARK = {"pass": "ok  ", "warn": "WARN", "fail": "FAIL", "skip": "skip"}
 
@@ -52,7 +53,9 @@ class EventPrinter:
             self._progress(event)
             return
         self._clear_bar()
-        text = self._text(event)
+        # What the target sends (MSI log lines, check findings) may hold escape sequences: shown
+        # escaped, line by line
+        text = "\n".join(visible(line) for line in self._text(event).split("\n"))
         if text and self.host:
             text = "\n".join(f"[{self.host}] {line}" for line in text.splitlines())
         if text:
