@@ -112,8 +112,12 @@ async def save_report(pilot, app, path) -> None:
 
 async def type_text(pilot, text: str) -> None:
     """Type `text` as key presses, as a fast typist would: the same Key events `pilot.press`
-    sends, without waiting for the app to be idle after each one (which costs ~70 ms a key)."""
+    sends, without waiting for the app to be idle after each one (which costs ~70 ms a key).
+    Then it waits once, as pilot.press does after each key, for the app to be idle: the keys
+    hop from the app to the focused field and its messages back to the app, and one pause
+    alone returned before the last hops on a busy machine."""
     from textual import events
+    from textual._wait import wait_for_idle
     from textual.keys import _character_to_key
 
     app = pilot.app
@@ -122,4 +126,5 @@ async def type_text(pilot, text: str) -> None:
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
+    await wait_for_idle(0)
     await pilot.pause()
