@@ -95,3 +95,28 @@ async def test_an_unchanged_file_restores_without_a_question(tmp_path, state_dir
         await pilot.pause()
         await pilot.pause()
         assert not _asking(app) and app.data["database"]["server"] == "sql2"
+
+
+async def test_saving_over_an_outside_change_asks(tmp_path, state_dir):
+    """Not only a draft: Ctrl+S over a file another editor changed while it was open asks."""
+    path = tmp_path / "a.toml"
+    path.write_text(dump_data(contoso_data()), encoding="utf-8")
+    app = build(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.show_page("database", ("database", "server"))
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "sql2")
+        changed = _change_outside(path)
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "Choice"
+                    and "changed on disk" in screen_text(app), what="the question")
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert path.read_bytes() == changed and app.dirty
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "Choice", what="again")
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not app.dirty and 'server = "sql2"' in path.read_text(encoding="utf-8")

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tui.model.atomic import atomic_write
+from tui.model.outputs import write_outputs
 
 if TYPE_CHECKING:
     from tui.wizard.host import Wizard
@@ -52,14 +52,17 @@ class Files:
                 if choice != "overwrite":
                     return False
         assert path is not None
+        if not await self._replace_outside_change(path):
+            return False
         from tui.form.state import effective_data
         from tui.model.tomlio import dump_data, has_literal_secrets
 
         eff = effective_data(app.data)
         try:
-            atomic_write(path, dump_data(eff), 0o600)
+            write_outputs([(path, dump_data(eff), 0o600)], force=True)  # asked above
         except OSError as exc:
-            app.notify(f"Could not save {path}: {exc.strerror or exc}", severity="error")
+            app.notify(f"Could not save: {getattr(exc, 'message', None) or exc.strerror or exc}",
+                       severity="error")
             return False
         app.saved(path)
         errors = sum(p.is_error for p in app.found)
@@ -68,6 +71,22 @@ class Files:
             note += "; it holds passwords in clear text (mode 0600)"
         app.notify(f"Saved {path}{note}.", severity="warning" if note else "information")
         return True
+
+    async def _replace_outside_change(self, path: Path) -> bool:
+        """Saving over the file being edited after another editor changed it: ask first."""
+        from screens import prompts
+        from tui import drafts
+
+        app = self.app
+        base = app.lifecycle.base_stamp
+        if path != app.path or base is None or drafts.file_stamp(path) in (None, base):
+            return True
+        choice = await app.push_screen_wait(prompts.Choice(
+            "The file changed", f"{path} changed on disk since it was opened (another editor?). "
+            "Replace it with these answers?",
+            [("overwrite", "Replace", "r"), ("cancel", "Cancel", "c")],
+        ))
+        return choice == "overwrite"
 
     def open_flow(self) -> None:
         self._worker(self._open)
