@@ -1,0 +1,66 @@
+"""The simulated checklist plays Windows as documented (windows-behaviour.md): the zones of the
+install account's own hive under EscDomains when ESC is on for administrators, 401 from a local
+alias, a MIM Service that refuses the WinRM logon. Reasons and statuses only, never wording."""
+
+from __future__ import annotations
+
+from tests.support.answers import contoso
+from tests.support.sim import ADMIN
+from tui.engine import outcomes
+from tui.engine.checklist import checklist_params
+from tui.engine.sim.checklist_script import ESC_ADMINS, ESC_USERS, check_item
+from tui.engine.sim.machine import WindowsMachine
+
+
+def _items(machine, answers, fix=()):
+    params = checklist_params(answers, fix)
+    found = {}
+    for item in params["items"]:
+        r = check_item(machine.state, item, item["id"] in params["fix"], ADMIN)
+        worded = outcomes.word("checklist", r["kind"], r["reason"], r["values"], strict=True)
+        found[r["id"]] = {**r, "status": worded.status}
+    return found
+
+
+def test_esc_for_administrators_puts_the_zone_under_esc_domains():
+    a = contoso()
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.reg_set(ESC_ADMINS, "IsInstalled", 1)
+        m.state.reg_set(ESC_USERS, "IsInstalled", 0)  # the users' key says nothing for admins
+        zone = _items(m, a, ("intranet-zone",))["intranet-zone"]
+        assert (zone["status"], zone["fixed"]) == ("pass", True)
+        assert "\\ZoneMap\\EscDomains\\" in zone["values"]["key"]
+        assert zone["values"]["key"].startswith("HKEY_USERS\\S-1-5-21-")
+        m.state.reg_set(ESC_ADMINS, "IsInstalled", 0)
+        zone = _items(m, a)["intranet-zone"]
+        assert zone["status"] == "fail" and "\\ZoneMap\\Domains\\" in zone["values"]["key"]
+
+
+def test_without_the_install_accounts_hive_nothing_is_written():
+    a = contoso()
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.loaded_hives.clear()
+        before = {k: dict(v) for k, v in m.state.registry.items()}
+        zone = _items(m, a, ("intranet-zone",))["intranet-zone"]
+        assert (zone["status"], zone["reason"], zone["fixed"]) == ("unknown", "no-profile", False)
+        assert m.state.registry == before
+
+
+def test_a_portal_reached_by_an_alias_of_this_computer_answers_401_and_passes():
+    a = contoso()
+    a.portal.sharepoint_url = "http://mim.contoso.local"
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.dns["mim.contoso.local"] = "10.0.0.10"  # this computer, by another name
+        m.state.sites["http://mim.contoso.local/identitymanagement"] = 200
+        portal = _items(m, a)["portal"]
+        assert (portal["status"], portal["reason"]) == ("pass", "denied")
+        m.state.loopback_check_disabled = True
+        assert _items(m, a)["portal"]["reason"] == "answers"
+
+
+def test_a_mim_service_elsewhere_is_unknown_not_failed():
+    a = contoso()
+    a.portal.service_address = "corpmim"
+    with WindowsMachine("healthy", answers=a) as m:
+        mpr = _items(m, a, ("mpr-own-attributes",))["mpr-own-attributes"]
+    assert (mpr["status"], mpr["reason"], mpr["fixed"]) == ("unknown", "no-service", False)

@@ -1,0 +1,99 @@
+"""Defects of #15 that only the PowerShell's text can show (no PowerShell runs here): each test
+reads the shipped script as the engine sends it and fails on the script as it was before."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tui.engine import scripts
+
+PREFLIGHT = scripts.text("preflight")
+CHECKLIST = scripts.text("checklist")
+
+
+def _branch(text: str, label: str) -> str:
+    """The body of a checklist kind's switch branch (`'kind' {` to the next branch)."""
+    start = text.index(f"            '{label}' {{")
+    end = text.index("\n            '", start + 1)
+    return text[start:end]
+
+
+def test_batch_logon_right_and_stored_credentials_are_checked():  # #15.2
+    assert "SeDenyBatchLogonRight" in PREFLIGHT and "SeBatchLogonRight" in PREFLIGHT
+    assert "DisableDomainCreds" in PREFLIGHT
+    # a deny outranks a grant: it is looked at first
+    step = PREFLIGHT[PREFLIGHT.index("Test-Step 'batch-logon'"):]
+    assert step.index("SeDenyBatchLogonRight") < step.index("'SeBatchLogonRight'")
+
+
+def test_the_intranet_zone_is_read_in_the_install_accounts_own_hive():  # #15.4
+    branch = _branch(CHECKLIST, "intranet-zone")
+    assert "HKCU:" not in CHECKLIST  # in a WinRM shell HKCU is HKEY_USERS\.DEFAULT
+    assert "HKEY_USERS\\" in branch and "User.Value" in branch
+    # nothing is written unless that hive is loaded
+    assert branch.index("Test-Path -LiteralPath $hive") < branch.index("New-Item")
+    assert "'no-profile'" in branch
+
+
+def test_enhanced_security_configuration_of_administrators():  # #15.5
+    assert "{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}" in CHECKLIST  # administrators'
+    assert "EscDomains" in CHECKLIST
+
+
+def test_sql_client_aliases_are_read_before_dns():  # #15.6
+    assert "HKLM:\\SOFTWARE\\Microsoft\\MSSQLServer\\Client\\ConnectTo" in PREFLIGHT
+    assert "HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\MSSQLServer\\Client\\ConnectTo" in PREFLIGHT
+    split = PREFLIGHT[PREFLIGHT.index("function Split-SqlServer"):]
+    split = split[: split.index("\n    }\n")]
+    assert re.search(r"\^\(\?:tcp\|np", split), "tcp: and np: prefixes are stripped"
+    assert "Get-SqlAlias" in split
+    reach = PREFLIGHT[PREFLIGHT.index("Test-Step 'sql-reachable'"):]
+    assert reach.index("Resolve-HostName $sql.host") > 0  # on the alias's target, after it
+
+
+def test_the_checks_of_other_computers_run_as_the_install_account():  # #15.8
+    start = PREFLIGHT[PREFLIGHT.index("function Start-Probes"):]
+    start = start[: start.index("\n}\n")]
+    assert "RegisterTaskDefinition(" in start and "Register-ScheduledTask" not in PREFLIGHT
+    # the password goes to the COM method only: not into the probe's document, not on the
+    # task's command line (the arguments are the encoded loader, which reads a file)
+    keys = re.search(r"foreach \(\$key in @\(([^)]*)\)\)", start).group(1)
+    assert "run_as" not in keys
+    uses = [line for line in start.splitlines() if "run_as_password" in line]
+    assert len(uses) == 2 and "RegisterTaskDefinition" in uses[1]
+    probes = PREFLIGHT[PREFLIGHT.index("$Probes = {"):PREFLIGHT.index("$ProbeLoader = {")]
+    for check in ("'sql-version'", "'sql-sysadmin'", "'service-account'", "'sharepoint-farm'"):
+        assert f"Test-Step {check}" in probes, check
+
+
+@pytest.mark.parametrize("name", ["microsoftilmportalcommondlls.wsp", "fimportal.wsp",
+                                  "MicrosoftIdentityManagementPortal.wsp"])
+def test_leftover_mim_solutions_are_found(name):  # #15.12
+    pattern = re.search(r"Get-SPSolution.*?-match '([^']+)'", PREFLIGHT).group(1)
+    assert re.search(pattern, name, re.IGNORECASE)  # -match ignores case
+    assert not re.search(pattern, "contoso.branding.wsp", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("text", [PREFLIGHT, CHECKLIST], ids=["preflight", "checklist"])
+def test_web_requests_offer_tls12(text):  # #15.14
+    lines = text.splitlines()
+    calls = [i for i, line in enumerate(lines) if "Invoke-WebRequest" in line
+             and not line.lstrip().startswith("#")]
+    assert calls
+    for i in calls:
+        before = "\n".join(lines[max(0, i - 8):i])
+        assert "[Net.SecurityProtocolType]::Tls12" in before and "-bor" in before, lines[i]
+
+
+def test_a_portal_answering_401_answers():  # #15.14
+    branch = _branch(CHECKLIST, "portal")
+    assert "$t.code -eq 401" in branch and "'denied'" in branch
+
+
+def test_fimautomation_import_is_invariant_and_unreachable_is_unknown():  # #15.15
+    branch = _branch(CHECKLIST, "mpr-own-attributes")
+    assert "$change.Locale = 'Invariant'" in branch
+    assert branch.index("$change.Locale") < branch.index("| Import-FIMConfig")
+    assert "'no-service'" in branch
