@@ -265,8 +265,23 @@ def windows_path(value: str) -> str:
     return value
 
 
-def msi_file(value: str) -> str:
+def on_target_disk(value: str) -> str:
+    """A path the install's own logon can reach: on the target's disk, not a share. The install
+    runs from a WinRM logon, which cannot pass its credentials on to a file server (the double
+    hop), and so does msiexec's log."""
     value = windows_path(value)
+    if value.startswith("\\\\"):
+        file = value.rstrip("\\").rsplit("\\", 1)[-1] or "file"
+        raise ValueError(
+            f"'{value}' is a network share, which the install cannot reach from its WinRM logon "
+            f"(the double hop): copy it to the target first and give that path, like "
+            f"C:\\Install\\{file}"
+        )
+    return value
+
+
+def msi_file(value: str) -> str:
+    value = on_target_disk(value)
     if not value.lower().endswith(".msi"):
         raise ValueError(f"'{value}' does not end in .msi: give the path of the installer package")
     return value

@@ -17,6 +17,7 @@ from tui.model.types import (
     MsiFile,
     MsiProperties,
     Port,
+    TargetDiskPath,
     WindowsPath,
 )
 
@@ -36,7 +37,7 @@ class Install(Section):
         "Service and Portal folder.",
         example="C:\\Install\\Service and Portal\\Service and Portal.msi",
     )
-    log_path: WindowsPath = field(
+    log_path: TargetDiskPath = field(
         "Install log on the target",
         "Verbose MSI log written by msiexec (/l*v!), followed live during the install.",
         example="C:\\Windows\\Temp\\mimsetup-service-portal.log",

@@ -25,6 +25,7 @@ SqlDatabase = _text(rules.sql_database)
 Thumbprint = _text(rules.thumbprint)
 WindowsPath = _text(rules.windows_path)
 MsiFile = _text(rules.msi_file)
+TargetDiskPath = _text(rules.on_target_disk)  # a share is out of the install's reach
 LocalPath = _text(rules.local_path)
 Port = Annotated[int, Field(ge=1, le=65535)]
 MsiProperties = Annotated[dict[str, str], AfterValidator(rules.msi_properties)]
