@@ -107,9 +107,13 @@ class ReviewPage(WizardPage):
         return state.place(p.loc) or p.path
 
     def _problem_text(self, p: Problem) -> Text:
+        from tui.form.words import in_form_words
+
         glyph, style = ("✗", "red") if p.is_error else ("!", "yellow")
-        fix = f". Fix: {p.fix}" if p.fix else ""
-        return Text.assemble((glyph + " ", style), (self._where(p), "bold"), f": {p.message}{fix}")
+        section = str(p.loc[0]) if p.loc else ""
+        fix = f". Fix: {in_form_words(p.fix, section, self.specs)}" if p.fix else ""
+        message = in_form_words(p.message, section, self.specs)
+        return Text.assemble((glyph + " ", style), (self._where(p), "bold"), f": {message}{fix}")
 
     @staticmethod
     def _values(data: dict[str, Any]) -> Text:

@@ -336,11 +336,10 @@ class FieldRow(Vertical, can_focus=False):
         if self.touched and self._live:
             shown = ("error", self._live)
         elif self._problem is not None and (self.touched or self._value not in (None, "")):
+            from tui.form.words import problem_words
+
             p = self._problem
-            msg = p.message[0].upper() + p.message[1:] if p.message else p.message
-            if p.fix:
-                msg += f". Fix: {p.fix}"
-            shown = (p.severity, msg)
+            shown = (p.severity, problem_words(p, self.app.specs))  # type: ignore[attr-defined]
         elif self._note:
             shown = ("warning", self._note)
         if shown == self._shown:

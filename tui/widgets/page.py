@@ -128,10 +128,10 @@ class SectionPage(WizardPage):
         box.remove_class("-error", "-warning")
         if other and not skipped:
             box.add_class("-error" if any(p.is_error for p in other) else "-warning")
+            from tui.form.words import problem_words
+
             box.update(Text("\n".join(
-                ("✗ " if p.is_error else "! ") + f"{p.path}: {p.message}"
-                + (f". Fix: {p.fix}" if p.fix else "")
-                for p in other
+                ("✗ " if p.is_error else "! ") + problem_words(p, self.specs) for p in other
             )))
         else:
             box.update("")
