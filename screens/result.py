@@ -86,6 +86,12 @@ class ResultScreen(FlowScreen):
             rows.append(("Log on the target", f.log_path))
         if f.failing_action:
             rows.append(("Failing action", f.failing_action))
+        if f.rolled_back:
+            rows.append(("Rolled back", "yes: Windows Installer undid the changes it had made"))
+        if f.cause:
+            rows += [("Cause", f"{f.cause.title}. {f.cause.cause}"),
+                     ("Seen in the log", f.cause.evidence),
+                     ("Source", "; ".join(f.cause.sources))]
         for i, (label, value) in enumerate(rows):
             out.append(f"{label}: ", style="bold")
             out.append(value + ("\n" if i < len(rows) - 1 else ""))

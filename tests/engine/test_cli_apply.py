@@ -96,7 +96,7 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
 
 @pytest.mark.parametrize(("scenario", "code", "words"), [
     ("healthy", 0, "installed successfully"),
-    ("install-fails", 1, "DeployAndPopulateDatabase"),
+    ("install-fails", 1, "cause: SQL Server refused the install account's logon"),
     ("reboot-required", 3010, "restart"),
     ("no-sharepoint", 1, "SharePoint"),
 ])
@@ -106,3 +106,20 @@ def test_demo_headless(tmp_path, scenario, code, words):
     assert r.returncode == code, r.stdout[-2000:] + r.stderr
     assert words in r.stdout + r.stderr
     assert "Traceback" not in r.stdout + r.stderr
+
+
+def test_demo_failure_names_its_known_cause_in_json_and_report(tmp_path):
+    """--json's Finished event and the report carry the known failure and the rollback."""
+    r = mimsetup(["demo", "--headless", "--scenario", "install-fails", "--json",
+                  "--report", "out.md"], tmp_path, MIMSETUP_DEMO_SPEED="1000")
+    assert r.returncode == 1, r.stderr
+    finished = [e for line in r.stdout.splitlines() if line.startswith("{")
+                and (e := json.loads(line)).get("event") == "Finished"][-1]
+    assert finished["cause"]["id"] == "sql-login-failed"
+    assert "Login failed for user" in finished["cause"]["evidence"]
+    assert finished["cause"]["sources"] and finished["rolled_back"] is True
+    report = (tmp_path / "out.md").read_text()
+    assert "cause: **SQL Server refused the install account's logon**" in report
+    assert "rolled back" in report
+    assert json.loads((tmp_path / "out.json").read_text())["install"]["cause"]["id"] == \
+        "sql-login-failed"

@@ -145,7 +145,12 @@ async def test_a_1603_failure_is_shown_with_its_cause(answers):
             assert "Failing action: DeployAndPopulateDatabase" in text
             assert "Log on the target: C:\\Windows\\Temp\\mimsetup-service-portal.log" in text
             assert "Error 25009" in text  # the cause, from the log's lines
-            assert "Next: Read the failing action" in text
+            # the known failure the log shows, what to do about it, and the rollback
+            assert "Cause: SQL Server refused the install account's logon" in text
+            assert "Next: On the SQL Server instance, give the install account" in text
+            assert "Rolled back: yes" in text
+            finished = app.install_session.finished
+            assert finished.cause.id == "sql-login-failed" and finished.rolled_back
             await pilot.press("c")  # no checklist after a failure
             await pilot.pause()
             assert on_screen(app, "ResultScreen")

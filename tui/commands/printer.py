@@ -81,8 +81,14 @@ class EventPrinter:
 
     def _finished(self, f: Finished) -> str:
         out = [f"== {f.message}"]
+        if f.rolled_back:
+            out.append("   Windows Installer rolled back the changes it had made.")
         if f.failing_action:
             out.append(f"   failing action: {f.failing_action}")
+        if f.cause:
+            out += [f"   cause: {f.cause.title}. {f.cause.cause}",
+                    f"   seen in the log: {f.cause.evidence}",
+                    f"   source: {'; '.join(f.cause.sources)}"]
         out += [f"   | {line}" for line in f.error_lines]
         if f.log_path:
             out.append(f"   log on the target: {f.log_path}")

@@ -4,7 +4,10 @@ bar or JSON lines; the wizard shows the same events. Nothing here holds a secret
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from tui.engine.knownfailures import Diagnosis
 
 Status = Literal["pass", "warn", "fail", "skip"]
 
@@ -74,3 +77,5 @@ class Finished(Event):
     error_lines: tuple[str, ...] = field(default_factory=tuple)
     log_path: str = ""
     duration_seconds: float | None = None
+    cause: Diagnosis | None = None  # a known failure the log shows (tui/engine/knownfailures.py)
+    rolled_back: bool = False  # Windows Installer undid the changes (its Rollback action ran)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from tui.engine import msilog
+from tui.engine import knownfailures, msilog
 from tui.engine.errors import EngineError, LogonRefused, ReplyLost
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
@@ -201,6 +201,9 @@ def _finished(state: InstallState, follower: Follower) -> Finished:
     state.save()
     message = failure.summary if failure and failure.action else outcome.message
     next_steps = outcome.next_steps
+    cause = knownfailures.diagnose(follower.lines, failure.action) if failure else None
+    if cause is not None:
+        next_steps = cause.remedy
     if follower.error and outcome.outcome == "failed" and not (failure and failure.action):
         # The runner's own words say more than a code it never got (-1) or never reported.
         message = follower.error
@@ -216,6 +219,8 @@ def _finished(state: InstallState, follower: Follower) -> Finished:
         error_lines=_error_lines(failure),
         log_path=state.log_path,
         duration_seconds=round(time.time() - state.started_at, 1),
+        cause=cause,
+        rolled_back=outcome.outcome == "failed" and knownfailures.rolled_back(follower.lines),
     )
 
 

@@ -59,8 +59,14 @@ class Report:
                 out.append(f"- duration: {f.duration_seconds:.0f} s")
             if f.log_path:
                 out.append(f"- log on the target: `{f.log_path}`")
+            if f.rolled_back:
+                out.append("- Windows Installer rolled back the changes it had made")
             if f.failing_action:
                 out.append(f"- failing action: `{f.failing_action}`")
+            if f.cause:
+                out += [f"- cause: **{_cell(f.cause.title)}**. {_cell(f.cause.cause)}",
+                        f"- seen in the log: `{_cell(f.cause.evidence)}`",
+                        f"- source: {_cell('; '.join(f.cause.sources))}"]
             if f.error_lines:
                 out += ["", "```", *f.error_lines, "```"]
             if f.next_steps:
