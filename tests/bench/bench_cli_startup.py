@@ -2,9 +2,11 @@
 cost of `python -c "import pydantic, tomllib"`, measured in the same run, interleaved so that
 machine noise hits all of them alike. Target: each ratio <= 1.5.
 
-Both commands check with the compiled model (tui/model/compiled.py). For reference the benchmark
-also times `validate` on a fleet file (two hosts, each validated) and a one-field pydantic model
-alone: what any command would cost that built a pydantic model class.
+Both commands check with the compiled model (tui/model/twin.py, chosen by
+`validation.quick()`). To tell whether it earns its weight, the same run also times `validate`
+with the pydantic model instead ("validate-pydantic"). For reference the benchmark also times
+`validate` on a fleet file (two hosts, each validated) and a one-field pydantic model alone:
+what any command would cost that built a pydantic model class.
 
     python tests/bench/bench_cli_startup.py [--runs 15]
 

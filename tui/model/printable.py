@@ -6,7 +6,7 @@ Windows command line, an escape sequence or a bidirectional override hides part 
 printed. So a value holds printable characters only: `check` is the one rule the model's field
 types apply before their own, and `visible` is how every value is echoed (in messages too).
 
-Pure Python, no pydantic: the compiled model runs the same rule (see compiled.py).
+Pure Python, no pydantic: the compiled model runs the same rule (see twin.py).
 """
 
 from __future__ import annotations
