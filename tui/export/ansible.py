@@ -30,13 +30,13 @@ first with any_errors_fatal; the other hosts follow, `serial` at a time.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
+from tui.export.ansible_readme import readme
 from tui.export.common import (
     GENERATED_BY,
     WINRM_PASSWORD_VAR,
@@ -356,96 +356,6 @@ def vault_example(source: Source) -> str:
                                      "answer file")
         lines += [*comment_lines(f"{detail}; used by {hosts}"), f"{var}: {quoted('')}"]
     return "\n".join(lines) + "\n"
-
-
-def md_code(text: str) -> str:
-    """User text as a Markdown code span: shown escaped, fenced by more backticks than it
-    holds in a row, so that it can neither end the span nor start a line of its own."""
-    text = visible(text).replace("|", "\\|")  # a | would end a table cell
-    longest = max((len(m) for m in re.findall("`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def readme(source: Source, serial: int) -> str:
-    first = [h for h in source.waves[0] if h.creates_database] if source.waves else []
-    rest = [h for h in source.hosts if h not in first]
-    order = []
-    if first:
-        order.append(f"1. {md_code(first[0].name)} alone: it creates the database. If it "
-                     "fails, the run stops there (`any_errors_fatal`), since the others need its "
-                     "database.")
-    if rest:
-        order.append(f"{len(order) + 1}. then " + ", ".join(md_code(h.name) for h in rest)
-                     + f", {serial} at a time (`serial` in site.yml); a host that fails stops "
-                     "alone, the others go on and the recap reports each.")
-    def database(h: Host) -> str:
-        if h.creates_database:
-            return "creates"
-        return "reuses" if h.answers.components.service else "-"
-
-    hosts = "\n".join(
-        f"| {md_code(h.name)} | {md_code(h.answers.target.host) if h.answers.target else ''} | "
-        f"{', '.join(h.answers.components.selected())} | {database(h)} |"
-        for h in source.hosts)
-    return f"""# MIM Service and Portal with Ansible
-
-{GENERATED_BY.format(source=md_code(source.path))}
-
-It does what `mimsetup` does, host by host: the same pre-flight script
-(`files/preflight.ps1`), the install with `ansible.windows.win_package` (the MSI path, log and
-arguments of `mimsetup plan`, exit codes 0 and 3010 accepted, the product code
-`{PRODUCT_CODE}` so that a second run installs nothing), then the same post-install checklist
-(`files/checklist.ps1`), whose results are shown and fail the host when an item fails.
-
-| host | target | components | database |
-|---|---|---|---|
-{hosts}
-
-Order:
-
-{chr(10).join(order)}
-
-## Run it
-
-On a Linux or macOS machine (or WSL) that reaches the targets over WinRM:
-
-```sh
-python3 -m pip install ansible-core pywinrm      # pywinrm: Ansible's WinRM connection
-ansible-galaxy collection install -r requirements.yml
-ansible-vault create group_vars/all/vault.yml     # write the variables listed in
-                                                  # group_vars/all/vault.yml.example
-ansible-inventory --list                          # check the hosts and connections
-ansible-playbook site.yml --ask-vault-pass
-```
-
-Passwords are never in these files: the install arguments name Vault variables
-(`group_vars/all/vault.yml.example` lists them, with the hosts that use each), and the install
-task runs with `no_log` so that they are not printed either. `vault_winrm_password` is the
-password of each host's `ansible_user` (the answer file's `target.user`); a host with another
-password gets its own `host_vars/<host>/vault.yml`.
-
-Options (`-e name=value`):
-
-- `mimsetup_ignore_preflight=true`: install although a pre-flight check failed.
-- `mimsetup_ignore_checklist=true`: do not fail a host whose checklist has a failed item.
-- `mimsetup_no_log=false`: show the install task's arguments and result (this prints the
-  passwords: only for debugging, never in a CI log).
-
-## Good to know
-
-- Every task runs with `become` (runas, as the install account): msiexec and the pre-flight then
-  reach the SQL Server and the directory with the account's credentials. Over a plain WinRM
-  logon they cannot (the double hop) and the database step fails. The Secondary Logon service
-  must be running on the targets.
-- With `ansible_winrm_transport: kerberos`, write `ansible_user` as `name@REALM` (upper-case
-  realm) in `inventory.yml`; NTLM takes `DOMAIN\\name` as the answer file has it.
-- The MSI must already be on each target at `mimsetup_msi_path` (`host_vars/<host>/mimsetup.yml`).
-  The MSI log is at `mimsetup_log_path` on the target.
-- Regenerate this directory with `mimsetup export ansible` after changing the answer or fleet
-  file; `mimsetup validate` checks it first.
-"""
 
 
 def ansible_cfg() -> str:
