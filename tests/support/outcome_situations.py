@@ -15,7 +15,7 @@ from tests.support.sim import ADMIN, with_password
 from tui.engine import outcomes
 from tui.engine.checklist import MPR_OWN_ATTRIBUTES, checklist_params
 from tui.engine.preflight import preflight_params
-from tui.engine.sim import scenarios
+from tui.engine.sim import packages, scenarios
 from tui.engine.sim.checklist_script import check_item
 from tui.engine.sim.install_script import FIREWALL_KEY, MPR_KEY
 from tui.engine.sim.machine import WindowsMachine
@@ -90,6 +90,26 @@ PREFLIGHT: list[tuple[str, AChange, Change, str]] = [
     ("other release", _none, _msi(ProductCode="{00000000-0000-0000-0000-000000000001}"), ADMIN),
     ("not mim", _none, _msi(ProductCode="{00000000-0000-0000-0000-000000000002}",
                             ProductName="Contoso Tools"), ADMIN),
+    # the package's release and what it requires (releases.json)
+    ("unknown release", _none, _msi(ProductVersion="5.0.1.0"), ADMIN),
+    ("gMSA on SP1", _set(lambda a: a.service_account, managed=True, name="MIMService$"),
+     _msi(ProductVersion="4.4.1459.0"), ADMIN),
+    ("Exchange Online on RTM", _set(lambda a: a.mail, exchange_online=True),
+     _msi(ProductVersion="4.3.2266.0"), ADMIN),
+    ("SP3 on Windows Server 2016", _none,
+     lambda s: (_msi(**packages.SP3)(s), setattr(s, "os_build", 14393)), ADMIN),
+    ("SP3 on SharePoint Subscription Edition", _none,
+     lambda s: (_msi(**packages.SP3)(s), s.reg_set(scenarios.SP, "Version", "16.0.14326.20450")),
+     ADMIN),
+    ("SP3 without SharePoint", _none,
+     lambda s: (scenarios.scenario_named("no-sharepoint").apply(s), _msi(**packages.SP3)(s)),
+     ADMIN),
+    ("SP3 over an old SP2", _none, lambda s: (_msi(**packages.SP3)(s), s.add_product(
+        "{11111111-2222-3333-4444-555555555555}", packages.NAME, "4.6.607.0", "",
+        packages.UPGRADE_CODE)), ADMIN),
+    ("SP3 over SP2's last rollup", _none,
+     lambda s: (_msi(**packages.SP3)(s), scenarios.scenario_named("sp2-installed").apply(s)),
+     ADMIN),
     ("idle msiexec", _none, lambda s: s.processes.append(
         scenarios.SimProcessInfo(77, "msiexec.exe", "msiexec.exe /i x.msi")), ADMIN),
     ("renames only", _none, lambda s: s.reg_set(

@@ -38,6 +38,10 @@ EXPECTED_FAILURES: dict[str, set[str]] = {
     "pending-reboot": {"pending-reboot"},
     "mim-installed": {"mim-installed", "sql-database", "service-ports", "sharepoint-farm"},
     "wrong-msi": {"msi-product"},
+    # Releases (#14.1, #14.2): another ProductCode is still MIM; SP3's portal needs SharePoint SE.
+    "sp2-media": set(),
+    "sp3-media": {"release-sharepoint"},
+    "sp2-installed": {"mim-installed"},
     # The install scenarios: the machine is healthy; only msiexec's outcome differs.
     "reboot-required": set(),
     "install-fails": set(),

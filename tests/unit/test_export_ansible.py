@@ -267,7 +267,13 @@ def test_win_package_task(project):
     tasks = yaml.safe_load((project / "tasks/mimsetup.yml").read_text(encoding="utf-8"))
     task = next(t for t in tasks if "ansible.windows.win_package" in t)
     pkg = task["ansible.windows.win_package"]
-    assert pkg["product_id"] == PRODUCT_CODE == "{0782FB14-023A-430F-B0D5-4AE1D1CCFCAA}"
+    # the package's own product code, read when the play runs (#14.1), never a fixed one
+    assert pkg["product_id"] == "{{ mimsetup_product_id }}"
+    assert PRODUCT_CODE not in (project / "tasks/mimsetup.yml").read_text(encoding="utf-8")
+    installed = next(t for t in tasks if "Find out whether" in t["name"])
+    assert installed["ansible.windows.win_powershell"]["parameters"] == {
+        "MsiPath": "{{ mimsetup_msi_path }}"}
+    assert "Get-PackageCode" in installed["ansible.windows.win_powershell"]["script"]
     assert pkg["expected_return_code"] == [0, 3010]
     assert pkg["arguments"] == "{{ mimsetup_arguments }}"
     assert pkg["path"] == "{{ mimsetup_msi_path }}" and pkg["log_path"] == "{{ mimsetup_log_path }}"

@@ -133,3 +133,13 @@ def test_cli_invalid_file(tmp_path):
     src.write_text(dump_data(data), encoding="utf-8")
     r = run_cli("export", "powershell", str(src))
     assert r.returncode == 1 and "certificate.thumbprint" in r.stderr and r.stdout == ""
+
+
+def test_the_product_code_is_the_packages_own():
+    # Each release has its own ProductCode (#14.1): the script reads it from the package when it
+    # runs, and finds MIM installed by that code or by its Uninstall entry's name.
+    text = render(load_source(CONTOSO).hosts[0], str(CONTOSO))
+    assert "{0782FB14" not in text.upper()
+    assert "$ProductCode = Get-PackageCode $MsiPath" in text
+    assert "'Identity Manager.*Service and Portal'" in text
+    assert syntax_errors(text) == []

@@ -16,6 +16,7 @@ from typing import Literal
 
 from tui.engine import outcomes
 from tui.engine.errors import EngineError
+from tui.model import releases
 from tui.model.answers import AnswerFile
 from tui.model.components import component_title
 from tui.model.ports import SERVICE_PORTS
@@ -26,8 +27,13 @@ STATUSES: tuple[Status, ...] = ("pass", "warn", "fail", "skip")
 SCRIPT = "preflight"
 
 # What the target is compared with. Evidence levels as in the reference (section 6 and the log).
-PRODUCT_CODE = "{0782FB14-023A-430F-B0D5-4AE1D1CCFCAA}"  # MIM 2016 Service and Portal
+# The package is recognised by its name (and its UpgradeCode, once one is published: none is),
+# its release by its ProductVersion in tui/model/releases.json; never by one ProductCode, which
+# changes with each release packaged as a major upgrade. PRODUCT_CODE is the SP1-era media's, as
+# published scripts give it: the simulated target's default media carry it.
+PRODUCT_CODE = "{0782FB14-023A-430F-B0D5-4AE1D1CCFCAA}"
 PRODUCT_NAME = "Microsoft Identity Manager Service and Portal"
+UPGRADE_CODES: tuple[str, ...] = ()
 LEGACY_PRODUCT_CODES = ("{8EB24D93-91BA-435D-BF88-9339C1C46362}",)  # FIM 2010 R2 S&P
 KNOWN_PRODUCTS = (
     ("{5A7CB0A3-7AA2-4F40-8899-02B83694085F}", "the MIM Synchronization Service package"),
@@ -117,7 +123,15 @@ def preflight_params(a: AnswerFile) -> dict:
         },
         "msi_path": a.install.msi_path if a.install else "",
         "install_dir": (a.install.install_dir or "") if a.install else "",
-        "product_code": PRODUCT_CODE,
+        # The package is known by its name and release, not by one ProductCode (#14.1).
+        "releases": releases.releases(),
+        "upgrade_codes": list(UPGRADE_CODES),
+        "wants": {
+            "gmsa": bool(a.service_account and a.service_account.managed and svc),
+            "exchange_online": bool(a.mail and a.mail.exchange_online and svc),
+        },
+        "since": {"gmsa": releases.since("gmsa"),
+                  "exchange_online": releases.since("exchange_online")},
         "legacy_product_codes": list(LEGACY_PRODUCT_CODES),
         "known_products": [{"code": c, "name": n} for c, n in KNOWN_PRODUCTS],
         "min_free_mb": MIN_FREE_MB,

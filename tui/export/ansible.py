@@ -35,10 +35,11 @@ from typing import Any
 
 from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
-from tui.engine.preflight import PRODUCT_CODE, preflight_params
+from tui.engine.preflight import preflight_params
 from tui.export.ansible_readme import readme
 from tui.export.common import (
     GENERATED_BY,
+    PACKAGE_PS,
     WINRM_PASSWORD_VAR,
     Host,
     Source,
@@ -56,11 +57,10 @@ SCRIPTS = ("preflight", "checklist")
 FIRST_GROUP, REST_GROUP, ALL_GROUP = "mimsetup_first", "mimsetup_rest", "mimsetup"
 # Whether the product is installed: the pre-flight would fail on an installed product, so a second
 # run goes straight to the checklist (win_package itself is idempotent by product_id).
-INSTALLED_SCRIPT = """param($ProductCode)
-$Ansible.Changed = $false
-$key = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\' + $ProductCode
-[bool](Get-ItemProperty -LiteralPath $key -ErrorAction SilentlyContinue)
-"""
+# The product id is the package's own, read when the play runs (each release has its own
+# ProductCode): the first output is it, the last whether it (or any release) is installed.
+INSTALLED_SCRIPT = ("param($MsiPath)\n$Ansible.Changed = $false\n" + PACKAGE_PS
+                    + "$code = Get-PackageCode $MsiPath\n$code\nTest-MimInstalled $code\n")
 
 
 # --- the win_package arguments ---------------------------------------------------------------
@@ -181,7 +181,7 @@ def tasks() -> list[dict[str, Any]]:
             "name": "Find out whether MIM Service and Portal is installed already",
             "ansible.windows.win_powershell": {
                 "script": INSTALLED_SCRIPT,
-                "parameters": {"ProductCode": PRODUCT_CODE},
+                "parameters": {"MsiPath": Template("{{ mimsetup_msi_path }}")},
             },
             "register": "mimsetup_installed_run",
         },
@@ -190,6 +190,8 @@ def tasks() -> list[dict[str, Any]]:
             "ansible.builtin.set_fact": {
                 "mimsetup_already_installed": Template(
                     "{{ mimsetup_installed_run.output | default([false]) | last | bool }}"),
+                "mimsetup_product_id": Template(
+                    "{{ mimsetup_installed_run.output | default(['']) | first }}"),
             },
         },
         {
@@ -246,7 +248,7 @@ def tasks() -> list[dict[str, Any]]:
             "name": "Install MIM Service and Portal (the arguments of `mimsetup plan`)",
             "ansible.windows.win_package": {
                 "path": Template("{{ mimsetup_msi_path }}"),
-                "product_id": PRODUCT_CODE,
+                "product_id": Template("{{ mimsetup_product_id }}"),
                 "arguments": Template("{{ mimsetup_arguments }}"),
                 "log_path": Template("{{ mimsetup_log_path }}"),
                 "expected_return_code": EXPECTED_RETURN_CODES,

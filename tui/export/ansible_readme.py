@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from tui.engine.preflight import PRODUCT_CODE
 from tui.export.common import GENERATED_BY, Host, Source
 from tui.model.printable import visible
 
@@ -47,9 +46,10 @@ def readme(source: Source, serial: int) -> str:
 
 It does what `mimsetup` does, host by host: the same pre-flight script
 (`files/preflight.ps1`), the install with `ansible.windows.win_package` (the MSI path, log and
-arguments of `mimsetup plan`, exit codes 0 and 3010 accepted, the product code
-`{PRODUCT_CODE}` so that a second run installs nothing), then the same post-install checklist
-(`files/checklist.ps1`), whose results are shown and fail the host when an item fails.
+arguments of `mimsetup plan`, exit codes 0 and 3010 accepted, and the package's own product
+code, read from it when the play runs, so that a second run installs nothing), then the same
+post-install checklist (`files/checklist.ps1`), whose results are shown and fail the host when
+an item fails.
 
 | host | target | components | database |
 |---|---|---|---|

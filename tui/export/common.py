@@ -92,3 +92,39 @@ WINRM_PASSWORD_VAR = "vault_winrm_password"  # noqa: S105 - a variable name
 def env_var(msi_property: str) -> str:
     """The environment variable the standalone script reads a secret property from."""
     return "MIMSETUP_" + msi_property
+
+
+# The package's ProductCode, read when an export runs (each release has its own, and a release
+# packaged as a major upgrade changes it), and whether MIM Service and Portal is installed: by that
+# code's Uninstall entry, or by any entry named so (another release).
+PACKAGE_PS = """function Get-PackageCode {
+    param([string]$Path)
+    try {
+        $installer = New-Object -ComObject WindowsInstaller.Installer
+        $db = $installer.GetType().InvokeMember(
+            'OpenDatabase', 'InvokeMethod', $null, $installer, @($Path, 0))
+        $query = "SELECT Value FROM Property WHERE Property = 'ProductCode'"
+        $view = $db.GetType().InvokeMember('OpenView', 'InvokeMethod', $null, $db, @($query))
+        [void]$view.GetType().InvokeMember('Execute', 'InvokeMethod', $null, $view, $null)
+        $record = $view.GetType().InvokeMember('Fetch', 'InvokeMethod', $null, $view, $null)
+        return [string]$record.GetType().InvokeMember(
+            'StringData', 'GetProperty', $null, $record, 1)
+    } catch {
+        return ''
+    }
+}
+
+function Test-MimInstalled {
+    param([string]$Code)
+    $root = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall'
+    $byCode = Get-ItemProperty -LiteralPath "$root\\$Code" -ErrorAction SilentlyContinue
+    if ($Code -and $byCode) {
+        return $true
+    }
+    $named = Get-ChildItem $root -ErrorAction SilentlyContinue | Where-Object {
+        $entry = Get-ItemProperty $_.PSPath -ErrorAction SilentlyContinue
+        [string]$entry.DisplayName -match 'Identity Manager.*Service and Portal'
+    }
+    return [bool]$named
+}
+"""

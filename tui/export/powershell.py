@@ -21,9 +21,9 @@ import re
 
 from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import ITEMS, MANUAL, checklist_params
-from tui.engine.preflight import PRODUCT_CODE, preflight_params
+from tui.engine.preflight import preflight_params
 from tui.engine.results import interpret
-from tui.export.common import GENERATED_BY, Host, env_var
+from tui.export.common import GENERATED_BY, PACKAGE_PS, Host, env_var
 from tui.model.printable import visible
 
 # msiexec codes the script explains (reference, section 3); others get the generic sentence.
@@ -130,7 +130,6 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 # --- what the answer file says (no secrets) ------------------------------------------------------
-$ProductCode = {ps_string(PRODUCT_CODE)}
 $MsiPath = {ps_string(plan.msi_path)}
 $LogPath = {ps_string(plan.log_path)}
 # msiexec's arguments as `mimsetup plan` writes them, without the passwords
@@ -203,9 +202,11 @@ function Read-Secret {{
     }}
 }}
 
+{PACKAGE_PS}
+$ProductCode = Get-PackageCode $MsiPath
+
 function Test-Installed {{
-    $key = 'HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\' + $ProductCode
-    return [bool](Get-ItemProperty -LiteralPath $key -ErrorAction SilentlyContinue)
+    return (Test-MimInstalled $ProductCode)
 }}
 
 function Test-Shown {{

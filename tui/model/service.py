@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
+from tui.model import releases
 from tui.model.behaviour import CertificateBehaviour, ServiceAccountBehaviour
 from tui.model.declare import Section, field
 from tui.model.secrets import PROMPT, SecretRef
@@ -78,8 +79,8 @@ class Mail(Section):
     )
     exchange_online: bool = field(
         "Exchange Online",
-        "The mailbox is in Exchange Online (MIM 2016 SP1 and later); needs the mailbox "
-        "password.",
+        f"The mailbox is in Exchange Online ({releases.since('exchange_online')}); needs the "
+        "mailbox password.",
         msi="MAIL_SERVER_IS_EXCHANGE_ONLINE",
         default=False,
     )
@@ -151,7 +152,7 @@ class ServiceAccount(ServiceAccountBehaviour, Section):
     )
     managed: bool = field(
         "Group managed service account",
-        "The service account is a gMSA (MIM 2016 SP2 and later): its name ends in $ and it "
+        f"The service account is a gMSA ({releases.since('gmsa')}): its name ends in $ and it "
         "has no password.",
         msi="USE_MANAGED_ACCOUNT_FOR_SERVICE",
         default=False,

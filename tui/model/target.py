@@ -6,7 +6,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator
 
-from tui.model import rules
+from tui.model import releases, rules
 from tui.model.behaviour import TargetBehaviour
 from tui.model.declare import Section, field
 from tui.model.secrets import PROMPT, SecretRef
@@ -34,7 +34,7 @@ class Install(Section):
     msi_path: MsiFile = field(
         "MSI path on the target",
         "Full path of 'Service and Portal.msi' on the target server, from the unpacked "
-        "Service and Portal folder.",
+        f"Service and Portal folder. The pre-flight reads its release: {releases.sp3_note()}.",
         example="C:\\Install\\Service and Portal\\Service and Portal.msi",
     )
     log_path: TargetDiskPath = field(

@@ -806,6 +806,8 @@ Test-Step 'os-version' {
     $os = Get-CimInstance Win32_OperatingSystem
     $build = [int]$os.BuildNumber
     $v = @{ caption = [string]$os.Caption; build = $build }
+    $facts.osBuild = $build
+    $facts.osCaption = [string]$os.Caption
     if ([int]$os.ProductType -eq 1) {
         Add-Check 'os-version' 'client' $v
     } elseif (@(14393, 17763, 20348) -contains $build) {
@@ -921,13 +923,26 @@ Test-Step 'msi-product' {
     foreach ($known in $Params.known_products) {
         $other[[string]$known.code] = [string]$known.name
     }
-    if ($code -eq [string]$Params.product_code) {
-        Add-Check 'msi-product' 'mim' $v
-    } elseif ($other.ContainsKey($code)) {
+    # The product is known by what stays from release to release (its name; its UpgradeCode,
+    # which a major upgrade keeps), not by its ProductCode, which a major upgrade changes. The
+    # release is its ProductVersion's, in the releases table the caller passes.
+    if ($other.ContainsKey($code)) {
         $v.other = $other[$code]
         Add-Check 'msi-product' 'known-other' $v
-    } elseif ($name -match 'Identity Manager.*Service and Portal') {
-        Add-Check 'msi-product' 'other-release' $v
+    } elseif ($name -match 'Identity Manager.*Service and Portal' -or @($Params.upgrade_codes) -contains [string]$facts.msiUpgradeCode) {
+        $parts = ([string]$facts.msiVersion).Split('.')
+        $key = ($parts | Select-Object -First 2) -join '.'
+        foreach ($r in @($Params.releases)) {
+            if (@($r.versions) -contains $key) {
+                $facts.release = $r
+            }
+        }
+        if ($facts.release) {
+            $v.release = [string]$facts.release.title
+            Add-Check 'msi-product' 'mim' $v
+        } else {
+            Add-Check 'msi-product' 'unknown-release' $v
+        }
     } else {
         Add-Check 'msi-product' 'not-mim' $v
     }
@@ -997,15 +1012,94 @@ Test-Step 'disk-space' {
 }
 
 Test-Step 'mim-installed' {
-    $codes = @([string]$Params.product_code) + @($Params.legacy_product_codes)
+    # Found by its Uninstall entry: by name, or as a product related to the package by its
+    # UpgradeCode (Installer.RelatedProducts), whatever its ProductCode.
+    $codes = @($Params.legacy_product_codes)
+    if ($facts.msiUpgradeCode) {
+        $installer = New-Object -ComObject WindowsInstaller.Installer
+        $related = $installer.GetType().InvokeMember('RelatedProducts', 'GetProperty', $null, $installer, @([string]$facts.msiUpgradeCode))
+        foreach ($c in $related) {
+            $codes += [string]$c
+        }
+    }
     $entry = Get-UninstallEntry $codes
     $service = Get-ServiceStatus 'FIMService'
     if ($entry) {
+        $facts.installedVersion = [string]$entry.DisplayVersion
         Add-Check 'mim-installed' 'installed' @{ name = [string]$entry.DisplayName; version = [string]$entry.DisplayVersion }
     } elseif ($service) {
         Add-Check 'mim-installed' 'leftover-service' @{ state = $service }
     } else {
         Add-Check 'mim-installed' 'none'
+    }
+}
+
+# --- what the package's release requires (the releases table, $Params.releases) -----------------
+
+Test-Step 'release-features' {
+    $r = $facts.release
+    if (-not $r) {
+        Add-Check 'release-features' 'unread'
+    } elseif ($Params.wants.gmsa -and -not $r.gmsa) {
+        Add-Check 'release-features' 'gmsa' @{ release = [string]$r.title; since = [string]$Params.since.gmsa }
+    } elseif ($Params.wants.exchange_online -and -not $r.exchange_online) {
+        Add-Check 'release-features' 'exchange-online' @{ release = [string]$r.title; since = [string]$Params.since.exchange_online }
+    } else {
+        Add-Check 'release-features' 'ok' @{ release = [string]$r.title }
+    }
+}
+
+Test-Step 'release-windows' {
+    $r = $facts.release
+    if (-not $r) {
+        Add-Check 'release-windows' 'unread'
+    } elseif (-not $r.windows_server) {
+        Add-Check 'release-windows' 'any' @{ release = [string]$r.title }
+    } else {
+        $names = @($r.windows_server.PSObject.Properties | ForEach-Object { "Windows Server $($_.Name)" }) -join ' or '
+        $builds = @($r.windows_server.PSObject.Properties | ForEach-Object { [int]$_.Value })
+        $v = @{ release = [string]$r.title; caption = [string]$facts.osCaption; build = [int]$facts.osBuild; supported = $names }
+        if ($builds -contains [int]$facts.osBuild) {
+            Add-Check 'release-windows' 'ok' $v
+        } else {
+            Add-Check 'release-windows' 'unsupported' $v
+        }
+    }
+}
+
+Test-Step 'release-sharepoint' {
+    $r = $facts.release
+    if (-not $components.portal) {
+        Add-Check 'release-sharepoint' 'portal-not-selected'
+    } elseif (-not $r) {
+        Add-Check 'release-sharepoint' 'unread'
+    } elseif (-not $r.portal_sharepoint) {
+        Add-Check 'release-sharepoint' 'any' @{ release = [string]$r.title }
+    } else {
+        $version = Get-SharePointVersion
+        $v = @{ release = [string]$r.title; needs = [string]$r.portal_sharepoint.title; version = [string]$version }
+        if (-not $version) {
+            Add-Check 'release-sharepoint' 'no-sharepoint'
+        } elseif ([version]$version -ge [version][string]$r.portal_sharepoint.first_build) {
+            Add-Check 'release-sharepoint' 'ok' $v
+        } else {
+            Add-Check 'release-sharepoint' 'unsupported' $v
+        }
+    }
+}
+
+Test-Step 'release-upgrade' {
+    $r = $facts.release
+    if (-not $r) {
+        Add-Check 'release-upgrade' 'unread'
+    } elseif (-not $r.upgrade_from) {
+        Add-Check 'release-upgrade' 'any' @{ release = [string]$r.title }
+    } elseif (-not $facts.installedVersion) {
+        Add-Check 'release-upgrade' 'fresh' @{ release = [string]$r.title }
+    } elseif ([version]$facts.installedVersion -ge [version][string]$r.upgrade_from) {
+        Add-Check 'release-upgrade' 'ok' @{ release = [string]$r.title; installed = $facts.installedVersion }
+    } else {
+        Add-Check 'release-upgrade' 'too-old' @{ release = [string]$r.title; installed = $facts.installedVersion; needs = [string]$r.upgrade_from }
     }
 }
 

@@ -66,14 +66,16 @@ def package(c: Checks, state: MachineState, params: dict) -> None:
             c.add("msi-file", "unreadable", path=path, why=NOT_A_PACKAGE)
         else:
             c.add("msi-file", "opens", path=path)
+    release = None
     if table is None:
         c.add("msi-product", "unread")
     else:
-        _product(c, table, params)
+        release = _product(c, table, params)
     _install_running(c, state)
     _pending_reboot(c, state)
     _disk_space(c, state, params)
-    _installed(c, state, params)
+    installed = _installed(c, state, params, table or {})
+    release_checks(c, state, params, release, installed)
     release = int(state.reg_get(NDP4, "Release") or 0)
     if release >= params["min_dotnet_release"]:
         c.add("dotnet", "ok", version=state.reg_get(NDP4, "Version"), release=release)
@@ -85,19 +87,28 @@ def package(c: Checks, state: MachineState, params: dict) -> None:
         c.add("dotnet35", "missing")
 
 
-def _product(c: Checks, table: dict[str, str], params: dict) -> None:
+def _product(c: Checks, table: dict[str, str], params: dict) -> dict | None:
+    """As preflight.ps1: the product by its name or UpgradeCode, its release by the major.minor
+    of its ProductVersion in the table the caller passed. Returns the release."""
     code, name = table.get("ProductCode", ""), table.get("ProductName", "")
-    v = {"name": name, "version": table.get("ProductVersion", ""), "code": code,
+    version = table.get("ProductVersion", "")
+    v = {"name": name, "version": version, "code": code,
          "upgrade_code": table.get("UpgradeCode", "")}
     other = {k["code"]: k["name"] for k in params["known_products"]}
-    if code == params["product_code"]:
-        c.add("msi-product", "mim", **v)
-    elif code in other:
+    if code in other:
         c.add("msi-product", "known-other", other=other[code], **v)
-    elif re.search(r"Identity Manager.*Service and Portal", name, re.IGNORECASE):
-        c.add("msi-product", "other-release", **v)
-    else:
+        return None
+    if not (re.search(r"Identity Manager.*Service and Portal", name, re.IGNORECASE)
+            or v["upgrade_code"] in params.get("upgrade_codes", [])):
         c.add("msi-product", "not-mim", **v)
+        return None
+    key = ".".join(version.split(".")[:2])
+    found = [r for r in params["releases"] if key in r["versions"]]
+    if not found:
+        c.add("msi-product", "unknown-release", **v)
+        return None
+    c.add("msi-product", "mim", release=found[-1]["title"], **v)
+    return found[-1]
 
 
 def _install_running(c: Checks, state: MachineState) -> None:
@@ -141,14 +152,87 @@ def _disk_space(c: Checks, state: MachineState, params: dict) -> None:
         c.add("disk-space", "enough", **v)
 
 
-def _installed(c: Checks, state: MachineState, params: dict) -> None:
-    codes = {params["product_code"], *params["legacy_product_codes"]}
+def _installed(c: Checks, state: MachineState, params: dict, table: dict) -> str | None:
+    """By the Uninstall entry's name, or as a product related by the package's UpgradeCode
+    (Installer.RelatedProducts). Returns the installed version."""
+    codes = set(params["legacy_product_codes"])
+    upgrade = table.get("UpgradeCode", "").upper()
+    if upgrade:
+        codes |= {p.code for p in state.products.values() if p.upgrade_code == upgrade}
     entry = next((p for p in state.products.values() if p.code in codes
                   or re.search(r"Identity Manager.*Service and Portal", p.name)), None)
     fim = state.service("FIMService")
     if entry:
         c.add("mim-installed", "installed", name=entry.name, version=entry.version)
-    elif fim:
+        return entry.version
+    if fim:
         c.add("mim-installed", "leftover-service", state=fim.status)
     else:
         c.add("mim-installed", "none")
+    return None
+
+
+def _version(text: str) -> tuple[int, ...]:
+    """[version] in PowerShell: two to four numbers."""
+    return tuple(int(p) for p in text.split("."))
+
+
+def release_checks(c: Checks, state: MachineState, params: dict, release: dict | None,
+                   installed: str | None) -> None:
+    """What the package's release requires, from the table in the parameters."""
+    if release is None:
+        c.add("release-features", "unread")
+        c.add("release-windows", "unread")
+        c.add("release-sharepoint",
+              "portal-not-selected" if not params["components"]["portal"] else "unread")
+        c.add("release-upgrade", "unread")
+        return
+    title = release["title"]
+    wants = params["wants"]
+    if wants["gmsa"] and not release.get("gmsa"):
+        c.add("release-features", "gmsa", release=title, since=params["since"]["gmsa"])
+    elif wants["exchange_online"] and not release.get("exchange_online"):
+        c.add("release-features", "exchange-online", release=title,
+              since=params["since"]["exchange_online"])
+    else:
+        c.add("release-features", "ok", release=title)
+    servers = release.get("windows_server")
+    if not servers:
+        c.add("release-windows", "any", release=title)
+    else:
+        v = {"release": title, "caption": state.os_caption, "build": state.os_build,
+             "supported": " or ".join(f"Windows Server {n}" for n in servers)}
+        c.add("release-windows", "ok" if state.os_build in servers.values() else "unsupported",
+              **v)
+    _release_sharepoint(c, state, params, release)
+    needs = release.get("upgrade_from")
+    if not needs:
+        c.add("release-upgrade", "any", release=title)
+    elif installed is None:
+        c.add("release-upgrade", "fresh", release=title)
+    elif _version(installed) >= _version(needs):
+        c.add("release-upgrade", "ok", release=title, installed=installed)
+    else:
+        c.add("release-upgrade", "too-old", release=title, installed=installed, needs=needs)
+
+
+def _release_sharepoint(c: Checks, state: MachineState, params: dict, release: dict) -> None:
+    sharepoint = release.get("portal_sharepoint")
+    if not params["components"]["portal"]:
+        c.add("release-sharepoint", "portal-not-selected")
+        return
+    if not sharepoint:
+        c.add("release-sharepoint", "any", release=release["title"])
+        return
+    version = None
+    for v in ("16.0", "15.0"):  # where SharePoint's setup registers itself
+        key = f"HKLM:\\SOFTWARE\\Microsoft\\Shared Tools\\Web Server Extensions\\{v}"
+        if state.reg_key(key + "\\WSS") is not None:
+            version = str(state.reg_get(key, "Version") or v)
+            break
+    if version is None:
+        c.add("release-sharepoint", "no-sharepoint")
+        return
+    ok = _version(version) >= _version(sharepoint["first_build"])
+    c.add("release-sharepoint", "ok" if ok else "unsupported", release=release["title"],
+          needs=sharepoint["title"], version=version)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.engine import preflight as pf
-from tui.engine.sim import hardened
+from tui.engine.sim import hardened, packages
 from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
 from tui.engine.sim.verbose import REFERENCE_HIDDEN
@@ -27,7 +27,7 @@ MIM_VERSION = "4.6.607.0"  # MIM 2016 SP2 with a hotfix
 MIM_MSI = {
     "ProductName": pf.PRODUCT_NAME,
     "ProductCode": pf.PRODUCT_CODE,
-    "UpgradeCode": "{E5D4A3A4-8C47-4C4C-8E3C-6C1A2D55F0A1}",  # stand-in: not in the reference
+    "UpgradeCode": packages.UPGRADE_CODE,
     "ProductVersion": MIM_VERSION,
     "Manufacturer": "Microsoft Corporation",
     "MsiHiddenProperties": REFERENCE_HIDDEN,
@@ -99,6 +99,7 @@ def mark_mim_installed(state: MachineState, database: str | None = None) -> None
         pf.PRODUCT_NAME,
         MIM_VERSION,
         "C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\",
+        packages.UPGRADE_CODE,
     )
     state.add_service("FIMService", "Forefront Identity Manager Service")
     for port in pf.SERVICE_PORTS:
@@ -135,6 +136,24 @@ def _hides_nothing(state: MachineState) -> None:
         file.write_text(json.dumps(doc), encoding="utf-8")
 
 
+def _media(table: dict[str, str]) -> Callable[[MachineState], None]:
+    """Every MIM package on the machine becomes this release's."""
+    def change(state: MachineState) -> None:
+        for file, doc, _ in _mim_packages(state):
+            doc["msi-property-table"] = dict(table)
+            file.write_text(json.dumps(doc), encoding="utf-8")
+    return change
+
+
+def _sp2_installed(state: MachineState) -> None:
+    """SP2's last rollup installed, under its own ProductCode (not the SP1-era one)."""
+    sp2 = packages.SP2
+    state.add_product(sp2["ProductCode"], sp2["ProductName"], sp2["ProductVersion"],
+                      "C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\",
+                      sp2["UpgradeCode"])
+    state.add_service("FIMService", "Forefront Identity Manager Service")
+
+
 def _allsigned(state: MachineState) -> None:
     state.execution_policy_gpo = "AllSigned"  # MachinePolicy, set by Group Policy
 
@@ -164,6 +183,12 @@ SCENARIOS: dict[str, Scenario] = {
             lambda s: mark_mim_installed(s),
         ),
         Scenario("wrong-msi", "The MSI path holds the Synchronization Service package", _wrong_msi),
+        Scenario("sp2-media", "The package is MIM 2016 SP2 (4.6.673.0), with its own ProductCode",
+                 _media(packages.SP2)),
+        Scenario("sp3-media", "The package is MIM 2016 SP3: Windows Server 2019 passes, "
+                 "SharePoint 2019 does not for its portal", _media(packages.SP3)),
+        Scenario("sp2-installed", "MIM 2016 SP2 is installed under another ProductCode",
+                 _sp2_installed),
         # The install's outcome: the machine is healthy, msiexec ends as named
         # (install_script.SCENARIO_OUTCOMES).
         Scenario("reboot-required", "The install succeeds and asks for a restart (3010)",

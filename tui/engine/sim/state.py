@@ -34,6 +34,7 @@ class Product:
     name: str
     version: str
     install_location: str = ""
+    upgrade_code: str = ""  # what Installer.RelatedProducts finds it by
 
 
 @dataclass
@@ -216,8 +217,9 @@ class MachineState:
     def remove_service(self, name: str) -> None:
         self.services.pop(name.lower(), None)
 
-    def add_product(self, code: str, name: str, version: str, location: str = "") -> Product:
-        product = Product(code.upper(), name, version, location)
+    def add_product(self, code: str, name: str, version: str, location: str = "",
+                    upgrade_code: str = "") -> Product:
+        product = Product(code.upper(), name, version, location, upgrade_code.upper())
         self.products[product.code] = product
         return product
 
