@@ -9,7 +9,13 @@ import sys
 from collections.abc import Callable
 
 from tui import flags
-from tui.commands.common import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE
+from tui.commands.common import (
+    EXIT_FAIL,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    exit_codes_text,
+)
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -209,18 +215,16 @@ def _edit(s: argparse.ArgumentParser) -> None:
 # name -> (help, arguments). main() builds the parser of the one subcommand that runs: building
 # all of them costs ~6 ms, a tenth of what `validate` itself takes.
 SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
-    "validate": ("check answer files (exit 0 valid, 1 invalid, 2 unreadable)", _validate),
+    "validate": ("check answer files", _validate),
     "schema": ("print the JSON Schema of answer files", _schema),
     "plan": ("print the msiexec command line an answer file stands for", _plan),
     "import": ("turn a silent-install command line into an answer file", _import),
     "preflight": ("check the target over WinRM for everything that would make the installer "
-                  "fail (exit 0 ok, 1 a check failed, 2 usage/connection)", _preflight),
-    "apply": ("pre-flight, install and follow it, on one server or a fleet file's servers (exit "
-              "0 success, 1 failure, 3010 success with restart needed, 2 usage/connection)",
+                  "fail", _preflight),
+    "apply": ("pre-flight, install and follow it, on one server or a fleet file's servers",
               _apply),
     "attach": ("follow again an install started from this machine", _attach),
-    "check": ("the post-install checklist on the target (exit 0 all pass, 1 an item failed, 2 "
-              "usage/connection)", _check),
+    "check": ("the post-install checklist on the target", _check),
     "demo": ("run against a simulated Windows server on this machine", _demo),
     "export": ("turn an answer or fleet file into an Ansible project or a standalone PowerShell "
                "script", _export),
@@ -238,7 +242,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, (help_text, add_arguments) in SUBCOMMANDS.items():
         if only in (None, name):
-            add_arguments(sub.add_parser(name, help=help_text))
+            # each command's exit statuses from the one table (tui/commands/common.py)
+            add_arguments(sub.add_parser(name, help=f"{help_text} (exit "
+                                         f"{exit_codes_text(name)})"))
     return p
 
 

@@ -99,6 +99,8 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
     ("install-fails", 1, "cause: SQL Server refused the install account's logon"),
     ("reboot-required", 3010, "restart"),
     ("no-sharepoint", 1, "SharePoint"),
+    # another install never ends: waited for, visibly, at most 3 times, then a stop (#16.10)
+    ("install-running", 1, "then the pre-flight again (try 4 of 4)"),
 ])
 def test_demo_headless(tmp_path, scenario, code, words):
     r = mimsetup(["demo", "--headless", "--scenario", scenario], tmp_path,

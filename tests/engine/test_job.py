@@ -83,3 +83,42 @@ def test_one_report_from_what_ran():
     assert [r["status"] for r in report.preflight] == ["pass", "warn"]
     assert all(r["title"] for r in report.preflight)
     assert report.install is None and report.checklist == []
+
+
+def _busy_job(d):
+    from tui.engine.shell import RemoteShell
+
+    return InstallJob(d.answers, d.endpoint, RemoteShell, d.label, None, {}, d.time_scale)
+
+
+def test_another_install_is_waited_for_visibly_then_the_pre_flight_passes():
+    """#16.10: another install running is a wait with a limit, not a stop: said each time."""
+    from tui.engine.job import busy_only
+    from tui.engine.sim.demo import demo_target
+
+    with demo_target(contoso(), "install-running", https=False) as d:
+        job = _busy_job(d)
+        said: list[str] = []
+
+        def notify(message: str) -> None:
+            said.append(message)
+            if len(said) == 2:  # the other install ends during the second wait
+                state = d.machine.state
+                state.msi_mutex_held = False
+                state.processes[:] = [p for p in state.processes if p.pid != 4242]
+
+        job.preflight_waiting(notify, wait=0.01)
+        assert len(said) == 2 and "1618" in said[0] and "try 2 of 4" in said[0]
+        assert not busy_only(job.gate()) and job.gate().decision != "stop"
+
+
+def test_the_wait_for_another_install_has_a_limit():
+    from tui.engine.job import busy_only
+    from tui.engine.sim.demo import demo_target
+
+    with demo_target(contoso(), "install-running", https=False) as d:
+        job = _busy_job(d)
+        said: list[str] = []
+        job.preflight_waiting(said.append, retries=2, wait=0.01)
+        assert [m.split("(try ")[1] for m in said] == ["2 of 3).", "3 of 3)."]
+        assert busy_only(job.gate())

@@ -312,3 +312,19 @@ async def test_the_full_log_and_back(answers):
             assert "Creating the MIM" in screen_text(app)
             await pilot.press("d")
         installer_of(d.machine).replayer.stop()  # no need to wait for the end
+
+
+@pytest.mark.parametrize(("scenario", "code"), [
+    ("install-fails", 1), ("reboot-required", 3010), ("healthy", 0)])
+async def test_the_interactive_demo_exits_as_apply(answers, scenario, code):
+    """#16.10: quitting the wizard after an install exits as `apply` would have (the README's
+    'as apply'), not 0 whatever happened."""
+    from tui.commands.common import wizard_exit_code
+
+    with sim(answers, scenario) as d:
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            await to_preflight(pilot)
+            await install(pilot)
+            app.exit(0)  # how the wizard's own quit ends it (tui/wizard/files.py)
+        assert wizard_exit_code(app, None) == code

@@ -28,6 +28,38 @@ EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70  # a bug: EX_SOFTWARE
 DETACH_GRACE = 2.0  # seconds Ctrl+C waits for the follower to stop by itself
 
+# The one table of exit statuses, per command: the top-level help says them and the README's
+# command table must read exactly `exit_codes_text(command)` (tests/unit/test_exit_codes.py).
+# None stands for "as `apply`". On Linux and macOS an exit status is 8 bits: 3010 arrives as 194.
+_INSTALL = ((EXIT_OK, "success"),
+            (EXIT_REBOOT, f"success with a restart needed ({EXIT_REBOOT % 256} on Linux/macOS, "
+                          "whose exit statuses are 8-bit)"),
+            (EXIT_FAIL, "failure"), (EXIT_USAGE, "usage or connection"),
+            (EXIT_DETACHED, "detached"))
+EXIT_CODES: dict[str, tuple[tuple[int | None, str], ...]] = {
+    "edit": ((EXIT_OK, ""), (EXIT_USAGE, "unreadable file"), (None, "after an install")),
+    "validate": ((EXIT_OK, "valid (warnings allowed)"), (EXIT_FAIL, "invalid"),
+                 (EXIT_USAGE, "unreadable file or bad usage")),
+    "plan": ((EXIT_OK, ""), (EXIT_FAIL, "invalid file"), (EXIT_USAGE, "unreadable")),
+    "schema": ((EXIT_OK, ""),),
+    "import": ((EXIT_OK, ""), (EXIT_FAIL, "no command line found"), (EXIT_USAGE, "usage")),
+    "preflight": ((EXIT_OK, "nothing blocks (warnings allowed)"), (EXIT_FAIL, "a check failed"),
+                  (EXIT_USAGE, "usage or connection")),
+    "apply": _INSTALL,
+    "attach": ((None, ""),),
+    "check": ((EXIT_OK, "all pass"), (EXIT_FAIL, "an item failed"),
+              (EXIT_USAGE, "usage or connection")),
+    "demo": ((None, "in the wizard too"),),
+    "export": ((EXIT_OK, ""), (EXIT_FAIL, "invalid file"), (EXIT_USAGE, "usage")),
+}
+
+
+def exit_codes_text(command: str) -> str:
+    """`command`'s exit statuses in words, as the README's command table and the help say them."""
+    return ", ".join(
+        (f"{code} {words}" if code is not None else f"as `apply` {words}").strip()
+        for code, words in EXIT_CODES[command])
+
 
 class UsageProblem(Exception):
     """Something the user must change before anything can be run (exit 2)."""
@@ -54,6 +86,17 @@ def report_problem(exc: BaseException, as_json: bool) -> int:
 def install_exit_code(f: Finished) -> int:
     return {"success": EXIT_OK, "reboot": EXIT_REBOOT, "detached": EXIT_DETACHED}.get(
         f.outcome, EXIT_FAIL)
+
+
+def wizard_exit_code(app, code: int | None) -> int:
+    """The wizard's exit status: its own when it ended with one (a hang-up); after an install
+    (the demo's, or one on a real target), as `apply` says that install's result; else 0."""
+    if app.return_code:
+        return app.return_code
+    session = getattr(app, "install_session", None)
+    if session is not None and session.finished is not None:
+        return install_exit_code(session.finished)
+    return code or EXIT_OK
 
 
 # --- answers, secrets and the endpoint ----------------------------------------------------------

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tui.commands.common import (
-    EXIT_OK,
     UsageProblem,
     load_answers,
     remote_shell,
     report_problem,
     resolve_secrets,
     save_report,
+    wizard_exit_code,
 )
 from tui.commands.steps import (
     CommandJob,
@@ -128,7 +128,7 @@ def demo_wizard(args: argparse.Namespace, path: Path, answers, secrets: dict[str
     with demo_app(path, answers, secrets, args.scenario, https=not args.http, speed=speed,
                   report=getattr(args, "report", None)) as app:
         code = app.run()
-    return app.return_code if app.return_code is not None else (code or EXIT_OK)
+    return wizard_exit_code(app, code)
 
 
 def demo_speed() -> float | None:

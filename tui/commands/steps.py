@@ -53,12 +53,18 @@ def run_steps(run: CommandJob, steps: list[Step]) -> int:
 # --- the pre-flight -----------------------------------------------------------------------------
 
 
-def show_preflight(run: CommandJob, as_event: bool = False):
+def show_preflight(run: CommandJob, as_event: bool = False, wait: bool = False):
     """Run the pre-flight and print it: a table, a JSON document, or (as_event) one JSON line
-    among the other events of a run."""
-    from tui.commands.printer import print_preflight
+    among the other events of a run. With `wait`, another install running is waited for (a
+    line each time) before the pre-flight is shown."""
+    from tui.commands.printer import EventPrinter, print_preflight
+    from tui.engine.events import Notice
 
-    report = run.job.run_preflight()
+    if wait:
+        printer = EventPrinter(mode="json" if run.as_json else "lines")
+        report = run.job.preflight_waiting(lambda m: printer(Notice(m, "warning")))
+    else:
+        report = run.job.run_preflight()
     if not run.as_json:
         print_preflight(report, run.job.label)
     elif as_event:
@@ -76,10 +82,15 @@ def step_preflight_only(run: CommandJob) -> int:
 
 def step_preflight_gate(run: CommandJob) -> int:
     """The pre-flight before an install: failures stop, warnings need --yes or a yes."""
-    show_preflight(run, as_event=True)
+    from tui.engine.job import busy_only
+
+    show_preflight(run, as_event=True, wait=True)
     gate = run.job.gate()
     if gate.decision == "stop":
-        if gate.already_installed:
+        if busy_only(gate):
+            print("mimsetup: another installation still runs on the target after the waits "
+                  "above; run the install again once it has finished.", file=sys.stderr)
+        elif gate.already_installed:
             print("MIM Service and Portal is already installed: nothing to install. Run "
                   "`mimsetup check FILE` for the checklist.", file=sys.stderr)
         return EXIT_FAIL

@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.commands.common import EXIT_OK, EXIT_USAGE, remote_shell
+from tui.commands.common import EXIT_USAGE, remote_shell, wizard_exit_code
 
 
 def _err(message: str) -> None:
@@ -126,5 +126,5 @@ def edit(args: argparse.Namespace) -> int:
     finally:
         gc.enable()
         sys.setswitchinterval(interval)
-    return app.return_code if app.return_code is not None else (code or EXIT_OK)
+    return wizard_exit_code(app, code)
 

@@ -11,6 +11,7 @@ it do (`preflight_gate`) and the report (`InstallJob.report`) are decided here o
 from __future__ import annotations
 
 import dataclasses
+import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -116,6 +117,15 @@ class Gate:
     already_installed: bool = False  # stopped because MIM is there: the checklist is the way on
 
 
+BUSY_CHECK = "install-running"  # another install holds Windows Installer: msiexec says 1618
+BUSY_RETRIES, BUSY_WAIT = 3, 30.0  # as the install's own start waits on a 1618 (install.py)
+
+
+def busy_only(gate: Gate) -> bool:
+    """Does only another running install stop this one (a wait, not a fix, is the remedy)?"""
+    return gate.decision == "stop" and all(r.id == BUSY_CHECK for r in gate.failures)
+
+
 def preflight_gate(report: PreflightReport) -> Gate:
     failures, warnings = tuple(report.by_status("fail")), tuple(report.by_status("warn"))
     installed = report.get("mim-installed")
@@ -189,6 +199,25 @@ class InstallJob:
             self.preflight = run_preflight(shell, self.answers)
         count_connection(self.preflight, shell)  # after closing: the Delete counts too
         return self.preflight
+
+    def preflight_waiting(self, notify: Callable[[str], None],
+                          stop: threading.Event | None = None, retries: int = BUSY_RETRIES,
+                          wait: float = BUSY_WAIT) -> PreflightReport:
+        """The pre-flight; while its only failure is another install running, a wait said
+        through `notify` and the pre-flight again, at most `retries` times (the simulated
+        target's waits are shortened by its time scale)."""
+        report = self.run_preflight()
+        pause = wait / max(self.time_scale, 1.0)
+        for attempt in range(1, retries + 1):
+            if not busy_only(self.gate()):
+                break
+            notify(f"Another installation is running on the target (msiexec would stop with "
+                   f"1618); waiting {pause:.0f} s, then the pre-flight again (try {attempt + 1} "
+                   f"of {retries + 1}).")
+            if (stop or threading.Event()).wait(pause):
+                break
+            report = self.run_preflight()
+        return report
 
     def gate(self) -> Gate:
         assert self.preflight is not None, "the pre-flight has not run"
