@@ -83,3 +83,19 @@ def test_gmsa_needs_sp2_and_exchange_online_sp1():
     b.mail.exchange_online = True
     features = _checks("healthy", b, sp1)["release-features"]
     assert features["status"] == "pass"  # SP1 has Exchange Online
+
+
+def test_media_of_another_release_installs_under_its_own_code(tmp_path, monkeypatch):
+    # The simulated msiexec installs any release's package (Windows Installer knows a product by
+    # the package's own ProductCode), and the next pre-flight finds it installed.
+    from tests.support.sim import rig
+    from tui.engine import preflight as pf
+    from tui.engine.install import install
+
+    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
+    with rig("sp2-media") as r:
+        result = install(r.shell, r.request(), r.events.append)
+        assert result.outcome == "success", result
+        products = r.machine.state.products
+        assert packages.SP2["ProductCode"] in products and pf.PRODUCT_CODE not in products
+        assert products[packages.SP2["ProductCode"]].version == "4.6.673.0"

@@ -290,7 +290,7 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
             code = exc.code
         msirun.exit_code = code
         if code in (0, 3010):
-            _installed(state, props)
+            _installed(state, props, state.read_msi(job["package"]) or {})
     except (OSError, ValueError, KeyError) as exc:
         problem = str(exc)
     if stop.is_set():
@@ -302,8 +302,8 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
     task.state, task.last_result = TASK_READY, 0
 
 
-def _installed(state, props: dict) -> None:
-    mark_mim_installed(state, props.get("SQLSERVER_DATABASE"))
+def _installed(state, props: dict, package: dict) -> None:
+    mark_mim_installed(state, props.get("SQLSERVER_DATABASE"), package)
     if props.get("FIREWALL_CONF") == "1":
         state.reg_set(FIREWALL_KEY, "Forefront Identity Manager Service (STS)", 5726)
         state.reg_set(FIREWALL_KEY, "Forefront Identity Manager Service (Webservice)", 5725)

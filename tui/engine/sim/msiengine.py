@@ -11,6 +11,7 @@ folder is never created (1622)."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -98,8 +99,6 @@ def install_product(state, engine: Engine, package: str, properties: dict[str, s
                     log: str, user: str, stop) -> int:
     """Run the install; returns 0 or 3010, raises InstallerError otherwise. `stop` (an Event)
     set from outside ends it early, as a client that went away does: rolled back, 1602."""
-    from tui.engine import preflight as pf
-
     log_path = state.path(log)
     if not log_path.parent.is_dir():
         raise InstallerError(1622, "Error opening installation log file. Verify that the "
@@ -117,10 +116,12 @@ def install_product(state, engine: Engine, package: str, properties: dict[str, s
     if pkg is None:
         _short_log(log_path, 1619, "This installation package could not be opened.")
         raise InstallerError(1619, "This installation package could not be opened.")
-    if pkg.get("ProductCode") != pf.PRODUCT_CODE:
+    # The emulation installs MIM Service and Portal of any release (each has its ProductCode);
+    # Windows Installer says 1638 when that same ProductCode is installed already.
+    if not re.search(r"Identity Manager.*Service and Portal", pkg.get("ProductName", "")):
         _short_log(log_path, 1620, "This installation package could not be opened.")
         raise InstallerError(1620, "This installation package could not be opened.")
-    if pf.PRODUCT_CODE in state.products:
+    if pkg.get("ProductCode", "").upper() in state.products:
         _short_log(log_path, 1638, "Another version of this product is already installed.")
         raise InstallerError(1638, "Another version of this product is already installed.")
     facts = LogFacts(properties, pkg, user, state.computer_name, state.domain or "contoso.local",

@@ -91,15 +91,17 @@ def _pending_reboot(state: MachineState) -> None:
     )
 
 
-def mark_mim_installed(state: MachineState, database: str | None = None) -> None:
+def mark_mim_installed(state: MachineState, database: str | None = None,
+                       package: dict | None = None) -> None:
     """What a finished install leaves behind: the product, its services, ports and database.
     The install emulation calls this too, so the pre-flight afterwards says "already installed"."""
+    table = package or MIM_MSI  # the package installed, of whichever release
     state.add_product(
-        pf.PRODUCT_CODE,
-        pf.PRODUCT_NAME,
-        MIM_VERSION,
+        table["ProductCode"],
+        table["ProductName"],
+        table["ProductVersion"],
         "C:\\Program Files\\Microsoft Forefront Identity Manager\\2010\\",
-        packages.UPGRADE_CODE,
+        table.get("UpgradeCode", ""),
     )
     state.add_service("FIMService", "Forefront Identity Manager Service")
     for port in pf.SERVICE_PORTS:
