@@ -304,3 +304,24 @@ def test_the_preflight_never_copies_another_installs_command_line():
     check = checks_of(out)["install-running"]
     assert check["status"] == "fail" and "4343" in check["message"]
     assert "Secr3t-Other" not in out and "sql.msi" not in out
+
+
+def test_a_preflight_that_fails_in_clixml_reads_as_words():
+    from tui.engine.preflight import run_preflight
+
+    def broken(run) -> int:
+        run.out.stderr('#< CLIXML\r\n<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/'
+                       'powershell/2004/04"><S S="Error">Cannot find type [Foo]._x000D__x000A_'
+                       '</S></Objs>')
+        return 1
+
+    with WindowsMachine(answers=contoso(), scripts={"preflight": broken}) as m, \
+            SimTarget(machine=m, operation_timeout_cap=1.0) as target:
+        from tui.engine.shell import RemoteShell
+
+        ep = target.endpoint.client_endpoint(operation_timeout=2, read_timeout=10)
+        with RemoteShell(ep) as shell:
+            report = run_preflight(shell, contoso())
+    text = " ".join(c.message for c in report.checks)
+    assert "Cannot find type [Foo]." in text
+    assert "<Objs" not in text and "_x000D_" not in text

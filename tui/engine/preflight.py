@@ -328,6 +328,10 @@ def _find_document(stdout: str) -> dict | None:
 
 
 def _first_line(text: str) -> str:
+    if "#< CLIXML" in (text or ""):  # powershell's error stream as CLIXML: its words, not XML
+        from tui.engine.clixml import plain_text
+
+        return plain_text(text, 300)
     for line in (text or "").splitlines():
         line = line.strip()
         if line and not line.startswith("#< CLIXML"):
