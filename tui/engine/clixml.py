@@ -27,8 +27,10 @@ def error_strings(text: str) -> list[str]:
 def plain_text(text: str, limit: int = 600) -> str:
     """One readable paragraph: CLIXML decoded, control characters and runs of space collapsed."""
     if MARK in text:
-        head = text.split(MARK, 1)[0]
-        text = " ".join([head, *error_strings(text)])
+        head, body = text.split(MARK, 1)
+        # No error record: what follows the marker, without any markup.
+        found = error_strings(text) or [html.unescape(re.sub(r"<[^>]*>", " ", body))]
+        text = " ".join([head, *found])
     text = _CONTROL.sub(" ", text.replace("\r", " ").replace("\n", " "))
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
