@@ -209,3 +209,16 @@ def test_script_decorator_registers_for_every_machine():
             if code is not None:
                 break
     assert (out, code) == (b"hello you\r\n", 0)
+
+
+def test_a_gmsa_this_server_may_not_use_fails(answers):
+    a = answers.model_copy(deep=True)
+    a.service_account.managed, a.service_account.name = True, "MIMService$"
+    params = with_password(preflight_params(a))
+    with WindowsMachine("healthy", answers=a) as m:
+        assert checks_of(run_direct(m, "preflight", params)[0])["gmsa-password"]["status"] == (
+            "pass")
+        m.state.find_account("contoso\\MIMService$").gmsa_readers = {"contoso\\mimservers"}
+        gmsa = checks_of(run_direct(m, "preflight", params)[0])["gmsa-password"]
+    assert (gmsa["status"], gmsa["reason"]) == ("fail", "not-allowed")
+    assert gmsa["values"]["holders"] == "contoso\\mimservers"

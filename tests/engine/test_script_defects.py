@@ -97,3 +97,12 @@ def test_fimautomation_import_is_invariant_and_unreachable_is_unknown():  # #15.
     assert "$change.Locale = 'Invariant'" in branch
     assert branch.index("$change.Locale") < branch.index("| Import-FIMConfig")
     assert "'no-service'" in branch
+
+
+def test_a_gmsa_is_checked_for_this_server_retrieving_its_password():  # #15.13
+    step = PREFLIGHT[PREFLIGHT.index("Test-Step 'gmsa-password'"):]
+    step = step[: step.index("\n    }\n")]
+    assert "Test-ADServiceAccount" in step and "msDS-GroupMSAMembership" in step
+    assert "tokenGroups" in step  # this computer's groups count too
+    probes = PREFLIGHT[PREFLIGHT.index("$Probes = {"):PREFLIGHT.index("$ProbeLoader = {")]
+    assert "Test-Step 'gmsa-password'" in probes  # asks the directory: as the install account

@@ -71,6 +71,11 @@ def _sql_server(server: str) -> AChange:
     return _set(lambda a: a.database, server=server)
 
 
+def _gmsa(a: AnswerFile) -> None:
+    a.service_account.managed = True
+    a.service_account.name = "MIMService$"
+
+
 def _no_firewall(a: AnswerFile) -> None:
     for section in (a.portal, a.registration_portal, a.reset_portal):
         section.open_firewall = False
@@ -125,6 +130,10 @@ PREFLIGHT: list[tuple[str, AChange, Change, str]] = [
     ("named instance, no browser", _sql_server("corpsql\\MIM"),
      _set(_sql, browser=False), ADMIN),
     ("no password", _none, _none, ADMIN),
+    ("gMSA", _gmsa, _none, ADMIN),
+    ("gMSA not for this server", _gmsa,
+     lambda s: s.find_account("contoso\\MIMService$").gmsa_readers.clear(), ADMIN),
+    ("no password, gMSA", _gmsa, _none, ADMIN),
     ("batch logon denied", _none, lambda s: s.user_rights["SeDenyBatchLogonRight"].add(
         "builtin\\administrators"), ADMIN),
     ("batch logon not granted", _none, lambda s: s.user_rights["SeBatchLogonRight"].clear(),
@@ -186,7 +195,7 @@ def preflight_pairs() -> frozenset[tuple[str, str]]:
         with WindowsMachine(scenario, answers=a) as m:
             s_change(m.state)
             params = preflight_params(a)
-            if name != "no password":
+            if not name.startswith("no password"):
                 params = with_password(params, user)
             for c in run_checks(m.state, params, user):
                 assert outcomes.word("preflight", c["id"], c["reason"], c["values"],

@@ -599,6 +599,70 @@ $Probes = {
         }
     }
 
+    Test-Step 'gmsa-password' {
+        # A group managed service account works only on computers allowed to retrieve its
+        # password (PrincipalsAllowedToRetrieveManagedPassword, msDS-GroupMSAMembership).
+        if (-not $svcAccount) {
+            Add-Check 'gmsa-password' 'service-not-selected'
+            return
+        }
+        if (-not $Params.service_account.managed) {
+            Add-Check 'gmsa-password' 'not-managed'
+            return
+        }
+        $name = [string]$Params.service_account.name
+        $v = @{ account = $svcAccount; name = $name.TrimEnd('$'); computer = $env:COMPUTERNAME }
+        if (Get-Command Test-ADServiceAccount -ErrorAction SilentlyContinue) {
+            if (Test-ADServiceAccount -Identity $v.name) {
+                Add-Check 'gmsa-password' 'allowed' $v
+            } else {
+                $v.holders = 'see PrincipalsAllowedToRetrieveManagedPassword'
+                Add-Check 'gmsa-password' 'not-allowed' $v
+            }
+            return
+        }
+        # Without the AD module: the account's msDS-GroupMSAMembership against this computer's
+        # account and groups (tokenGroups of its computer object).
+        try {
+            $searcher = New-Object System.DirectoryServices.DirectorySearcher
+            $searcher.Filter = "(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=$(ConvertTo-LdapValue ($v.name + '$'))))"
+            $searcher.ClientTimeout = [TimeSpan]::FromSeconds(10)
+            [void]$searcher.PropertiesToLoad.Add('msDS-GroupMSAMembership')
+            $found = $searcher.FindOne()
+            $blob = $null
+            if ($found -and $found.Properties['msds-groupmsamembership'].Count -gt 0) {
+                $blob = [byte[]]$found.Properties['msds-groupmsamembership'][0]
+            }
+            if ($null -eq $blob) {
+                $v.why = 'the directory did not give its msDS-GroupMSAMembership to this logon'
+                Add-Check 'gmsa-password' 'unread' $v
+                return
+            }
+            $sd = New-Object System.DirectoryServices.ActiveDirectorySecurity
+            $sd.SetSecurityDescriptorBinaryForm($blob)
+            $rules = @($sd.GetAccessRules($true, $false, [System.Security.Principal.SecurityIdentifier]) | Where-Object { [string]$_.AccessControlType -eq 'Allow' })
+            $allowed = @($rules | ForEach-Object { $_.IdentityReference.Value })
+            $me = New-Object System.DirectoryServices.DirectorySearcher
+            $me.Filter = "(&(objectCategory=computer)(sAMAccountName=$(ConvertTo-LdapValue ($env:COMPUTERNAME + '$'))))"
+            $entry = $me.FindOne().GetDirectoryEntry()
+            $entry.RefreshCache(@('tokenGroups'))
+            $mine = @((New-Object System.Security.Principal.SecurityIdentifier([byte[]]$entry.Properties['objectSid'][0], 0)).Value)
+            foreach ($g in $entry.Properties['tokenGroups']) {
+                $mine += (New-Object System.Security.Principal.SecurityIdentifier([byte[]]$g, 0)).Value
+            }
+        } catch {
+            $v.why = ($_.Exception.Message -replace '\s+', ' ')
+            Add-Check 'gmsa-password' 'unread' $v
+            return
+        }
+        if (@($allowed | Where-Object { $mine -contains $_ }).Count -gt 0) {
+            Add-Check 'gmsa-password' 'allowed' $v
+        } else {
+            $v.holders = (@(Resolve-RightHolders @($allowed | ForEach-Object { '*' + $_ })) | ForEach-Object { $_.name }) -join ', '
+            Add-Check 'gmsa-password' 'not-allowed' $v
+        }
+    }
+
     Test-Step 'sspr-accounts' {
         if (-not $anySspr) {
             Add-Check 'sspr-accounts' 'no-sspr'

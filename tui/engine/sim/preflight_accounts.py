@@ -56,8 +56,33 @@ def accounts(c: Checks, state: MachineState, params: dict, *, password_logon: bo
             c.add("accounts-differ", "same", account=svc)
         else:
             c.add("accounts-differ", "differ", service=svc, ma=ma)
+    _gmsa(c, state, params, svc, password_logon)
     _sspr_accounts(c, state, params)
     _servers(c, state, params)
+
+
+def _gmsa(c: Checks, state: MachineState, params: dict, svc: str | None,
+          password_logon: bool) -> None:
+    """Whether this computer may retrieve the gMSA's password: it, or a group it is in, among
+    the account's PrincipalsAllowedToRetrieveManagedPassword (read from the directory)."""
+    if not svc:
+        c.add("gmsa-password", "service-not-selected")
+        return
+    if not params["service_account"]["managed"]:
+        c.add("gmsa-password", "not-managed")
+        return
+    name = params["service_account"]["name"].rstrip("$")
+    v = {"account": svc, "name": name, "computer": state.computer_name}
+    found = state.find_account(svc)
+    if found is None or not win.directory_answers(state, password_logon=password_logon):
+        c.add("gmsa-password", "unread", why=win.NO_DIRECTORY, **v)
+        return
+    me = f"{state.netbios_domain}\\{state.computer_name}$".lower()
+    mine = {me} | {g for g, members in state.groups.items() if me in members}
+    if found.gmsa_readers & mine:
+        c.add("gmsa-password", "allowed", **v)
+    else:
+        c.add("gmsa-password", "not-allowed", holders=", ".join(sorted(found.gmsa_readers)), **v)
 
 
 def _sspr_accounts(c: Checks, state: MachineState, params: dict) -> None:

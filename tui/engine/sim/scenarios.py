@@ -330,6 +330,11 @@ def healthy_state(root: Path, answers: object | None = None) -> MachineState:
                 else (acc.partition("@")[2].split(".")[0], "", acc.partition("@")[0])
             )
             s.add_account(domain, name)
+    sa = getattr(a, "service_account", None) if a is not None else None
+    if sa is not None and sa.managed:  # a gMSA this server may use, as the walkthrough sets it up
+        gmsa = s.find_account(f"{sa.domain}\\{sa.name}")
+        if gmsa is not None:
+            gmsa.gmsa_readers.add(f"{s.netbios_domain}\\{s.computer_name}$".lower())
     for h in hosts:
         if h and not s.is_this_computer(h):
             s.dns[h.lower()] = f"10.0.0.{20 + len(s.dns)}"

@@ -44,6 +44,8 @@ class DomainAccount:
     sid: str
     enabled: bool = True
     email: str = ""
+    # A gMSA's PrincipalsAllowedToRetrieveManagedPassword: lower-case DOMAIN\\computer$ or groups
+    gmsa_readers: set[str] = field(default_factory=set)
 
     @property
     def key(self) -> str:

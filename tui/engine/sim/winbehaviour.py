@@ -136,6 +136,9 @@ def password_logon_error(state: MachineState, user: str) -> str | None:
     return None
 
 
+NO_DIRECTORY = "the directory did not give its msDS-GroupMSAMembership to this logon"
+
+
 def directory_answers(state: MachineState, *, password_logon: bool) -> bool:
     """An LDAP search from this logon: the domain controller is another computer, so the WinRM
     logon (no delegation) gets nothing back, a logon with the password does."""
