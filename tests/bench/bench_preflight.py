@@ -109,7 +109,9 @@ def bench_lost_reply(target: SimTarget, answers) -> dict:
 
 def bench_naive(target: SimTarget, answers) -> dict:
     ep = target.endpoint
-    params = preflight_params(answers)
+    # The checks of other computers run as the install account with its password, as in the
+    # pre-flight; done naively, that password rides on every check's command line (simulated).
+    params = {**preflight_params(answers), "run_as_user": ep.user, "run_as_password": ep.password}
     text = scripts.text("preflight")
     before = counted(target)
     commands = target.counters.commands_started

@@ -813,7 +813,7 @@ function Complete-Probes {
         $deadline = (Get-Date).AddSeconds(240)
         while (-not (Test-Path -LiteralPath $result) -and (Get-Date) -lt $deadline) {
             # 3: ready (ended); 267011: has not run yet
-            if ([int]$Probe.task.State -eq 3 -and [int]$Probe.task.LastTaskResult -ne 267011 -and -not (Test-Path -LiteralPath $result)) {
+            if ([int]$Probe.task.State -eq 3 -and $Probe.task.LastTaskResult -ne 267011 -and -not (Test-Path -LiteralPath $result)) {
                 Start-Sleep -Milliseconds 500
                 if (-not (Test-Path -LiteralPath $result)) {
                     break
@@ -821,7 +821,7 @@ function Complete-Probes {
             }
             Start-Sleep -Milliseconds 200
         }
-        $why = ('the task ended (0x{0:X8}) without a result' -f [int]$Probe.task.LastTaskResult)
+        $why = ('the task ended (0x{0:X8}) without a result' -f $Probe.task.LastTaskResult)
         if (Test-Path -LiteralPath $result) {
             $doc = [IO.File]::ReadAllText($result) | ConvertFrom-Json
             $why = [string]$doc.error
