@@ -16,6 +16,7 @@ from tui.commands.common import (
     EXIT_USAGE,
     exit_codes_text,
 )
+from tui.commands.hosts import add_host_option
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -32,13 +33,13 @@ def _apply_file(args: argparse.Namespace) -> int:
     from tui.model.fleet import Fleet, read_any
 
     loaded = read_any(args.file)
-    if isinstance(loaded, Fleet):
+    if isinstance(loaded, Fleet) and args.host_name is None:
         from tui.commands.fleet import apply_fleet
 
         return apply_fleet(args, loaded)
     from tui.commands.install import apply
 
-    return apply(args, loaded)
+    return apply(args)  # an answer file, or the one host --host-name names
 
 
 # --- argument types: a bad value is argparse's "error: argument --port: ..." and exit 2 -----------
@@ -124,6 +125,7 @@ def _schema(s: argparse.ArgumentParser) -> None:
 def _plan(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--format", choices=("text", "json"), default="text")
+    add_host_option(s)
     s.set_defaults(run=_lazy("tui.commands.answers", "plan"))
 
 
@@ -139,6 +141,7 @@ def _import(s: argparse.ArgumentParser) -> None:
 def _preflight(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the checks as JSON")
+    add_host_option(s)
     s.set_defaults(run=_lazy("tui.commands.preflight", "preflight"))
 
 
@@ -149,6 +152,7 @@ def _apply(s: argparse.ArgumentParser) -> None:
     s.add_argument("--force", action="store_true", help="replace an existing report")
     s.add_argument("--parallel", type=_count, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
+    add_host_option(s)
     s.set_defaults(run=_apply_file)
 
 
@@ -168,13 +172,15 @@ def _check(s: argparse.ArgumentParser) -> None:
                    help=f"fix this item ({', '.join(fixable_items())}), then check again; "
                    "repeatable")
     s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")
+    add_host_option(s)
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.add_argument("--force", action="store_true", help="replace an existing report")
     s.set_defaults(run=_lazy("tui.commands.install", "check"))
 
 
 def _demo(s: argparse.ArgumentParser) -> None:
-    s.add_argument("file", nargs="?", metavar="FILE", help="answer file (default: contoso.toml)")
+    s.add_argument("file", nargs="?", metavar="FILE", help="answer or fleet file (default: "
+                   "contoso.toml); a fleet file runs each host on its own simulated server")
     s.add_argument("--headless", action="store_true", help="no wizard: print the steps' results")
     from tui.commands.demo import scenario_names
 
@@ -184,6 +190,9 @@ def _demo(s: argparse.ArgumentParser) -> None:
     s.add_argument("--force", action="store_true", help="replace an existing report")
     s.add_argument("--http", action="store_true", help="sealed HTTP instead of HTTPS")
     s.add_argument("--json", action="store_true", help="print the results as JSON")
+    s.add_argument("--parallel", type=_count, default=4, metavar="N",
+                   help="fleet files: hosts installed at once after the database creator")
+    add_host_option(s)
     s.set_defaults(run=_lazy("tui.commands.demo", "demo"))
 
 
@@ -200,7 +209,8 @@ def _export(s: argparse.ArgumentParser) -> None:
     e = ex.add_parser("powershell", help="one script to run by hand on the target")
     e.add_argument("file", metavar="FILE")
     e.add_argument("-o", "--output", metavar="FILE", help="script to write (default: stdout)")
-    e.add_argument("--host", metavar="NAME", help="the host of a fleet file to write it for")
+    e.add_argument("--host-name", "--host", dest="host", metavar="NAME",
+                   help="the host of a fleet file to write it for")
     e.add_argument("--force", action="store_true", help="overwrite an existing file")
     e.set_defaults(run=_lazy("tui.commands.export", "powershell"))
 

@@ -228,3 +228,37 @@ def target_toml(t: SimTarget, *, https: bool, ca: bool = True, password: str | N
     if https and ca:
         lines.append(f"ca_bundle = '{ep.ca_path}'")
     return "\n".join(lines) + "\n"
+
+
+@contextlib.contextmanager
+def two_targets(second_scenario: str = "healthy"):
+    """Two simulated servers (healthy, then `second_scenario`) that share one SQL Server's
+    database as a fleet's hosts do."""
+    with contextlib.ExitStack() as stack:
+        sims = []
+        for scenario in ("healthy", second_scenario):
+            machine = stack.enter_context(WindowsMachine(scenario, answers=contoso()))
+            installer_of(machine).speed = 150
+            sims.append((stack.enter_context(SimTarget(machine=machine, https=True)), machine))
+        # Both servers use one SQL Server; the simulation keeps one per machine, so the second
+        # sees the database the first creates.
+        for inst in sims[1][1].state.sql.values():
+            inst.databases.add("FIMService")
+        yield sims
+        for _, machine in sims:
+            installer_of(machine).wait(30)
+
+
+def fleet_file(tmp_path, sims) -> str:
+    """fleet.toml in tmp_path: hosts mim01 (creates the database) and mim02 on the two servers."""
+    (t1, _), (t2, _) = sims
+    answers_for(t1, tmp_path)  # sim.toml: the base, passwords from the environment
+    hosts = {"mim01": ("127.0.0.1", t1), "mim02": ("localhost", t2)}
+    text = ['schema_version = 1', 'kind = "fleet"', 'base = "sim.toml"']
+    for name, (host, target) in hosts.items():
+        text += [f"[hosts.{name}.components]", "registration_portal = false",
+                 "reset_portal = false", f"[hosts.{name}.target]", f'host = "{host}"',
+                 f"port = {target.endpoint.port}", f"ca_bundle = '{target.endpoint.ca_path}'"]
+    text += ["[hosts.mim02.database]", "existing = true"]
+    (tmp_path / "fleet.toml").write_text("\n".join(text) + "\n")
+    return str(tmp_path / "fleet.toml")

@@ -8,11 +8,11 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE
+from tui.commands.common import EXIT_FAIL, EXIT_OK, EXIT_USAGE, UsageProblem, report_problem
 from tui.model import validation
 from tui.model.fleet import read_any  # validate takes answer files and fleet files alike
 from tui.model.printable import visible
-from tui.model.validation import Loaded, read_file
+from tui.model.validation import Loaded
 
 
 def _err(message: str) -> None:
@@ -64,20 +64,32 @@ def schema(args: argparse.Namespace) -> int:
 
 
 def plan(args: argparse.Namespace) -> int:
+    """The msiexec command line of an answer file, or of each host of a fleet file (or the one
+    --host-name names): validity is decided as `validate` decides it, by the same reader."""
+    from tui.commands.hosts import pick
     from tui.model.msi import build_plan
 
     with validation.using(validation.quick()):  # same results, a fraction of the start-up
-        loaded = read_file(args.file)
-    if loaded.unreadable or loaded.errors or loaded.answers is None:
+        loaded = read_any(args.file)
+    if loaded.unreadable or loaded.errors:
         _print_problems(loaded)
         return EXIT_USAGE if loaded.unreadable else EXIT_FAIL
     _print_problems(loaded)  # warnings
-    p = build_plan(loaded.answers)
+    try:
+        hosts = pick(loaded, args.file, args.host_name)
+    except UsageProblem as exc:
+        return report_problem(exc, args.format == "json")
+    docs = {}
+    for name, answers in hosts:
+        p = build_plan(answers)
+        docs[name] = {"msi": p.msi_path, "log": p.log_path, "options": p.options(),
+                      "properties": p.property_map()}
+        if args.format != "json":
+            print((f"# {visible(name)}\n" if len(hosts) > 1 else "") + visible(p.command_line()))
     if args.format == "json":
-        print(json.dumps({"msi": p.msi_path, "log": p.log_path, "options": p.options(),
-                          "properties": p.property_map()}, indent=2, ensure_ascii=False))
-    else:
-        print(visible(p.command_line()))
+        # one host: its plan, as for an answer file; every host of a fleet: {"hosts": {...}}
+        doc = docs[hosts[0][0]] if len(hosts) == 1 else {"hosts": docs}
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 
 from tui.commands.common import (
     UsageProblem,
-    load_answers,
     remote_shell,
     report_problem,
     resolve_secrets,
     save_report,
     wizard_exit_code,
 )
+from tui.commands.hosts import choose, run_fleet_jobs
 from tui.commands.steps import (
     CommandJob,
     report_of,
@@ -56,11 +56,18 @@ def demo(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UsageProblem(f"The answer file {path} does not exist.",
                                "Give an answer file: mimsetup demo --headless FILE.")
-        answers = load_answers(path)
-        secrets = demo_secrets(answers, path.resolve().parent)
+        chosen = choose(path, getattr(args, "host_name", None))
         speed = demo_speed()
+        if chosen.fleet is not None and len(chosen.hosts) > 1:
+            return demo_fleet(args, path, chosen, speed)
+        ((host, answers),) = chosen.hosts
+        secrets = demo_secrets(answers, path.resolve().parent)
     except (UsageProblem, ValueError) as exc:
         return report_problem(exc, args.json)
+    if host is not None and not args.headless:
+        # the wizard edits an answer file; one host of a fleet is the fleet file and its base
+        print(f"mimsetup: {host} of a fleet file runs headless.", file=sys.stderr)
+        args.headless = True
     if not args.headless:
         if sys.stdin.isatty() and sys.stdout.isatty():
             return demo_wizard(args, path, answers, secrets, speed)
@@ -78,6 +85,38 @@ def demo(args: argparse.Namespace) -> int:
         code = run_steps(run, DEMO_STEPS)
         save_report(report_of(run), getattr(args, "report", None), args)
         return code
+
+
+def demo_fleet(args: argparse.Namespace, path: Path, chosen, speed: float | None) -> int:
+    """A fleet file in the demo: one simulated Windows server per host, the hosts installed in
+    the fleet's order (the database creator alone first, then the others in parallel), each
+    line tagged with its host, then the summary. Headless: the wizard edits one answer file."""
+    from tui.engine.job import InstallJob
+    from tui.engine.sim.demo import demo_target
+
+    base = path.resolve().parent
+    with contextlib.ExitStack() as stack:
+        jobs = {}
+        for name, answers in chosen.hosts:
+            d = stack.enter_context(demo_target(answers, args.scenario, https=not args.http,
+                                                speed=speed))
+            if answers.database is not None and answers.database.existing:
+                # A real fleet shares one SQL Server; each simulated server has its own, where
+                # the database the first host creates is put beforehand.
+                for instance in d.machine.state.sql.values():
+                    instance.databases.add(answers.database.name)
+            jobs[name] = InstallJob(d.answers, d.endpoint, remote_shell, f"{name}: {d.label}",
+                                    str(path.resolve()), demo_secrets(answers, base),
+                                    d.time_scale)
+            if not args.json:
+                print(f"Demo: host {name} is a simulated Windows server at "
+                      f"{d.target.endpoint.url} (scenario {d.scenario.name}).")
+        if not args.json:
+            order = " then ".join(", ".join(h.name for h in wave)
+                                  for wave in chosen.fleet.waves())
+            print(f"Order: {order} (at most {args.parallel} at once).\n")
+        return run_fleet_jobs(chosen.fleet, jobs, as_json=args.json, yes=True,
+                              parallel=args.parallel)
 
 
 def demo_secrets(answers, base: Path) -> dict[str, str]:

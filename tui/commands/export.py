@@ -72,7 +72,7 @@ def powershell(args: argparse.Namespace) -> int:
         return source
     if len(source.hosts) != 1 and not args.host:
         _err(f"{args.file} is a fleet of {len(source.hosts)} hosts; a script runs on one: give "
-             f"--host ({', '.join(h.name for h in source.hosts)})")
+             f"--host-name ({', '.join(h.name for h in source.hosts)})")
         return EXIT_USAGE
     host = next((h for h in source.hosts if h.name == args.host), None) if args.host else (
         source.hosts[0])

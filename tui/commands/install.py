@@ -12,17 +12,18 @@ import sys
 from pathlib import Path
 
 from tui.commands.common import (
+    EXIT_OK,
     EXIT_USAGE,
     UsageProblem,
     follow_in_thread,
     install_exit_code,
-    load_answers,
     remote_shell,
     report_problem,
     resolve_secrets,
     save_report,
     target_endpoint,
 )
+from tui.commands.hosts import choose, heading, host_secrets, refuse_target_flags
 from tui.commands.steps import (
     CommandJob,
     detached,
@@ -34,25 +35,32 @@ from tui.commands.steps import (
 )
 
 
-def command_job(args: argparse.Namespace, install: bool, loaded=None) -> CommandJob:
-    """The job `args` stand for: the answers, every password it needs, the endpoint."""
-    from tui.engine.job import TARGET, InstallJob, by_prop, secret_needs
+def command_jobs(args: argparse.Namespace, install: bool) -> list[tuple[str | None, CommandJob]]:
+    """The jobs `args` stand for, one per host (an answer file: one, named None): the answers,
+    every password they need (a reference shared by hosts asked once), the endpoints."""
+    from tui.engine.job import TARGET, InstallJob
 
-    answers = load_answers(args.file, loaded)
+    chosen = choose(args.file, getattr(args, "host_name", None))
+    refuse_target_flags(args, chosen)
     base = Path(args.file).resolve().parent
-    secrets = by_prop(resolve_secrets(secret_needs(answers, install=install), base, args.yes))
-    endpoint = target_endpoint(answers, args, base, secrets.pop(TARGET))
-    job = InstallJob(answers, endpoint, remote_shell, endpoint.url,
-                     str(Path(args.file).resolve()), secrets)
-    return CommandJob(job, args.json, args.yes, tuple(getattr(args, "fix", ()) or ()))
+    secrets = host_secrets(chosen.hosts, base, args.yes, install=install)
+    out = []
+    for name, answers in chosen.hosts:
+        values = dict(secrets[name])
+        endpoint = target_endpoint(answers, args, base, values.pop(TARGET))
+        job = InstallJob(answers, endpoint, remote_shell, chosen.label(name, endpoint.url),
+                         str(Path(args.file).resolve()), values)
+        out.append((name, CommandJob(job, args.json, args.yes,
+                                     tuple(getattr(args, "fix", ()) or ()))))
+    return out
 
 
-def apply(args: argparse.Namespace, loaded=None) -> int:
-    """`apply` on an answer file (already read as `loaded`, when given)."""
+def apply(args: argparse.Namespace) -> int:
+    """`apply` on an answer file, or on one host of a fleet file (--host-name)."""
     from tui.engine.errors import EngineError
 
     try:
-        run = command_job(args, install=True, loaded=loaded)
+        ((_, run),) = command_jobs(args, install=True)
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
     code = run_steps(run, [step_preflight_gate, step_install])
@@ -73,11 +81,18 @@ def check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     try:
-        run = command_job(args, install=False)
+        runs = command_jobs(args, install=False)
+        if len(runs) > 1 and args.report:
+            raise UsageProblem(f"{args.file} is a fleet file: a report is of one host.",
+                               "Name the host with --host-name, or leave --report out.")
     except (UsageProblem, EngineError) as exc:
         return report_problem(exc, args.json)
-    code = run_steps(run, [step_checklist])
-    save_report(report_of(run), args.report, args)
+    code = EXIT_OK
+    for name, run in runs:  # a fleet file: every host in turn
+        heading(name if len(runs) > 1 else None, args.json)
+        code = max(code, run_steps(run, [step_checklist]))
+    if len(runs) == 1:
+        save_report(report_of(runs[0][1]), args.report, args)
     return code
 
 
@@ -101,7 +116,11 @@ def attach(args: argparse.Namespace) -> int:
     try:
         answers, base = None, Path.cwd()
         if state.answers_file and Path(state.answers_file).is_file():
-            answers, base = load_answers(state.answers_file), Path(state.answers_file).parent
+            # a fleet file's install: the host whose [target] is the state's target
+            hosts = choose(state.answers_file).hosts
+            answers = next((a for _, a in hosts if len(hosts) == 1 or (
+                a.target and a.target.host.lower() == str(t["host"]).lower())), None)
+            base = Path(state.answers_file).parent
         (password,) = resolve_secrets([logon_need(answers)], base, args.yes).values()
         ep = Endpoint(host=t["host"], port=t.get("port"), https=t.get("https", True),
                       cert_validation=t.get("cert_validation", True),
