@@ -67,7 +67,10 @@ try {
         [Security.Cryptography.ProtectedData]::Unprotect($sealed, $null, 'LocalMachine'))
     $installer = New-Object -ComObject WindowsInstaller.Installer
     $installer.UILevel = 2  # msiUILevelNone, as /qn
-    $installer.EnableLog('*v', $job['log_path'], 2)  # 2: flush every line, as /l*v!
+    # Installer.EnableLog(logMode, logFile): two arguments (a third is DISP_E_BADPARAMCOUNT) and
+    # only the documented letters ('*' is the command line's, not the API's): 'voicewarmup' is
+    # /l*v (the documentation's own example), '!' flushes every line.
+    $installer.EnableLog('voicewarmup!', $job['log_path'])
     try {
         $installer.InstallProduct($job['package'], $job['properties'] + $secretText)
         $code = 0
