@@ -21,7 +21,8 @@ def section_page(page_id: str, *sections: str, title: str = "", intro: str = "",
 
 PAGES: tuple[type[WizardPage], ...] = (
     section_page("components", intro="Choose what to install. The pages of components you "
-                                     "leave out are skipped."),
+                                     "leave out are skipped. (The Password Change Notification "
+                                     "Service is a separate package, for domain controllers.)"),
     section_page("database"),
     section_page("mail"),
     section_page("certificate"),

@@ -68,6 +68,7 @@ def build() -> Specs:
                 msi=tuple(m.msi), secret=m.secret, required=m.required,
                 default=default_value(m), kind=kind,
                 choices=typing.get_args(_annotation(name, m.name)) if kind == "choice" else (),
+                enabled_by=tuple(m.enabled_by), offer=m.offer,
             ))
         out[name] = SectionSpec(name, getattr(model, "title", name),
                                 tuple(getattr(model, "required_by", ())), tuple(fields))

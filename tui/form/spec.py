@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from tui.model.shape import SCHEMA_VERSION, section_needed
 
-FORMAT = 2  # 2: marshal, named tuples, crc32 key (1: JSON, dataclasses, sha256)
+FORMAT = 3  # 3: enabled_by, offer; 2: marshal, named tuples, crc32 key (1: JSON, sha256)
 PageState = str  # not-started, complete, errors, warnings or skipped
 
 # How a secret is kept, as the chooser offers it. "none" only for fields that may be left out.
@@ -44,6 +44,8 @@ class FieldSpec(NamedTuple):
     default: Any  # as TOML data; None when there is none
     kind: str  # bool, choice, int, str, secret
     choices: tuple[str, ...] = ()
+    enabled_by: tuple[str, ...] = ()  # as the model declares them (FieldMeta)
+    offer: str | None = None
 
     @property
     def secret_kinds(self) -> list[tuple[str, str]]:

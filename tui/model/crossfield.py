@@ -71,6 +71,17 @@ def _install(a: AnswerFile) -> Iterator[Problem]:
         )
 
 
+# What the walkthrough (seed, step 7) says with no mail server: localhost, "uncheck the top two
+# checkboxes". Polling is greyed out by the installer once the Exchange boxes are unchecked.
+_WALKTHROUGH_MAIL = {
+    "use_ssl": " (with no mail server the walkthrough unchecks the top two boxes, use_ssl and "
+               "is_exchange)",
+    "is_exchange": " (with no mail server the walkthrough unchecks the top two boxes, use_ssl "
+                   "and is_exchange)",
+    "poll_exchange": " (the installer greys it out once is_exchange is unchecked)",
+}
+
+
 def _mail(a: AnswerFile) -> Iterator[Problem]:
     m = a.mail
     if not m:
@@ -86,8 +97,8 @@ def _mail(a: AnswerFile) -> Iterator[Problem]:
                 yield Problem(
                     ("mail", name),
                     f"with mail server localhost, {name} is {how}: the MIM Service will try "
-                    "it against this computer and log a mail error for every notification "
-                    "(the walkthrough unchecks them when there is no mail server)",
+                    "it against this computer and log a mail error for every notification"
+                    + _WALKTHROUGH_MAIL.get(name, ""),
                     f"set {name} = false, or give the Exchange server's name",
                     "warning",
                 )
@@ -221,8 +232,8 @@ def _sspr_urls(a: AnswerFile) -> Iterator[Problem]:
     for name, s in _sspr(a):
         field = "registration_url" if name == "registration_portal" else "reset_url"
         value = getattr(a.portal, field)
-        if not value:
-            continue
+        if not value or s.port in SERVICE_PORTS:
+            continue  # a port the portal cannot have is its own error: never suggested here
         url_host, url_port = rules.url_host_port(value)
         if url_host.split(".")[0].lower() == s.host_name.split(".")[0].lower() and (
             url_port != s.port

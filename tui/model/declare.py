@@ -23,9 +23,15 @@ def field(
     feature: str | None = None,
     secret: bool = False,
     default: Any = ...,
+    enabled_by: tuple[str, ...] = (),
+    offer: str | None = None,
     **kwargs: Any,
 ) -> Any:
     extra: dict[str, Any] = {}
+    if enabled_by:
+        extra["x-enabled-by"] = list(enabled_by)
+    if offer:
+        extra["x-offer"] = offer
     if msi:
         extra["x-msi"] = [msi] if isinstance(msi, str) else list(msi)
     if feature:
@@ -54,6 +60,8 @@ def info(name: str, fi: FieldInfo) -> FieldMeta:
         secret=bool(extra.get("x-secret")),
         required=fi.is_required(),
         default=None if fi.is_required() else fi.get_default(call_default_factory=True),
+        enabled_by=tuple(extra.get("x-enabled-by", ())),
+        offer=extra.get("x-offer"),
     )
 
 

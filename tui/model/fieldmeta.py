@@ -18,3 +18,9 @@ class FieldMeta:
     secret: bool
     required: bool
     default: Any
+    # The fields of the same section of which one at least must be on for this one to count;
+    # while none is, the installer greys it out (a form disables and clears it).
+    enabled_by: tuple[str, ...] = ()
+    # "section.field" whose value (its first DNS label) the installer puts in this field when
+    # it is empty: a form offers it the same way.
+    offer: str | None = None

@@ -171,14 +171,37 @@ def split_account(value: str) -> tuple[str, str]:
 def email(value: str) -> str:
     value = value.strip()
     if not _EMAIL.fullmatch(value):
-        hint = (
-            f"; '{value}' looks like a domain, not an address (the walkthrough's example "
-            f"'contoso' is one): write it like MIMService@{value}.local"
-            if value and "@" not in value
-            else ""
-        )
-        raise ValueError(f"an e-mail address like MIMService@contoso.local is needed{hint}")
+        raise ValueError(_email_problem(value))
     return value
+
+
+def _email_problem(value: str) -> str:
+    """Why `value` is not an e-mail address, and the address it was probably meant to be."""
+    need = "an e-mail address like MIMService@contoso.local is needed"
+    name, at, domain = value.partition("@")
+    if not value:
+        return need
+    if any(c.isspace() for c in value):
+        return f"{need}; an address has no spaces"
+    if not at:
+        labels = value.split(".")
+        if len(labels) >= 3 and all(labels):  # MIMService.contoso.local: a dot for the @
+            return (f"{need}; '{value}' has no @: write it like "
+                    f"{labels[0]}@{'.'.join(labels[1:])}")
+        # contoso or contoso.local: a domain (the walkthrough's 'contoso' is one)
+        full = value if "." in value else f"{value}.local"
+        return (f"{need}; '{value}' has no @ and looks like a domain, not an address (the "
+                f"walkthrough's example 'contoso' is one): write it like MIMService@{full}")
+    if "@" in domain:
+        return f"{need}; '{value}' has more than one @"
+    if not name:
+        return f"{need}; the part before the @ (the mailbox's name) is missing"
+    if not domain:
+        return f"{need}; the domain after the @ is missing: write it like {name}@contoso.local"
+    if "." not in domain:
+        return (f"{need}; the domain '{domain}' has no dot: write the mail domain in full, "
+                f"like {name}@{domain}.local")
+    return f"{need}; '{domain}' is not a domain name"
 
 
 def url(value: str) -> str:

@@ -73,9 +73,11 @@ class Mail(Section):
     )
     poll_exchange: bool = field(
         "Poll Exchange for mail",
-        "Let the MIM Service read approval replies from its Exchange mailbox.",
+        "Let the MIM Service read approval replies from its Exchange mailbox. Only with "
+        "Exchange: the installer greys it out while neither Exchange box is checked.",
         msi="POLL_EXCHANGE_ENABLED",
         default=True,
+        enabled_by=("is_exchange", "exchange_online"),
     )
     exchange_online: bool = field(
         "Exchange Online",
@@ -165,9 +167,11 @@ class Synchronization(Section):
 
     server: Host = field(
         "Synchronization Server",
-        "The computer running the MIM Synchronization Service; by default this computer.",
+        "The computer running the MIM Synchronization Service. The installer fills in this "
+        "computer's name (the wizard: the target server's, once the Target page names it).",
         example="CORPIDM",
         msi="SYNCHRONIZATION_SERVER",
+        offer="target.host",
     )
     ma_account: Account = field(
         "MIM Management Agent account",

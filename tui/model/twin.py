@@ -62,6 +62,7 @@ class _Builder:
         for name, entry in raw["models"].items():  # defaults may be instances of any class
             self.classes[name]._fields = tuple(
                 FieldMeta(**{**f, "msi": tuple(f["msi"]), "default": self.value(f["default"]),
+                             "enabled_by": tuple(f.get("enabled_by", ())),
                              "example": self.value(f["example"])})
                 for f in entry["fields"]
             )

@@ -99,6 +99,27 @@ class SectionPage(WizardPage):
         self.mount(note, after=self.query_children(".page-intro, .page-title").last())
         return note
 
+    def _as_installer(self, r: FieldRow, data: dict[str, Any]) -> bool:
+        """What the installer does to a field that depends on others (the model declares it):
+        greys it out, unchecked, while none of `enabled_by` is on; fills an empty field with
+        the value it `offer`s. False: the field is greyed out."""
+        m = r.meta
+        table = data.get(r.section)
+        table = table if isinstance(table, dict) else {}
+        if m.enabled_by:
+            defaults = {f.name: f.default for f in self.specs[r.section].fields}
+            if not any(table.get(n, defaults.get(n)) for n in m.enabled_by):
+                if r.value:
+                    r.control.value = False  # an edit: the answer file says it is off
+                return False
+        if m.offer and r.value in (None, "") and not r.touched:
+            section, _, name = m.offer.partition(".")
+            source = data.get(section)
+            offered = source.get(name) if isinstance(source, dict) else None
+            if isinstance(offered, str) and offered.strip():
+                r.control.value = offered.strip().split(".")[0]
+        return True
+
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
         skipped = self.skipped(data)
         banner = self._note("page-banner", skipped)
@@ -113,7 +134,7 @@ class SectionPage(WizardPage):
                 "on the Components page. What is here is not saved."
             )
         for r in self.rows:
-            r.disabled = skipped
+            r.disabled = skipped or not self._as_installer(r, data)
             hits = problems_at(found, r.section, r.meta.name)
             r.show_problem(hits[0] if hits else None, reveal)
         # problems of the page that no field shows: a missing section, an unknown key
