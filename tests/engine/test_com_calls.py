@@ -8,6 +8,8 @@ documentation gives; every call in the shipped text (tree-sitter-powershell) mus
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.engine.test_ps51_only import PARSER, SHIPPED
@@ -77,3 +79,11 @@ def test_the_runner_logs_verbosely_and_flushes_each_line():
     (args,) = [a for m, a, _ in _calls(SHIPPED["scripts/install-runner.ps1"]) if m == "EnableLog"]
     mode = set(args[0].strip("'\""))
     assert set("iwearucmopv!") <= mode
+
+
+@pytest.mark.parametrize("where", sorted(SHIPPED))
+def test_task_results_are_shown_as_windows_gives_them(where):
+    """IRegisteredTask.LastTaskResult is a LONG: a failure HRESULT is a negative Int32, which
+    '{0:X8}' shows as 8 digits (80070569); widened to Int64 first it reads FFFFFFFF80070569."""
+    assert not re.search(r"-f\s*\[(?:int64|long)\]\s*\$[\w.]*LastTaskResult", SHIPPED[where],
+                         re.IGNORECASE)

@@ -130,7 +130,7 @@ try {
         }
         if ($i -gt 4 -and $task.State -ne 2 -and $task.State -ne 4 -and $task.LastTaskResult -ne 267011) {
             throw ('The scheduled task that runs the install ended at once (task result 0x' +
-                ('{0:X8}' -f [int64]$task.LastTaskResult) + ').')
+                ('{0:X8}' -f $task.LastTaskResult) + ').')
         }
         Start-Sleep -Milliseconds 250
     }

@@ -130,7 +130,7 @@ function Get-RunnerGone($status) {
             'started (Task Scheduler: it has not run).')
     }
     return ('The install runner (scheduled task ' + $Params.task_name + ') ended without ' +
-        'starting the install (task result 0x' + ('{0:X8}' -f [int64]$task.LastTaskResult) + ').')
+        'starting the install (task result 0x' + ('{0:X8}' -f $task.LastTaskResult) + ').')
 }
 
 function Read-NewLines($lines) {
