@@ -39,6 +39,10 @@ def test_every_command_takes_a_fleet_file(tmp_path):
         out = _clean(r)
         assert r.returncode == 0, out[-2000:]
         assert "== host mim01" in out and "== host mim02" in out
+        r = mimsetup(["preflight", path, "--yes", "--json"], tmp_path, **pw)
+        hosts = json.loads(_clean(r) and r.stdout)["hosts"]
+        assert r.returncode == 0 and list(hosts) == ["mim01", "mim02"]
+        assert all(h["target"].startswith(n + " (") for n, h in hosts.items())
         r = mimsetup(["preflight", path, "--yes", "--host-name", "mim02", "--json"], tmp_path,
                      **pw)
         assert r.returncode == 0 and json.loads(_clean(r) and r.stdout)["target"].startswith(
