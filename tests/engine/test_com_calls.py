@@ -87,3 +87,14 @@ def test_task_results_are_shown_as_windows_gives_them(where):
     '{0:X8}' shows as 8 digits (80070569); widened to Int64 first it reads FFFFFFFF80070569."""
     assert not re.search(r"-f\s*\[(?:int64|long)\]\s*\$[\w.]*LastTaskResult", SHIPPED[where],
                          re.IGNORECASE)
+
+
+def test_the_runner_reads_the_log_it_may_still_hold_open_for_writing():
+    """EnableLog's logging belongs to the runner's own process, which may keep the log open for
+    writing after InstallProduct returns: ReadAllBytes (which shares read only) would fail there,
+    and the logged result (3010, or the code of a failure the COM error does not carry) be lost."""
+    runner = SHIPPED["scripts/install-runner.ps1"]
+    body = runner[runner.index("function Get-LoggedResult"):]
+    body = body[: body.index("\n}\n")]
+    assert not re.search(r"ReadAll(?:Bytes|Text|Lines)\(", body)
+    assert "[IO.FileShare]::ReadWrite" in body

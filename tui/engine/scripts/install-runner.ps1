@@ -38,13 +38,33 @@ function Write-Status($fields) {
 }
 
 # The engine's own result, from the log's last "MainEngineThread is returning N" (not localised):
-# the COM call reports success without 3010 and some failures without a Win32 code.
+# the COM call reports success without 3010 and some failures without a Win32 code. The log is
+# opened sharing read and write: EnableLog's logging belongs to this process, which may still
+# hold the file open for writing (ReadAllBytes, sharing read only, would then fail and the
+# result would be lost).
 function Get-LoggedResult([string]$path) {
     try {
-        $bytes = [IO.File]::ReadAllBytes($path)
-        $start = [Math]::Max(0, $bytes.Length - 65536)
-        $start -= $start % 2
-        $text = [Text.Encoding]::Unicode.GetString($bytes, $start, $bytes.Length - $start)
+        $share = [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete
+        $fs = [IO.File]::Open($path, [IO.FileMode]::Open, [IO.FileAccess]::Read, $share)
+        try {
+            $length = [int][Math]::Min($fs.Length, 65536)
+            $from = $fs.Length - $length
+            [void]$fs.Seek($from, [IO.SeekOrigin]::Begin)
+            $bytes = New-Object byte[] $length
+            $read = 0
+            while ($read -lt $length) {
+                $n = $fs.Read($bytes, $read, $length - $read)
+                if ($n -le 0) {
+                    break
+                }
+                $read += $n
+            }
+        }
+        finally {
+            $fs.Dispose()
+        }
+        $start = [int]($from % 2)  # UTF-16 code units begin at even offsets of the file
+        $text = [Text.Encoding]::Unicode.GetString($bytes, $start, $read - $start)
         $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\d+)')
         if ($found.Count -gt 0) {
             return [int]$found[$found.Count - 1].Groups[1].Value
