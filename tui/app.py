@@ -35,6 +35,7 @@ from screens.pages import PAGE_IDS, PAGES, page_class
 from screens.review import ReviewPage
 from tui import drafts
 from tui.form import spec
+from tui.glyphs import SafeGlyphs, wants_safe
 from tui.widgets.field import FieldRow
 from tui.widgets.page import WizardPage
 from tui.widgets.sections import SectionList
@@ -96,10 +97,13 @@ class WizardApp(Wizard):
         started: Iterable[str] | None = None,
         notice: str | None = None,
         theme: str | None = None,
+        glyphs: str | None = None,
         demo: DemoTarget | None = None,
         remote_shell: RemoteShellType | None = None,
     ) -> None:
         super().__init__()
+        if wants_safe(glyphs):  # a console whose font lacks ✓ ✗ ○ and the thin blocks
+            self._filters.append(SafeGlyphs())
         self.demo = demo
         self.remote_shell = remote_shell
         self.install_session: InstallSession | None = None

@@ -219,6 +219,10 @@ def _edit(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", nargs="?", metavar="FILE")
     s.add_argument("--theme", metavar="NAME", help="colours, e.g. ansi-dark for terminals with "
                    "few colours (also $MIMSETUP_THEME)")
+    s.add_argument("--glyphs", choices=("auto", "safe", "unicode"),
+                   help="safe: only glyphs the Windows console (Server Core) and the Linux "
+                   "console can draw; auto (the default) chooses them there (also "
+                   "$MIMSETUP_GLYPHS)")
     s.set_defaults(run=_lazy("tui.commands.wizard", "edit"))
 
 

@@ -18,7 +18,7 @@ def _err(message: str) -> None:
     print(f"mimsetup: {visible(message)}", file=sys.stderr)
 
 
-def build(file: str | None, theme: str | None = None):
+def build(file: str | None, theme: str | None = None, glyphs: str | None = None):
     """The app for `file` (None: a new answer file), with any draft restored; or an exit code
     and the message when the file cannot be opened."""
     from functools import partial
@@ -26,7 +26,7 @@ def build(file: str | None, theme: str | None = None):
     from tui import drafts
     from tui.app import WizardApp
 
-    WizardApp = partial(WizardApp, remote_shell=remote_shell)  # noqa: N806
+    WizardApp = partial(WizardApp, remote_shell=remote_shell, glyphs=glyphs)  # noqa: N806
     path = Path(file).expanduser() if file else None
     refused = _fleet_refusal(path)
     if refused:
@@ -107,7 +107,14 @@ def edit(args: argparse.Namespace) -> int:
     sys.setswitchinterval(0.0005)
     try:
         theme = getattr(args, "theme", None)
-        app = build(getattr(args, "file", None), theme)
+        glyphs = getattr(args, "glyphs", None)
+        from tui.glyphs import CHOICES, GLYPHS_ENV
+
+        if not glyphs and os.environ.get(GLYPHS_ENV, "auto").lower() not in CHOICES:
+            _err(f"${GLYPHS_ENV} is {os.environ[GLYPHS_ENV]!r}; it is one of "
+                 f"{', '.join(CHOICES)}")
+            return EXIT_USAGE
+        app = build(getattr(args, "file", None), theme, glyphs)
         if isinstance(app, str):
             _err(app)
             return EXIT_USAGE
