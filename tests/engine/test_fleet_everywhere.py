@@ -97,6 +97,8 @@ def test_demo_runs_a_fleet_one_simulated_server_per_host(tmp_path):
     assert out.index("[mim01] == ") < out.index("[mim02] ") and \
         out.index("[mim01] == ") < out.index("[sspr01] ")
     assert "3 of 3 host(s) installed" in out
+    for host in ("mim01", "mim02", "sspr01"):  # each host's result once, not twice
+        assert out.count(f"[{host}] == MIM Service and Portal installed successfully.") == 1
 
 
 def test_each_field_to_be_asked_is_asked_not_one_answer_for_all(tmp_path):

@@ -157,8 +157,20 @@ def run_fleet_jobs(fleet: Fleet, jobs: dict[str, InstallJob], *, as_json: bool, 
     def work(emit_all: Callable, stop: threading.Event):
         return run_fleet(steps_for(fleet), run_host, emit_all, parallel=parallel, stop=stop)
 
-    result = follow_in_thread(lambda _emit, stop: work(lambda h, e: printers[h](e), stop),
-                              lambda e: None)
+    shown: dict[str, object] = {}  # host -> the Finished event printed last
+
+    def show(host: str, event) -> None:
+        # run_fleet passes on each host's result, which the install itself has already sent
+        # when it ran: the same event, printed once
+        from tui.engine.events import Finished
+
+        if isinstance(event, Finished):
+            if shown.get(host) is event:
+                return
+            shown[host] = event
+        printers[host](event)
+
+    result = follow_in_thread(lambda _emit, stop: work(show, stop), lambda e: None)
     print("\n".join(["", "Summary:", *result.summary()]))
     if refused:
         return EXIT_USAGE
