@@ -5,7 +5,7 @@ rely on does what they need (rendered with Ansible's own templar).
 About the syntax check: `ansible-playbook --syntax-check` resolves every module name, and the
 ansible.windows collection cannot be installed here (no Galaxy). `stub_collection` writes, in a
 temporary folder, a collection named ansible.windows whose modules are empty files: it declares
-the two module names the playbook uses and nothing else, only so that the syntax check can
+the module name the playbook uses and nothing else, only so that the syntax check can
 resolve them. Module arguments are never checked by --syntax-check, stub or not;
 `test_only_the_stubbed_modules_are_used` keeps the stub and the playbook in step.
 """
@@ -28,12 +28,12 @@ from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import PRODUCT_CODE, preflight_params
 from tui.export import ansible as ax
-from tui.export.common import load_source, vault_var
+from tui.export.common import INSTALL_PS, load_source, vault_var
 from tui.model.importer import split_msiexec
 from tui.model.tomlio import dump_data
 
 FLEET = ANSWERS / "fleet-contoso.toml"
-STUBBED_MODULES = ("win_powershell", "win_package")
+STUBBED_MODULES = ("win_powershell",)
 
 
 def _tool(name: str) -> str | None:
@@ -87,11 +87,14 @@ def test_files(project):
     assert files == sorted([
         "README.md", "ansible.cfg", "requirements.yml", "inventory.yml", "site.yml",
         "tasks/mimsetup.yml", "files/preflight.ps1", "files/checklist.ps1", "files/outcomes.json",
+        "files/install.ps1",
         "group_vars/all/vault.yml.example", *(f"host_vars/{h}/mimsetup.yml"
                                               for h in ("mim01", "mim02", "sspr01")),
     ])
     for name in ax.SCRIPTS:  # the engine's own scripts, unchanged
         assert (project / "files" / f"{name}.ps1").read_text(encoding="utf-8") == scripts.text(name)
+    # the install both exports run, through the Windows Installer API
+    assert (project / "files/install.ps1").read_text(encoding="utf-8").endswith(INSTALL_PS)
     catalog = json.loads((project / "files" / "outcomes.json").read_text(encoding="utf-8"))
     assert catalog == outcomes.catalog()  # the one the scripts word their reports with
     readme = (project / "README.md").read_text(encoding="utf-8")
@@ -246,7 +249,7 @@ SECRET_VALUES = {"SERVICE_ACCOUNT_PASSWORD": 'Pa"ss word\'1 {{ x }}',
 
 
 @pytest.mark.parametrize("host", ["mim01", "mim02", "sspr01"])
-def test_win_package_arguments_equal_the_plan(project, host):
+def test_install_properties_equal_the_plan(project, host):
     loader, templar = _templar({})
     hv = _load(loader, project / "host_vars" / host / "mimsetup.yml")
     plan = next(h for h in load_source(FLEET).hosts if h.name == host).plan
@@ -256,32 +259,38 @@ def test_win_package_arguments_equal_the_plan(project, host):
     expected = [(p.name, SECRET_VALUES[p.name] if p.secret is not None else p.value)
                 for p in plan.properties]
     assert [tuple(t.split("=", 1)) for t in tokens] == expected
-    # the rest of what `mimsetup plan` runs: win_package adds /i, /qn, /norestart, /L*V itself
+    # the rest of what `mimsetup plan` runs: the install script's other parameters
     assert hv["mimsetup_msi_path"] == plan.msi_path and hv["mimsetup_log_path"] == plan.log_path
     assert sorted(hv["mimsetup_secret_vars"]) == sorted(
         vault_var(n) for n in plan.secret_properties())
 
 
-def test_win_package_task(project):
+def test_install_task(project):
     yaml = pytest.importorskip("yaml")
     tasks = yaml.safe_load((project / "tasks/mimsetup.yml").read_text(encoding="utf-8"))
-    task = next(t for t in tasks if "ansible.windows.win_package" in t)
-    pkg = task["ansible.windows.win_package"]
-    # the package's own product code, read when the play runs (#14.1), never a fixed one
-    assert pkg["product_id"] == "{{ mimsetup_product_id }}"
+    task = next(t for t in tasks if t["name"].startswith("Install MIM"))
+    ps = task["ansible.windows.win_powershell"]
+    assert ps["script"] == ("{{ lookup('ansible.builtin.file', playbook_dir ~ "
+                            "'/files/install.ps1') }}")
+    # the properties, passwords included, are module parameters: not on a command line
+    assert ps["parameters"] == {"MsiPath": "{{ mimsetup_msi_path }}",
+                                "LogPath": "{{ mimsetup_log_path }}",
+                                "Properties": "{{ mimsetup_arguments }}"}
+    assert task["no_log"] == "{{ mimsetup_no_log | default(true) | bool }}"
+    # settles: a second run finds the product (by the package's own code, #14.1) and skips it
+    assert task["when"] == "not mimsetup_already_installed"
     assert PRODUCT_CODE not in (project / "tasks/mimsetup.yml").read_text(encoding="utf-8")
     installed = next(t for t in tasks if "Find out whether" in t["name"])
     assert installed["ansible.windows.win_powershell"]["parameters"] == {
         "MsiPath": "{{ mimsetup_msi_path }}"}
     assert "Get-PackageCode" in installed["ansible.windows.win_powershell"]["script"]
-    assert pkg["expected_return_code"] == [0, 3010]
-    assert pkg["arguments"] == "{{ mimsetup_arguments }}"
-    assert pkg["path"] == "{{ mimsetup_msi_path }}" and pkg["log_path"] == "{{ mimsetup_log_path }}"
-    assert task["no_log"] == "{{ mimsetup_no_log | default(true) | bool }}"
+    stop = next(t for t in tasks if t["name"] == "Stop this host when the install failed")
+    assert stop["ansible.builtin.assert"]["that"] == [
+        "mimsetup_install_code | int in [0, 3010, 1641]"]
 
 
 def test_arguments_equal_the_plan_command_output(tmp_path):
-    """What `mimsetup plan` prints (secrets masked there) is what win_package gets."""
+    """What `mimsetup plan` prints (secrets masked there) is what the install gets."""
     r = run_cli("plan", "--format", "json", str(CONTOSO))
     assert r.returncode == 0, r.stderr
     shown = json.loads(r.stdout)

@@ -15,7 +15,8 @@ from tests.support.paths import ANSWERS, CONTOSO
 from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params
-from tui.export.common import Host, load_source
+from tui.engine.runner import property_text
+from tui.export.common import INSTALL_PS, Host, load_source
 from tui.export.powershell import ps_string, render
 from tui.model.tomlio import dump_data
 from tui.model.validation import validate_data
@@ -81,7 +82,9 @@ def test_same_scripts_parameters_and_arguments(source, host):
         **checklist_params(host.answers), "outcomes": outcomes.section("checklist")}
     assert _json_after(text, "LogFilter") == {k: list(v) for k, v in msilog.filter_rules().items()}
     plan = host.plan
-    assert _ps_value(text, "ArgumentLine") == plan.argument_line()
+    # the engine's own public properties; the passwords join them in memory on the target
+    assert _ps_value(text, "Properties") == property_text(plan)
+    assert f"$InstallScript = {{\n{INSTALL_PS}}}\n" in text
     assert _ps_value(text, "MsiPath") == plan.msi_path
     assert _ps_value(text, "LogPath") == plan.log_path
     for prop in plan.secret_properties():

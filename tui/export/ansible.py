@@ -9,15 +9,20 @@
       tasks/mimsetup.yml            pre-flight, install, checklist: the same for every host
       files/preflight.ps1           mimsetup's own target scripts, copied as they are
       files/checklist.ps1
+      files/install.ps1             the install through the Windows Installer API
       files/outcomes.json           the outcomes catalog the scripts word their reports with
       host_vars/<host>/mimsetup.yml what the tasks need for that host: MSI path, arguments,
                                     the scripts' parameters
       group_vars/all/vault.yml.example  the secret variables to put into an Ansible Vault
 
-The install is `ansible.windows.win_package` with the plan's MSI path and log, and `arguments`
-equal to the plan's properties in the plan's order (win_package itself adds /i, /qn, /norestart
-and /L*V). A secret property's value is a Vault variable in the arguments, never the value:
-nothing the export writes holds a password.
+The install is files/install.ps1 (common.INSTALL_PS) run by `ansible.windows.win_powershell`
+with the plan's MSI path, log and properties in the plan's order as its parameters: they travel
+in the module's payload over WinRM (stdin, not a command line) and reach the script through
+PowerShell's .NET API; the script installs through the Windows Installer COM API. So no password
+is on msiexec's command line (win_package would put the properties there, where process creation
+auditing and Sysmon record them) nor in a cmdlet's parameters (Module Logging), and the task has
+no_log. A secret property's value is a Vault variable in the properties, never the value: nothing
+the export writes holds a password.
 
 Nothing from the answer file is ever templated: every value the export writes into the
 inventory and host_vars is tagged `!unsafe` (Ansible's mark for data: 2.19's templating leaves
@@ -37,9 +42,10 @@ from tui.engine import outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params
 from tui.export.ansible_readme import readme
+from tui.export.ansible_tasks import INSTALL_FILE, INSTALL_HEADER, tasks
 from tui.export.common import (
     GENERATED_BY,
-    PACKAGE_PS,
+    INSTALL_PS,
     WINRM_PASSWORD_VAR,
     Host,
     Source,
@@ -51,22 +57,16 @@ from tui.model.printable import visible
 
 COLLECTION = "ansible.windows"
 COLLECTION_VERSION = ">=1.5.0"  # win_powershell (with host_out) arrived in 1.5.0
-EXPECTED_RETURN_CODES = [0, 3010]
 DEFAULT_SERIAL = 4
 SCRIPTS = ("preflight", "checklist")
 FIRST_GROUP, REST_GROUP, ALL_GROUP = "mimsetup_first", "mimsetup_rest", "mimsetup"
-# Whether the product is installed: the pre-flight would fail on an installed product, so a second
-# run goes straight to the checklist (win_package itself is idempotent by product_id).
-# The product id is the package's own, read when the play runs (each release has its own
-# ProductCode): the first output is it, the last whether it (or any release) is installed.
-INSTALLED_SCRIPT = ("param($MsiPath)\n$Ansible.Changed = $false\n" + PACKAGE_PS
-                    + "$code = Get-PackageCode $MsiPath\n$code\nTest-MimInstalled $code\n")
 
 
-# --- the win_package arguments ---------------------------------------------------------------
+# --- the install's properties --------------------------------------------------------------
 
 def secret_expression(msi_property: str) -> str:
-    """The Jinja that writes a secret property's value as msiexec wants it: always in double
+    """The Jinja that writes a secret property's value in Windows Installer's property syntax
+    (as msiexec and InstallProduct take it): always in double
     quotes, an inner double quote doubled (the same quoting as `msi.quote`)."""
     return f"{{{{ {vault_var(msi_property)} | replace('\"', '\"\"') }}}}"
 
@@ -147,159 +147,6 @@ def host_vars(h: Host) -> dict[str, Any]:
         "mimsetup_preflight_params": preflight_params(h.answers),
         "mimsetup_checklist_params": checklist_params(h.answers),
     }
-
-
-def _report(rows: str, cols: tuple[str, ...]) -> Template:
-    """A list of 'a | b | c' lines, one per check, built by Ansible from the parsed report."""
-    zipped = ", ".join(f"{rows} | map(attribute='{c}') | list" for c in cols[1:])
-    return Template(f"{{{{ {rows} | map(attribute='{cols[0]}') | zip({zipped}) "
-                    f"| map('join', ' | ') | list }}}}")
-
-
-def _parse_json(register: str) -> Template:
-    """The script's JSON document: preflight.ps1 writes it to the console (host_out),
-    checklist.ps1 to the pipeline (output); the last line that starts with { is it."""
-    return Template(
-        f"{{{{ (({register}.host_out | default('')).splitlines() + ({register}.output "
-        "| default([]) | map('string') | list)) | map('trim') | select('match', '[{]') "
-        "| list | last | from_json }}")
-
-
-def _with_outcomes(name: str) -> str:
-    """The script's params plus its section of the outcomes catalog (files/outcomes.json), so
-    that the script words its own report."""
-    return (f"{{{{ mimsetup_{name}_params | combine({{'outcomes': (lookup('ansible.builtin.file', "
-            f"playbook_dir ~ '/files/{outcomes.CATALOG_FILE}') | from_json)['{name}']}}) }}}}")
-
-
-def tasks() -> list[dict[str, Any]]:
-    script = "{{ lookup('ansible.builtin.file', playbook_dir ~ '/files/%s.ps1') }}"
-    pf_rows = "mimsetup_preflight.checks"
-    cl_rows = "mimsetup_checklist['items']"
-    return [
-        {
-            "name": "Find out whether MIM Service and Portal is installed already",
-            "ansible.windows.win_powershell": {
-                "script": INSTALLED_SCRIPT,
-                "parameters": {"MsiPath": Template("{{ mimsetup_msi_path }}")},
-            },
-            "register": "mimsetup_installed_run",
-        },
-        {
-            "name": "Remember it",
-            "ansible.builtin.set_fact": {
-                "mimsetup_already_installed": Template(
-                    "{{ mimsetup_installed_run.output | default([false]) | last | bool }}"),
-                "mimsetup_product_id": Template(
-                    "{{ mimsetup_installed_run.output | default(['']) | first }}"),
-            },
-        },
-        {
-            "name": "Pre-flight: mimsetup's checks of everything the installer needs",
-            "ansible.windows.win_powershell": {
-                "script": Template(script % "preflight"),
-                "parameters": {"Params": Template(_with_outcomes("preflight"))},
-            },
-            "register": "mimsetup_preflight_run",
-            "changed_when": False,
-            "when": "not mimsetup_already_installed",
-        },
-        {
-            "name": "Read the pre-flight report",
-            "ansible.builtin.set_fact": {"mimsetup_preflight": _parse_json(
-                "mimsetup_preflight_run")},
-            "when": "not mimsetup_already_installed",
-        },
-        {
-            "name": "Pre-flight checks (status | check | finding | remedy)",
-            "ansible.builtin.debug": {
-                "msg": _report(pf_rows, ("status", "id", "message", "remedy"))},
-            "when": "not mimsetup_already_installed",
-        },
-        {
-            "name": "Stop this host when a pre-flight check failed",
-            "ansible.builtin.assert": {
-                "that": [f"{pf_rows} | selectattr('status', 'equalto', 'fail') | list "
-                         "| length == 0"],
-                "fail_msg": Template(
-                    "Pre-flight failed on {{ inventory_hostname }}: {{ " + pf_rows
-                    + " | selectattr('status', 'equalto', 'fail') | map(attribute='id') "
-                    "| join(', ') }}. Fix what the remedies above say, or run again with "
-                    "-e mimsetup_ignore_preflight=true."),
-                "quiet": True,
-            },
-            "when": "not mimsetup_already_installed and not "
-                    "(mimsetup_ignore_preflight | default(false) | bool)",
-        },
-        {
-            "name": "Check that the Vault holds every password this host needs",
-            "ansible.builtin.assert": {
-                "that": ["lookup('ansible.builtin.vars', item, default='') | length > 0"],
-                "fail_msg": Template(
-                    "{{ item }} is not set: put it in the Vault (see "
-                    "group_vars/all/vault.yml.example and README.md)."),
-                "quiet": True,
-            },
-            "loop": Template("{{ mimsetup_secret_vars }}"),
-            "loop_control": {"label": Template("{{ item }}")},
-            "when": "not mimsetup_already_installed",
-        },
-        {
-            "name": "Install MIM Service and Portal (the arguments of `mimsetup plan`)",
-            "ansible.windows.win_package": {
-                "path": Template("{{ mimsetup_msi_path }}"),
-                "product_id": Template("{{ mimsetup_product_id }}"),
-                "arguments": Template("{{ mimsetup_arguments }}"),
-                "log_path": Template("{{ mimsetup_log_path }}"),
-                "expected_return_code": EXPECTED_RETURN_CODES,
-                "state": "present",
-            },
-            # The arguments hold the passwords once templated: never shown, not even on failure
-            # (the MSI log on the target, mimsetup_log_path, tells what went wrong).
-            "no_log": Template("{{ mimsetup_no_log | default(true) | bool }}"),
-            "register": "mimsetup_install",
-        },
-        {
-            "name": "Say when Windows needs a restart to finish",
-            "ansible.builtin.debug": {
-                "msg": Template("{{ inventory_hostname }} needs a restart to finish the install "
-                                "(3010); restart it when convenient."),
-            },
-            "when": "mimsetup_install.reboot_required | default(false)",
-        },
-        {
-            "name": "Checklist: the walkthrough's post-install checks",
-            "ansible.windows.win_powershell": {
-                "script": Template(script % "checklist"),
-                "parameters": {"Params": Template(_with_outcomes("checklist"))},
-            },
-            "register": "mimsetup_checklist_run",
-            "changed_when": False,
-        },
-        {
-            "name": "Read the checklist report",
-            "ansible.builtin.set_fact": {"mimsetup_checklist": _parse_json(
-                "mimsetup_checklist_run")},
-        },
-        {
-            "name": "Checklist (status | item | finding | evidence | remedy)",
-            "ansible.builtin.debug": {"msg": _report(
-                cl_rows, ("status", "id", "message", "evidence", "remedy"))},
-        },
-        {
-            "name": "Fail this host when a checklist item failed",
-            "ansible.builtin.assert": {
-                "that": [f"{cl_rows} | selectattr('status', 'equalto', 'fail') | list "
-                         "| length == 0"],
-                "fail_msg": Template(
-                    "Checklist items failed on {{ inventory_hostname }}: {{ " + cl_rows
-                    + " | selectattr('status', 'equalto', 'fail') | map(attribute='id') "
-                    "| join(', ') }}; see the remedies above, or `mimsetup check`."),
-                "quiet": True,
-            },
-            "when": "not (mimsetup_ignore_checklist | default(false) | bool)",
-        },
-    ]
 
 
 def _play(name: str, group: str, extra: dict[str, Any]) -> dict[str, Any]:
@@ -387,6 +234,7 @@ def render(source: Source, serial: int = DEFAULT_SERIAL) -> dict[str, str]:
     }
     for name in SCRIPTS:
         files[f"files/{name}.ps1"] = scripts.text(name)
+    files[f"files/{INSTALL_FILE}"] = INSTALL_HEADER + INSTALL_PS
     files[f"files/{outcomes.CATALOG_FILE}"] = json.dumps(outcomes.catalog(), indent=1) + "\n"
     for h in source.hosts:
         files[f"host_vars/{h.name}/mimsetup.yml"] = dumps(

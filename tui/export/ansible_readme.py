@@ -45,11 +45,19 @@ def readme(source: Source, serial: int) -> str:
 {GENERATED_BY.format(source=md_code(source.path))}
 
 It does what `mimsetup` does, host by host: the same pre-flight script
-(`files/preflight.ps1`), the install with `ansible.windows.win_package` (the MSI path, log and
-arguments of `mimsetup plan`, exit codes 0 and 3010 accepted, and the package's own product
-code, read from it when the play runs, so that a second run installs nothing), then the same
-post-install checklist (`files/checklist.ps1`), whose results are shown and fail the host when
-an item fails.
+(`files/preflight.ps1`), the install (`files/install.ps1`, run by `ansible.windows.win_powershell`
+with the MSI path, log and properties of `mimsetup plan`; Windows Installer's codes 0, 3010 and
+1641 accepted; skipped when the package's own product code, read from it when the play runs, or
+another release is installed, so that a second run installs nothing), then the same post-install
+checklist (`files/checklist.ps1`), whose results are shown and fail the host when an item fails.
+
+No password is on a process command line on the targets (process creation auditing, event 4688,
+and Sysmon record command lines) nor in a cmdlet's parameters (Module Logging, event 4103):
+`files/install.ps1` installs through the Windows Installer API (COM `InstallProduct`), not
+msiexec, and its parameters travel in the module's payload over WinRM, not on a command line.
+Ansible's own wrapper reads that payload (and the passwords Ansible sends itself) with
+`ConvertFrom-Json` on the target: where PowerShell Module Logging covers
+`Microsoft.PowerShell.Utility`, event 4103 may record them, for any Ansible module.
 
 | host | target | components | database |
 |---|---|---|---|
@@ -82,12 +90,12 @@ Options (`-e name=value`):
 
 - `mimsetup_ignore_preflight=true`: install although a pre-flight check failed.
 - `mimsetup_ignore_checklist=true`: do not fail a host whose checklist has a failed item.
-- `mimsetup_no_log=false`: show the install task's arguments and result (this prints the
+- `mimsetup_no_log=false`: show the install task's parameters and result (this prints the
   passwords: only for debugging, never in a CI log).
 
 ## Good to know
 
-- Every task runs with `become` (runas, as the install account): msiexec and the pre-flight then
+- Every task runs with `become` (runas, as the install account): the install and the pre-flight then
   reach the SQL Server and the directory with the account's credentials. Over a plain WinRM
   logon they cannot (the double hop) and the database step fails. The Secondary Logon service
   must be running on the targets.

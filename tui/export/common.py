@@ -128,3 +128,56 @@ function Test-MimInstalled {
     return [bool]$named
 }
 """
+
+
+# The install both exports run on the target: through the Windows Installer API (COM), as the
+# engine's runner does, so that no process command line holds a property (process creation
+# auditing, event 4688, and Sysmon record command lines) and no cmdlet is handed one (Module
+# Logging, event 4103, records cmdlet parameters; COM and .NET method calls are not recorded).
+# It is run by the .NET API with its parameters (PowerShell's AddScript/AddParameter: win_powershell
+# does so with what its module payload brings over WinRM, the PowerShell export in a runspace of
+# its own), never as a process. Its output: Windows Installer's code, then what went wrong in words
+# when there is no code.
+INSTALL_PS = """param([string]$MsiPath, [string]$LogPath, [string]$Properties)
+$ErrorActionPreference = 'Stop'
+$code = -1
+$problem = ''
+$installer = New-Object -ComObject WindowsInstaller.Installer
+$installer.UILevel = 2  # msiUILevelNone, as /qn
+$installer.EnableLog('*v', $LogPath, 2)  # 2: flush every line, as /l*v!
+try {
+    $installer.InstallProduct($MsiPath, $Properties)
+    $code = 0
+}
+catch {
+    $e = $_.Exception
+    while ($null -ne $e.InnerException) {
+        $e = $e.InnerException
+    }
+    $hr = $e.HResult
+    if ((($hr -shr 16) -band 0x1FFF) -eq 7) {
+        $code = $hr -band 0xFFFF  # HRESULT_FROM_WIN32: the Windows Installer error code
+    }
+    else {
+        $problem = 'Windows Installer: ' + $e.Message
+    }
+}
+$Properties = $null
+# The engine's own result, from the log's last "MainEngineThread is returning N" (not localised):
+# the COM call reports success without 3010 (a restart is needed).
+try {
+    $bytes = [IO.File]::ReadAllBytes($LogPath)
+    $start = [Math]::Max(0, $bytes.Length - 65536)
+    $start -= $start % 2
+    $text = [Text.Encoding]::Unicode.GetString($bytes, $start, $bytes.Length - $start)
+    $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\\d+)')
+    if ($found.Count -gt 0 -and ($code -eq 0 -or $code -eq -1)) {
+        $code = [int]$found[$found.Count - 1].Groups[1].Value
+        $problem = ''
+    }
+}
+catch {
+}
+[int]$code
+[string]$problem
+"""

@@ -3,15 +3,19 @@ Windows PowerShell 5.1: the pre-flight, the install with the MSI log followed li
 checklist.
 
 It is built from what `mimsetup` itself runs: preflight.ps1 and checklist.ps1 are embedded
-verbatim as script blocks and receive the same `$Params` (as JSON, read back with ConvertFrom-Json
-as the engine's bootstrap does); msiexec gets the plan's argument line (`Plan.argument_line()`,
-the install engine's) with the secret properties appended the way install-start.ps1 appends
-them; the log is filtered with the engine's rules (log-filter.json). Passwords are never in the
-script: each comes from an environment variable, or from Read-Host -AsSecureString.
+verbatim as script blocks and receive the same `$Params` (as JSON: they hold no password); the
+install gets the engine's public properties (`runner.property_text`) with the secret properties
+appended in memory the way install-start.ps1 appends them; the log is filtered with the engine's
+rules (log-filter.json). Passwords are never in the script: each comes from an environment
+variable (read with .NET), or from Read-Host -AsSecureString (turned into text with Marshal, not
+a cmdlet).
 
-The install runs msiexec directly rather than as a scheduled task: on the server's own console
-the admin's logon carries credentials to the SQL Server (no double hop), and a closed window is
-the admin's to avoid.
+The install goes through the Windows Installer API (common.INSTALL_PS, run in a runspace of its
+own by the .NET API while this one shows the log): no process command line holds a password
+(event 4688, Sysmon) and no cmdlet is handed one (Module Logging, event 4103). It runs in the
+admin's own session rather than as a scheduled task: on the server's own console the admin's logon
+carries credentials to the SQL Server (no double hop), and a closed window is the admin's to
+avoid.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import ITEMS, MANUAL, checklist_params
 from tui.engine.preflight import preflight_params
 from tui.engine.results import interpret
-from tui.export.common import GENERATED_BY, PACKAGE_PS, Host, env_var
+from tui.engine.runner import property_text
+from tui.export.common import GENERATED_BY, INSTALL_PS, PACKAGE_PS, Host, env_var
 from tui.model.printable import visible
 
 # msiexec codes the script explains (reference, section 3); others get the generic sentence.
@@ -103,13 +108,14 @@ Pre-flight, install and post-install checklist of MIM 2016 Service and Portal, r
 
 .DESCRIPTION
 The same steps as `mimsetup apply`: the pre-flight (every check the installer would fail on, in
-plain words), msiexec with the arguments of `mimsetup plan` while the MSI log is shown live, then
-the walkthrough's checklist. Passwords are read from environment variables ({envs}) or asked
-with Read-Host -AsSecureString; they are never written into this file.
+plain words), the install with the properties of `mimsetup plan` while the MSI log is shown live,
+then the walkthrough's checklist. Passwords are read from environment variables ({envs}) or asked
+with Read-Host -AsSecureString; they are never written into this file, and never put on a process
+command line or in a cmdlet's parameters: the install goes through the Windows Installer API.
 
 Exit code: 0 installed (or already installed) and checklist passed; {EXIT_PREFLIGHT} the
 pre-flight found a problem; {EXIT_CHECKLIST} installed but a checklist item failed; otherwise
-msiexec's own exit code.
+Windows Installer's own code (1 when the install could not start).
 
 .PARAMETER SkipPreflight
 Do not run the pre-flight.
@@ -132,9 +138,9 @@ $ProgressPreference = 'SilentlyContinue'
 # --- what the answer file says (no secrets) ------------------------------------------------------
 $MsiPath = {ps_string(plan.msi_path)}
 $LogPath = {ps_string(plan.log_path)}
-# msiexec's arguments as `mimsetup plan` writes them, without the passwords
-$ArgumentLine = {ps_string(plan.argument_line())}
-# the passwords msiexec needs: from the first environment variable set, else asked
+# the MSI properties as `mimsetup plan` writes them, without the passwords
+$Properties = {ps_string(property_text(plan))}
+# the passwords the install needs: from the first environment variable set, else asked
 $SecretProperties = {_secrets(h)}
 $PreflightParams = {ps_json(_worded(preflight_params(a), "preflight"))}
 $ChecklistParams = {ps_json(_worded(checklist_params(a), "checklist"))}
@@ -147,6 +153,11 @@ $ManualItems = {_manual_items()}
 $PreflightScript = {_embedded("preflight")}
 
 $ChecklistScript = {_embedded("checklist")}
+
+# --- the install through the Windows Installer API (the Ansible export runs the same) -------------
+$InstallScript = {{
+{INSTALL_PS.rstrip(chr(10))}
+}}
 
 # --- helpers -------------------------------------------------------------------------------------
 function Invoke-Report {{
@@ -224,24 +235,23 @@ function Test-Shown {{
     return $false
 }}
 
-function Invoke-Install {{
-    # Starts msiexec and shows the MSI log's lines that matter while it runs; returns its exit
-    # code. /l*v! flushes every line, so the log can be read while msiexec writes it.
-    param([string]$Line)
-    Remove-Item -LiteralPath $LogPath -Force -ErrorAction SilentlyContinue
-    $msiexec = Join-Path $env:WINDIR 'System32\\msiexec.exe'
-    $proc = Start-Process -FilePath $msiexec -ArgumentList $Line -PassThru
-    $null = $proc.Handle  # without it ExitCode stays empty after the process ends
+function Wait-Install {{
+    # Runs the install (a PowerShell object holding $InstallScript and its parameters) in its own
+    # runspace and shows the MSI log's lines that matter meanwhile; returns the script's output:
+    # Windows Installer's code and what went wrong in words. The log is flushed line by line
+    # (EnableLog's flush attribute, as /l*v!), so it can be read while the install writes it.
+    param($Install)
+    $async = $Install.BeginInvoke()
     $reader = $null
     $pending = ''
     try {{
         while ($true) {{
-            $ended = $proc.HasExited
+            $ended = $async.IsCompleted
             if ($null -eq $reader -and (Test-Path -LiteralPath $LogPath)) {{
                 $share = [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete
                 $stream = [IO.File]::Open($LogPath, [IO.FileMode]::Open, [IO.FileAccess]::Read,
                     $share)
-                # detects the UTF-16 byte order mark msiexec writes
+                # detects the UTF-16 byte order mark Windows Installer writes
                 $reader = New-Object IO.StreamReader($stream, [Text.Encoding]::UTF8, $true)
             }}
             if ($null -ne $reader) {{
@@ -266,8 +276,16 @@ function Invoke-Install {{
             $reader.Dispose()
         }}
     }}
-    $proc.WaitForExit()
-    return $proc.ExitCode
+    try {{
+        $output = @($Install.EndInvoke($async))
+    }}
+    catch {{
+        $output = @(1, ('The install could not start: ' + $_.Exception.Message))
+    }}
+    finally {{
+        $Install.Dispose()
+    }}
+    return $output
 }}
 
 # --- 1. pre-flight -------------------------------------------------------------------------------
@@ -298,15 +316,31 @@ else {{
     }}
 
     # --- 2. install ------------------------------------------------------------------------------
-    Write-Host "== Installing: msiexec $ArgumentLine (passwords not shown)"
-    $line = $ArgumentLine
+    Write-Host "== Installing $MsiPath with $Properties (passwords not shown)"
+    # the passwords join the properties in memory only (Windows Installer's syntax: a double
+    # quote written twice) and reach the install through the .NET API
+    $line = $Properties
     foreach ($name in $secrets.Keys) {{
         $line += ' ' + $name + '="' + ($secrets[$name] -replace '"', '""') + '"'
     }}
     $secrets = $null
-    $started = Get-Date
-    $code = Invoke-Install $line
+    Remove-Item -LiteralPath $LogPath -Force -ErrorAction SilentlyContinue
+    $install = [PowerShell]::Create()
+    [void]$install.AddScript($InstallScript.ToString())
+    [void]$install.AddParameter('MsiPath', $MsiPath)
+    [void]$install.AddParameter('LogPath', $LogPath)
+    [void]$install.AddParameter('Properties', $line)
     $line = $null
+    $started = Get-Date
+    $result = @(Wait-Install $install)
+    $install = $null
+    $code = [int]$result[0]
+    if ($result.Count -gt 1 -and $result[1]) {{
+        Write-Host ('   ' + $result[1]) -ForegroundColor Red
+    }}
+    if ($code -lt 0) {{
+        $code = 1  # no code from Windows Installer: the words above say what happened
+    }}
     $minutes = [math]::Round(((Get-Date) - $started).TotalMinutes, 1)
     $meaning = $ExitCodes[[int]$code]
     if ($null -eq $meaning) {{

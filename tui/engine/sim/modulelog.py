@@ -27,7 +27,7 @@ _ASSIGN = re.compile(r"^\s*\$(\w+)\s*=\s*(.+?)\s*$")
 _STDIN = "[Console]::In.ReadToEnd()"
 
 
-def _logical_lines(text: str) -> list[str]:
+def logical_lines(text: str) -> list[str]:
     """Lines with backtick continuations joined, comments and here-strings left out."""
     out: list[str] = []
     buf = ""
@@ -63,7 +63,7 @@ def records(script_text: str, params: dict, stdin: str = "") -> list[tuple[str, 
             line = re.sub(rf"\${name}\b", lambda _m, v=value: v, line)
         return line
 
-    for line in _logical_lines(script_text):
+    for line in logical_lines(script_text):
         if m := _ASSIGN.match(line):
             rhs = m[2]
             if _PARAM.fullmatch(rhs) or rhs == _STDIN or rhs.startswith("[string]$Params"):
