@@ -144,7 +144,9 @@ $code = -1
 $problem = ''
 $installer = New-Object -ComObject WindowsInstaller.Installer
 $installer.UILevel = 2  # msiUILevelNone, as /qn
-$installer.EnableLog('*v', $LogPath, 2)  # 2: flush every line, as /l*v!
+# Installer.EnableLog(logMode, logFile), as documented: 'voicewarmup' is /l*v, '!' flushes
+# every line (the follow reads the log while it is written)
+$installer.EnableLog('voicewarmup!', $LogPath)
 try {
     $installer.InstallProduct($MsiPath, $Properties)
     $code = 0

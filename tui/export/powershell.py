@@ -239,7 +239,7 @@ function Wait-Install {{
     # Runs the install (a PowerShell object holding $InstallScript and its parameters) in its own
     # runspace and shows the MSI log's lines that matter meanwhile; returns the script's output:
     # Windows Installer's code and what went wrong in words. The log is flushed line by line
-    # (EnableLog's flush attribute, as /l*v!), so it can be read while the install writes it.
+    # (EnableLog's '!', as /l*v!), so it can be read while the install writes it.
     param($Install)
     $async = $Install.BeginInvoke()
     $reader = $null
