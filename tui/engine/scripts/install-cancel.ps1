@@ -14,10 +14,12 @@ try {
 catch {
     $status = $null
 }
+# mimsetup-include: runner-process
 if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
     try {
-        $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
-        if ($proc.StartTime.ToUniversalTime().ToString('s') -eq ([datetime]$status.process_started).ToUniversalTime().ToString('s')) {
+        # Only the process seen to be the runner is ended.
+        if ($true -eq (Test-RunnerProcess $status)) {
+            $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
             $proc.Kill()
             [void]$proc.WaitForExit(30000)
             $stopped = $true

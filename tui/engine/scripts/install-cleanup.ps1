@@ -21,15 +21,10 @@ if ($work -and [IO.File]::Exists([IO.Path]::Combine($work, 'status.json'))) {
         $status = $null
     }
 }
+# mimsetup-include: runner-process
 if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
-    try {
-        $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
-        $removed.running = ($proc.StartTime.ToUniversalTime().ToString('s') -eq
-            ([datetime]$status.process_started).ToUniversalTime().ToString('s'))
-    }
-    catch {
-        $removed.running = $false
-    }
+    # A runner that cannot be told apart from a stranger is left alone too.
+    $removed.running = ($false -ne (Test-RunnerProcess $status))
 }
 if ($removed.running) {
     ConvertTo-Json -InputObject $removed -Compress

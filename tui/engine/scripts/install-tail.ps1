@@ -36,6 +36,8 @@ $out = [Console]::Out
 $pending = New-Object 'System.Collections.Generic.List[string]'
 $deadSince = $null
 
+# mimsetup-include: runner-process
+
 function Test-Any($regexes, [string]$line) {
     foreach ($r in $regexes) {
         if ($r.IsMatch($line)) {
@@ -82,17 +84,8 @@ function Get-Status {
 # that ends between the two reads is seen as done, never as gone.
 function Get-RunnerGone($status) {
     if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
-        $alive = $false
-        try {
-            $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
-            $alive = (-not $status.process_started) -or
-                ($proc.StartTime.ToUniversalTime().ToString('s') -eq ([datetime]$status.process_started).ToUniversalTime().ToString('s'))
-        }
-        catch {
-            $alive = $false
-        }
-        if ($alive) {
-            return $null
+        if ($false -ne (Test-RunnerProcess $status)) {
+            return $null  # running, or cannot be told: not gone
         }
         return ('The install runner (PID ' + $status.pid + ', scheduled task ' + $Params.task_name +
             ') ended without reporting a result: it was stopped (Stop-ScheduledTask, the task''s ' +
