@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.support.answers import SENTINEL, contoso
-from tests.support.cli import cli_env, mimsetup, mimsetup_env
+from tests.support.cli import mimsetup, popen_mimsetup
 from tests.support.paths import CONTOSO
 from tests.support.sim import answers_for
 from tui.engine.sim.install_script import installer_of
@@ -72,10 +70,8 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
     target, machine = sim
     installer_of(machine).speed = 25
     path = answers_for(target, tmp_path)
-    env = {**cli_env(), **mimsetup_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password)}
-    proc = subprocess.Popen([sys.executable, "-m", "tui", "apply", str(path), "--yes", "--json"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    proc = popen_mimsetup(["apply", str(path), "--yes", "--json"], tmp_path,
+                          SIM_ADMIN_PW=target.endpoint.password)
     seen = 0
     for line in proc.stdout:
         if '"LogLines"' in line:

@@ -6,14 +6,12 @@ threshold (windows-behaviour.md), so a second one is a failure here."""
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.support.answers import contoso
-from tests.support.cli import cli_env, mimsetup, mimsetup_env
+from tests.support.cli import mimsetup, popen_mimsetup
 from tests.support.sim import answers_for
 from tui.engine.sim.install_script import installer_of
 from tui.engine.sim.machine import WindowsMachine
@@ -90,10 +88,8 @@ def test_a_fleet_stops_at_the_first_refused_logon(sim, tmp_path):
 def test_attach_stops_at_the_first_refused_logon(sim, tmp_path):
     target, machine = sim
     path = answers_for(target, tmp_path)
-    env = {**cli_env(), **mimsetup_env(tmp_path, SIM_ADMIN_PW=target.endpoint.password)}
-    proc = subprocess.Popen([sys.executable, "-m", "tui", "apply", str(path), "--yes", "--json"],
-                            cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+    proc = popen_mimsetup(["apply", str(path), "--yes", "--json"], tmp_path,
+                          SIM_ADMIN_PW=target.endpoint.password)
     assert proc.stdout is not None
     for line in proc.stdout:  # detach once the install is being followed
         if '"LogLines"' in line:

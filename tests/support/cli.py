@@ -96,3 +96,19 @@ def mimsetup_env(tmp_path: Path, **extra: str) -> dict[str, str]:
 def mimsetup(args: list[str], tmp_path: Path, timeout: float | None = None, **env: str) -> Ran:
     """`mimsetup ARGS` in this process, in `tmp_path`, with mimsetup_env (and `env`)."""
     return run_cli(*args, cwd=tmp_path, env=mimsetup_env(tmp_path, **env))
+
+
+# A user's Ctrl+C interrupts: SIGINT as an interactive terminal has it, whatever the test run
+# inherited (a shell's background job, for one, starts with SIGINT ignored, and Python then
+# never raises KeyboardInterrupt).
+_INTERACTIVE = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "from tui.cli import main; sys.exit(main(sys.argv[1:]))")
+
+
+def popen_mimsetup(args: list[str], tmp_path: Path, **env: str) -> subprocess.Popen:
+    """`mimsetup ARGS` started in a real process in `tmp_path` (for signals: Ctrl+C), its output
+    piped as text, no standard input."""
+    return subprocess.Popen([sys.executable, "-c", _INTERACTIVE, *args], cwd=tmp_path,
+                            env={**cli_env(), **mimsetup_env(tmp_path, **env)},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
