@@ -36,7 +36,7 @@ SAFE: frozenset[str] = frozenset(_code_page("cp437") | _code_page("cp1252") | {"
 # Unsafe glyph -> a safe one of the same width (one cell). Marks stay distinct from each other
 # and from "!" (warnings) and "-" (skipped).
 _MAP = {
-    "✓": "+", "✔": "+", "☑": "+", "✗": "x", "✘": "x", "○": "o", "●": "*", "□": "o",
+    "✓": "+", "✔": "+", "☑": "+", "✗": "x", "✘": "x", "○": "o", "◐": "~", "●": "*", "□": "o",
     "◆": "*", "▶": ">", "▼": "v", "▲": "^", "◀": "<", "⏵": ">", "⏷": "v",
     "╭": "┌", "╮": "┐", "╰": "└", "╯": "┘",
     "━": "─", "┃": "│", "┏": "┌", "┓": "┐", "┗": "└", "┛": "┘", "┣": "├", "┫": "┤",

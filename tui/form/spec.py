@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from tui.model.shape import SCHEMA_VERSION, section_needed
 
 FORMAT = 3  # 3: enabled_by, offer; 2: marshal, named tuples, crc32 key (1: JSON, sha256)
-PageState = str  # not-started, complete, errors, warnings or skipped
+PageState = str  # not-started, incomplete, complete, errors, warnings or skipped
 
 # How a secret is kept, as the chooser offers it. "none" only for fields that may be left out.
 SECRET_KINDS: tuple[tuple[str, str], ...] = (
@@ -186,6 +186,27 @@ def page_state(specs: Specs, sections: tuple[str, ...], data: dict[str, Any], fo
     if not started:
         return "not-started"
     mine = [p for p in found if p.loc[:1] and p.loc[0] in sections]
-    if any(p.is_error for p in mine):
+    state = problems_state(mine, data)
+    if state == "errors":
+        return state
+    empty = any(
+        f.required and _empty(data, s, f.name)
+        for s in sections if not skipped(specs, s, data) for f in specs[s].fields
+    )  # a section the answer file may leave out (the target) is still not complete without it
+    return "incomplete" if empty else state
+
+
+def _empty(data: dict[str, Any], section: str, name: str) -> bool:
+    table = data.get(section)
+    return not isinstance(table, dict) or table.get(name) in (None, "")
+
+
+def problems_state(found: list, data: dict[str, Any]) -> PageState:
+    """errors: something typed is wrong; incomplete: the only errors are fields (or sections)
+    still empty; warnings; complete."""
+    errors = [p for p in found if p.is_error]
+    if any(len(p.loc) >= 2 and not _empty(data, str(p.loc[0]), str(p.loc[1])) for p in errors):
         return "errors"
-    return "warnings" if mine else "complete"
+    if errors:
+        return "incomplete"
+    return "warnings" if found else "complete"

@@ -13,12 +13,13 @@ from tui.form.spec import PageState
 GLYPHS: dict[str, tuple[str, str]] = {
     # state: (glyph, style); the glyph alone tells the state when there is no colour
     "not-started": ("○", ""),
+    "incomplete": ("◐", "yellow"),  # visited, fields still empty: not wrong, not done
     "complete": ("✓", "green"),
     "errors": ("✗", "red"),
     "warnings": ("!", "yellow"),
     "skipped": ("-", "dim"),
 }
-LEGEND = "○ not started  ✓ complete  ✗ errors  ! warnings  - skipped"
+LEGEND = "○ not started  ◐ incomplete  ✓ complete  ✗ errors  ! warnings  - skipped"
 
 
 class SectionList(OptionList):

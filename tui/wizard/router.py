@@ -58,7 +58,7 @@ class Router:
         if page is None:
             page = page_class(page_id)()
             await switcher.mount(page)
-        if self.current != page_id and self.current != ReviewPage.PAGE_ID:
+        if self.current != page_id:
             self.started.add(self.current)  # a page that was visited and left
         switcher.current = page_id
         self.current = page_id
@@ -112,9 +112,7 @@ class Router:
         if page is ReviewPage:
             if ReviewPage.PAGE_ID not in self.started and self.current != ReviewPage.PAGE_ID:
                 return "not-started"
-            if any(p.is_error for p in app.found):
-                return "errors"
-            return "warnings" if app.found else "complete"
+            return spec.problems_state(app.found, app.data)
         return spec.page_state(app.specs, page.SECTIONS, app.data, app.found,
                                page.PAGE_ID in self.started)
 
@@ -128,7 +126,8 @@ class Router:
     def first_incomplete(self) -> str:
         if self.started:
             for page in PAGES:
-                if page is not ReviewPage and self.page_state(page) in ("errors", "not-started"):
+                if page is not ReviewPage and self.page_state(page) in (
+                        "errors", "incomplete", "not-started"):
                     return page.PAGE_ID
         return PAGE_IDS[0]
 
