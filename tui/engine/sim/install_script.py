@@ -25,7 +25,6 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tui.engine import scripts
-from tui.engine.checklist import MPR_OWN_ATTRIBUTES
 from tui.engine.sim import modulelog
 from tui.engine.sim.machine import ScriptRun, WindowsMachine, script
 from tui.engine.sim.msiengine import Engine, InstallerError, install_product, parse_properties
@@ -35,6 +34,9 @@ from tui.engine.sim.tailer import TASK_HAS_NOT_RUN, TASK_RUNNING, tail
 
 FIREWALL_KEY = "sim:firewall-inbound-rules"
 MPR_KEY = "sim:mim-management-policy-rules-disabled"
+# A management policy rule MIM's install creates disabled (its display name as MIM ships it);
+# the simulation's own copy, so the checklist's name for it is tested, not borrowed.
+MPR_OWN_ATTRIBUTES = "User management: Users can read attributes of their own"
 TASK_READY = 3
 TASK_TERMINATED = 0x41306  # SCHED_S_TASK_TERMINATED: the task was stopped
 NOT_SIGNED = 1  # powershell.exe's exit code when the policy refuses the file

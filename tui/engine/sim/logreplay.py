@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tui.engine.msilog import LogLine, classify
 from tui.engine.sim.logscript import (
     DEFAULT_SPEED,
     FAIL_ACTION,
@@ -28,7 +27,7 @@ from tui.engine.sim.logscript import (
 
 # What other modules take from here: the script's building lives in logscript.py.
 __all__ = ["DEFAULT_SPEED", "FAIL_ACTION", "FAIL_AFTER", "OUTCOMES", "LogReplayer", "ReplayLine",
-           "build_script", "classified", "expected_lines", "reference_bytes", "reference_lines"]
+           "build_script", "expected_lines", "reference_bytes", "reference_lines"]
 
 
 # ---------------------------------------------------------------- writing it over time
@@ -170,7 +169,3 @@ def expected_lines(
     """The lines a completed replay's file decodes to."""
     return [line.text for line in build_script(outcome, scale=scale, rebase=rebase)]
 
-
-def classified(outcome: int = 0) -> list[LogLine]:
-    """The replayed log for `outcome`, classified: handy for engine tests without a file."""
-    return [classify(text) for text in expected_lines(outcome)]

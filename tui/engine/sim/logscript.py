@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 
-from tui.engine.msilog import ClockUnwrapper, LineKind, classify, decode_lines
+from tui.engine.sim.logformat import action_line, log_text_lines, on_one_timeline, time_of_day
 
 REFERENCE_LOG = "fim2010r2-service-and-portal-install.log.gz"
 OUTCOMES = (0, 3010, 1603)
@@ -40,7 +40,7 @@ _REPEATABLE = (
 @cache
 def reference_lines() -> tuple[str, ...]:
     """The packaged reference log's lines."""
-    return tuple(decode_lines(reference_bytes()))
+    return tuple(log_text_lines(reference_bytes()))
 
 
 def reference_bytes() -> bytes:
@@ -84,8 +84,7 @@ def build_script(
 
 def _line_times(lines: Sequence[str]) -> list[float]:
     """Each line's log time: its own stamp, or interpolated between its neighbours' stamps."""
-    clock = ClockUnwrapper()
-    stamped = [clock(s) if (s := classify(text).seconds) is not None else None for text in lines]
+    stamped = on_one_timeline(time_of_day(text) for text in lines)
     known = [i for i, t in enumerate(stamped) if t is not None]
     if not known:
         return [0.0] * len(lines)
@@ -167,26 +166,21 @@ def _product_name(lines: Sequence[str]) -> str:
 
 def _failed(lines: list[str], fail_action: str) -> list[str]:
     """Cut inside `fail_action` and append what Windows Installer writes when it fails."""
-    log = [classify(t) for t in lines]
+    # The deferred script runs inside InstallExecute (or InstallFinalize when there is none);
+    # each of its actions is an "Action T: Name. text" line.
+    log = [action_line(t) for t in lines]
     runner = next(
         i
         for i, ln in enumerate(log)
-        if ln.kind is LineKind.ACTION_START and ln.action in ("InstallExecute", "InstallFinalize")
+        if ln and ln.kind == "start" and ln.name in ("InstallExecute", "InstallFinalize")
     )
-    cut = next(
-        (
-            i
-            for i in range(runner, len(log))
-            if log[i].kind is LineKind.ACTION_DEFERRED and log[i].action == fail_action
-        ),
-        None,
-    )
+    script = {i: ln for i, ln in enumerate(log) if i > runner and ln and ln.kind == "script"}
+    cut = next((i for i, ln in script.items() if ln.name == fail_action), None)
     if cut is None:
         raise ValueError(f"{fail_action} is not a deferred action of this log")
-    assert log[cut].seconds is not None
     day = datetime(1900, 1, 1)
-    t = day + timedelta(seconds=log[cut].seconds + FAIL_AFTER)
-    ran = [ln for ln in log[runner + 1 : cut + 1] if ln.kind is LineKind.ACTION_DEFERRED]
+    t = day + timedelta(seconds=script[cut].seconds + FAIL_AFTER)
+    ran = [ln for i, ln in script.items() if i <= cut]
     server_props = [t for t in lines if t.startswith("Property(S): ")]
     client_props = [t for t in lines if t.startswith("Property(C): ")]
     user = _property(lines, "LogonUser") or "administrator"
@@ -210,7 +204,7 @@ def _failed(lines: list[str], fail_action: str) -> list[str]:
         if k and k % 12 == 0:
             t += timedelta(seconds=1)
             out.append(f"Action {clock(t)}: Rollback. Rolling back action:")
-        out.append(f"Rollback: {ln.detail or ln.action}")
+        out.append(f"Rollback: {ln.rest.strip() or ln.name}")
     t += timedelta(seconds=2)
     out.append(f"Action ended {clock(t)}: INSTALL. Return value 3.")
     out += server_props
@@ -285,14 +279,11 @@ def _rebased(lines: Sequence[str], start: datetime) -> list[str]:
         if first
         else None
     )
-    clock = ClockUnwrapper()
     out: list[str] = []
-    for text in lines:
-        seconds = classify(text).seconds
-        if seconds is None:
+    for text, t in zip(lines, on_one_timeline(time_of_day(text) for text in lines), strict=True):
+        if t is None:
             out.append(text)
             continue
-        t = clock(seconds)
         if origin is None:
             origin = datetime.combine(start.date(), datetime.min.time()) + timedelta(seconds=t)
         base = datetime.combine(origin.date(), datetime.min.time())

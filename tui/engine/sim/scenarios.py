@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.engine import preflight as pf
 from tui.engine.sim import hardened, packages
 from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.state import MachineState, SimProcessInfo, SqlInstance, normalise_url
@@ -25,8 +24,8 @@ DEFAULT_MSI = "C:\\Install\\Service and Portal\\Service and Portal.msi"
 DEFAULT_ADMIN = "CONTOSO\\Administrator"
 MIM_VERSION = "4.6.607.0"  # MIM 2016 SP2 with a hotfix
 MIM_MSI = {
-    "ProductName": pf.PRODUCT_NAME,
-    "ProductCode": pf.PRODUCT_CODE,
+    "ProductName": packages.NAME,
+    "ProductCode": packages.SP1_PRODUCT_CODE,
     "UpgradeCode": packages.UPGRADE_CODE,
     "ProductVersion": MIM_VERSION,
     "Manufacturer": "Microsoft Corporation",
@@ -39,6 +38,9 @@ SYNC_MSI = {
     "ProductVersion": MIM_VERSION,
     "Manufacturer": "Microsoft Corporation",
 }
+# What the installed FIMService listens on (its web service and its Security Token Service), as
+# MIM documents its ports; the simulation's own, so a wrong port in the client's model shows up.
+FIM_SERVICE_PORTS = (5725, 5726)
 SP = "HKLM:\\SOFTWARE\\Microsoft\\Shared Tools\\Web Server Extensions\\16.0"
 
 
@@ -104,7 +106,7 @@ def mark_mim_installed(state: MachineState, database: str | None = None,
         table.get("UpgradeCode", ""),
     )
     state.add_service("FIMService", "Forefront Identity Manager Service")
-    for port in pf.SERVICE_PORTS:
+    for port in FIM_SERVICE_PORTS:
         state.listening[port] = "Microsoft.ResourceManagement.Service"
     state.reg_set(
         "HKLM:\\SYSTEM\\CurrentControlSet\\Services\\FIMService",
@@ -119,7 +121,7 @@ def mark_mim_installed(state: MachineState, database: str | None = None,
 def _wrong_msi(state: MachineState) -> None:
     """Every MIM package on the machine becomes the Synchronization Service package."""
     for file in state.root.rglob("*.msi"):
-        if pf.PRODUCT_CODE in file.read_text(encoding="utf-8", errors="replace"):
+        if packages.SP1_PRODUCT_CODE in file.read_text(encoding="utf-8", errors="replace"):
             file.write_text(json.dumps({"msi-property-table": SYNC_MSI}), encoding="utf-8")
 
 
@@ -127,7 +129,7 @@ def _mim_packages(state: MachineState):
     for file in state.root.rglob("*.msi"):
         doc = json.loads(file.read_text(encoding="utf-8", errors="replace") or "{}")
         table = doc.get("msi-property-table") or {}
-        if table.get("ProductCode") == pf.PRODUCT_CODE:
+        if table.get("ProductCode") == packages.SP1_PRODUCT_CODE:
             yield file, doc, table
 
 
