@@ -46,16 +46,36 @@ def test_without_the_install_accounts_hive_nothing_is_written():
         assert m.state.registry == before
 
 
-def test_a_portal_reached_by_an_alias_of_this_computer_answers_401_and_passes():
+def test_a_portal_reached_by_an_alias_of_this_computer_answers_401_and_is_not_claimed():
+    # A 401 shows the site answers; that the portal is deployed is read from the farm, out of
+    # reach of the WinRM logon when its configuration database is on another computer.
     a = contoso()
     a.portal.sharepoint_url = "http://mim.contoso.local"
     with WindowsMachine("healthy", answers=a) as m:
         m.state.dns["mim.contoso.local"] = "10.0.0.10"  # this computer, by another name
         m.state.sites["http://mim.contoso.local/identitymanagement"] = 200
         portal = _items(m, a)["portal"]
-        assert (portal["status"], portal["reason"]) == ("pass", "denied")
+        assert (portal["status"], portal["reason"]) == ("unknown", "denied-unseen")
+        m.state.winrm_delegates = True  # the farm can be read: nothing of MIM's deployed yet
+        portal = _items(m, a)["portal"]
+        assert (portal["status"], portal["reason"]) == ("fail", "denied-not-deployed")
+        m.state.sharepoint_solutions += ["FilmLibrary.wsp", "microsoftilmportalcommondlls.wsp"]
+        portal = _items(m, a)["portal"]
+        assert (portal["status"], portal["reason"]) == ("pass", "denied-deployed")
+        assert portal["values"]["solutions"] == "microsoftilmportalcommondlls.wsp"
         m.state.loopback_check_disabled = True
         assert _items(m, a)["portal"]["reason"] == "answers"
+
+
+def test_a_401_from_a_password_portal_is_a_warning():
+    a = contoso()
+    a.registration_portal.host_name = "pwdreg.contoso.local"
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.dns["pwdreg.contoso.local"] = "10.0.0.10"
+        m.state.sites[f"http://pwdreg.contoso.local:{a.registration_portal.port}/"] = 200
+        found = [i for i in _items(m, a).values() if i["kind"] == "sspr"
+                 and i["values"]["url"].startswith("http://pwdreg.")]
+        assert [(i["status"], i["reason"]) for i in found] == [("warn", "denied")]
 
 
 def test_a_mim_service_elsewhere_is_unknown_not_failed():

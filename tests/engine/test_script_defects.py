@@ -73,7 +73,19 @@ def test_the_checks_of_other_computers_run_as_the_install_account():  # #15.8
 def test_leftover_mim_solutions_are_found(name):  # #15.12
     pattern = re.search(r"Get-SPSolution.*?-match '([^']+)'", PREFLIGHT).group(1)
     assert re.search(pattern, name, re.IGNORECASE)  # -match ignores case
-    assert not re.search(pattern, "contoso.branding.wsp", re.IGNORECASE)
+    for other in ("contoso.branding.wsp", "FilmLibrary.wsp", "contoso.ilmtools.wsp"):
+        assert not re.search(pattern, other, re.IGNORECASE), other  # anchored to MIM's names
+
+
+def test_the_farm_check_asks_for_a_farm_administrator_and_reads_or_says_unreadable():
+    step = PREFLIGHT[PREFLIGHT.index("Test-Step 'sharepoint-farm'"):]
+    step = step[: step.index("\n    }\n")]
+    assert "$farm.CurrentUserIsAdministrator()" in step and "'not-farm-admin'" in step
+    # the solutions are listed inside the try whose catch says 'unreadable', and the listing
+    # itself stops on an error (a failure is not an empty farm)
+    assert step.index("Get-MimSolutions") < step.index("'unreadable'")
+    assert "Get-SPSolution -ErrorAction Stop" in PREFLIGHT
+    assert "Get-SPSolution -ErrorAction SilentlyContinue" not in PREFLIGHT + CHECKLIST
 
 
 @pytest.mark.parametrize("text", [PREFLIGHT, CHECKLIST], ids=["preflight", "checklist"])
@@ -87,9 +99,12 @@ def test_web_requests_offer_tls12(text):  # #15.14
         assert "[Net.SecurityProtocolType]::Tls12" in before and "-bor" in before, lines[i]
 
 
-def test_a_portal_answering_401_answers():  # #15.14
+def test_a_portal_answering_401_is_confirmed_in_the_farm_or_unknown():  # #15.14
     branch = _branch(CHECKLIST, "portal")
-    assert "$t.code -eq 401" in branch and "'denied'" in branch
+    assert "$t.code -eq 401" in branch and "'denied'" not in branch
+    # the site answers; the portal is confirmed by its deployed solution packs, else unknown
+    assert "Get-MimSolutions" in branch and "$_.Deployed" in branch
+    assert "'denied-unseen'" in branch and "'denied-not-deployed'" in branch
 
 
 def test_fimautomation_import_is_invariant_and_unreachable_is_unknown():  # #15.15

@@ -175,6 +175,8 @@ PREFLIGHT: list[tuple[str, AChange, Change, str]] = [
         {"http://corpidm.contoso.local": 404}), ADMIN),
     ("site broken", _none, lambda s: s.sites.update({"http://corpidm.contoso.local": 500}),
      ADMIN),
+    ("farm shell access only", _none, lambda s: (
+        s.sharepoint_farm_admins.clear(), s.sharepoint_shell_users.add(ADMIN.lower())), ADMIN),
     ("IIS stopped", _none, _svc("W3SVC", "Stopped"), ADMIN),
     ("no IIS", _none, _svc("W3SVC", None), ADMIN),
     ("service only", _components(portal=False, registration_portal=False, reset_portal=False),
@@ -238,6 +240,10 @@ CHECKLIST: list[tuple[str, AChange, Change, tuple[str, ...]]] = [
     ("nobody logged on", _none, lambda s: s.loaded_hives.clear(), ("intranet-zone",)),
     ("MIM Service elsewhere", _set(lambda a: a.portal, service_address="corpmim"), _none, ()),
     ("portals by alias", _aliases, _alias_dns, ()),
+    ("portals by alias, farm readable", _aliases,
+     lambda s: (_alias_dns(s), setattr(s, "winrm_delegates", True)), ()),
+    ("portals by alias, portal not deployed", _aliases, lambda s: (
+        _alias_dns(s), setattr(s, "winrm_delegates", True), s.sharepoint_solutions.clear()), ()),
 ]
 
 

@@ -59,6 +59,8 @@ function Get-Mpr($item) {
     return Export-FIMConfig -Uri $item.uri -OnlyBaseResources -CustomConfig $filter
 }
 
+# mimsetup-include: sharepoint-solutions
+
 foreach ($item in @($Params.items)) {
     $wantFix = $fix -contains $item.id
     try {
@@ -69,9 +71,23 @@ foreach ($item in @($Params.items)) {
                     Add-Item $item 'portal' 'answers' @{ code = $t.code; url = $item.url }
                 }
                 elseif ($t.code -eq 401) {
-                    # Refused, but answering: a request to this computer by another of its names
-                    # gets 401 from Windows itself (the loopback check).
-                    Add-Item $item 'portal' 'denied' @{ url = $item.url }
+                    # The SITE answers, but SharePoint with Windows authentication answers 401 for
+                    # any path, and so does Windows to a request to this computer by another of
+                    # its names (the loopback check): whether the portal is deployed is read from
+                    # the farm, here, or not claimed.
+                    try {
+                        $deployed = @(Get-MimSolutions | Where-Object { $_.Deployed } | ForEach-Object { $_.Name })
+                    }
+                    catch {
+                        Add-Item $item 'portal' 'denied-unseen' @{ url = $item.url; why = ($_.Exception.Message -replace '\s+', ' ') }
+                        continue
+                    }
+                    if ($deployed.Count -gt 0) {
+                        Add-Item $item 'portal' 'denied-deployed' @{ url = $item.url; solutions = ($deployed -join ', ') }
+                    }
+                    else {
+                        Add-Item $item 'portal' 'denied-not-deployed' @{ url = $item.url }
+                    }
                 }
                 else {
                     Add-Item $item 'portal' 'no-answer' @{ url = $item.url; why = $t.why }

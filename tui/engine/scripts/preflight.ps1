@@ -388,6 +388,7 @@ $Library = {
             @{ sid = $sid; name = $name }
         }
     }
+# mimsetup-include: sharepoint-solutions
 }
 . $Library
 
@@ -699,14 +700,17 @@ $Probes = {
                 Add-PSSnapin Microsoft.SharePoint.PowerShell -ErrorAction Stop
             }
             $farm = Get-SPFarm -ErrorAction Stop
+            # -ErrorAction Stop inside: a list that could not be read is not an empty one.
+            $existing = @(Get-MimSolutions | ForEach-Object { $_.Name })
         } catch {
             Add-Check 'sharepoint-farm' 'unreadable' @{ why = ($_.Exception.Message -replace '\s+', ' ') }
             return
         }
-        # The MIM Portal's solution packs: fim*.wsp, microsoftilm*.wsp (microsoftilmportalcommondlls.wsp)
-        # and *identitymanagement*.
-        $existing = @(Get-SPSolution -ErrorAction SilentlyContinue | Where-Object { $_.Name -match 'fim|ilm|identitymanagement' } | ForEach-Object { $_.Name })
-        if ($existing.Count -gt 0) {
+        # Get-SPFarm needs only shell access to the configuration database; the installer needs
+        # a farm administrator.
+        if (-not $farm.CurrentUserIsAdministrator()) {
+            Add-Check 'sharepoint-farm' 'not-farm-admin' @{ user = [Security.Principal.WindowsIdentity]::GetCurrent().Name }
+        } elseif ($existing.Count -gt 0) {
             Add-Check 'sharepoint-farm' 'solution-exists' @{ solutions = ($existing -join ', ') }
         } else {
             Add-Check 'sharepoint-farm' 'ok' @{ build = [string]$farm.BuildVersion }

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.install_script import FIREWALL_KEY, MPR_KEY
 from tui.engine.sim.machine import ScriptRun, script
+from tui.engine.sim.preflight_sharepoint import NO_FARM, farm_reader, mim_solutions
 from tui.engine.sim.state import MachineState
 
 ZONE_MAP = "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap"
@@ -43,6 +44,21 @@ def _zone(state: MachineState, item: dict, fix: bool, user: str) -> dict:
                  host=item["host"], key=key, scheme=item["scheme"])
 
 
+def _portal_denied(state: MachineState, item: dict, user: str) -> dict:
+    """A 401 shows the site answers, not that the portal is there: that is read from the farm,
+    whose configuration database is on the SQL Server, out of reach of the WinRM logon (the double
+    hop) when that is another computer."""
+    reaches = all(win.sql_logon_user(state, i.host, user, password_logon=False) == user
+                  for i in state.sql.values())
+    if not (farm_reader(state, user) and reaches):
+        return _item(item, "portal", "denied-unseen", url=item["url"], why=NO_FARM)
+    deployed = mim_solutions(state)
+    if deployed:
+        return _item(item, "portal", "denied-deployed", url=item["url"],
+                     solutions=", ".join(deployed))
+    return _item(item, "portal", "denied-not-deployed", url=item["url"])
+
+
 def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
     kind = item.get("kind")
     if kind in ("portal", "sspr"):
@@ -50,6 +66,8 @@ def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
         extra = {"title": item["title"]} if kind == "sspr" else {}
         if code is not None and code < 400:
             return _item(item, kind, "answers", code=code, url=item["url"], **extra)
+        if code == 401 and kind == "portal":
+            return _portal_denied(state, item, user)
         if code == 401:
             return _item(item, kind, "denied", url=item["url"], **extra)
         why = NO_CONNECT if code is None else f"The remote server returned an error: ({code})."

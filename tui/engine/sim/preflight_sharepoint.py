@@ -18,7 +18,21 @@ NO_FARM = ("Cannot access the local farm. Verify that the local farm is properly
            "database before trying again.")
 # The WebException of a request nobody answers.
 NO_CONNECT = "Unable to connect to the remote server"
-MIM_SOLUTION = re.compile("fim|identitymanagement", re.IGNORECASE)
+# The MIM Portal's solution packs are named fim*.wsp, microsoftilm*.wsp and *identitymanagement*
+# (microsoftilmportalcommondlls.wsp); a farm's other solutions (FilmLibrary.wsp) are not MIM's.
+MIM_SOLUTION = re.compile(r"(fim|microsoftilm|(microsoft)?identitymanagement)[a-z0-9]*\.wsp",
+                          re.IGNORECASE)
+
+
+def farm_reader(state: MachineState, user: str) -> bool:
+    """Whether `user` may read the farm: Get-SPFarm needs access to the configuration database
+    (farm administrators and accounts given shell access), not farm administration."""
+    u = user.lower()
+    return u in state.sharepoint_farm_admins or u in state.sharepoint_shell_users
+
+
+def mim_solutions(state: MachineState) -> list[str]:
+    return [s for s in state.sharepoint_solutions if MIM_SOLUTION.fullmatch(s)]
 
 
 def sharepoint(c: Checks, state: MachineState, params: dict, user: str, *,
@@ -59,11 +73,13 @@ def sharepoint(c: Checks, state: MachineState, params: dict, user: str, *,
     config_sql = [i.host for i in state.sql.values()]
     reaches = all(win.sql_logon_user(state, h, user, password_logon=password_logon) == user
                   for h in config_sql)
-    if user.lower() not in state.sharepoint_farm_admins or not reaches:
+    if not farm_reader(state, user) or not reaches:
         c.add("sharepoint-farm", "unreadable", why=NO_FARM)
         return
-    existing = [s for s in state.sharepoint_solutions if MIM_SOLUTION.search(s)]
-    if existing:
+    existing = mim_solutions(state)
+    if user.lower() not in state.sharepoint_farm_admins:
+        c.add("sharepoint-farm", "not-farm-admin", user=user)
+    elif existing:
         c.add("sharepoint-farm", "solution-exists", solutions=", ".join(existing))
     else:
         c.add("sharepoint-farm", "ok", build=FARM_BUILD)

@@ -103,6 +103,9 @@ class MachineState:
     sql: dict[str, SqlInstance] = field(default_factory=dict)  # by lower-case host
     sites: dict[str, int] = field(default_factory=dict)  # URL (normalised) -> HTTP status
     sharepoint_farm_admins: set[str] = field(default_factory=set)
+    # Accounts with shell access to the configuration database (SharePoint_Shell_Access): they can
+    # read the farm (Get-SPFarm) without being farm administrators.
+    sharepoint_shell_users: set[str] = field(default_factory=set)
     sharepoint_solutions: list[str] = field(default_factory=list)
     code_page: str = "cp1252"  # the system's ANSI code page (.NET Encoding.Default)
     execution_policy_gpo: str | None = None  # MachinePolicy execution policy, e.g. "AllSigned"
