@@ -8,7 +8,9 @@ from tests.support.answers import contoso
 from tests.support.sim import ADMIN
 from tui.engine import outcomes
 from tui.engine.checklist import checklist_params
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.checklist_script import ESC_ADMINS, ESC_USERS, check_item
+from tui.engine.sim.install_script import FIREWALL_KEY
 from tui.engine.sim.machine import WindowsMachine
 
 
@@ -84,3 +86,15 @@ def test_a_mim_service_elsewhere_is_unknown_not_failed():
     with WindowsMachine("healthy", answers=a) as m:
         mpr = _items(m, a, ("mpr-own-attributes",))["mpr-own-attributes"]
     assert (mpr["status"], mpr["reason"], mpr["fixed"]) == ("unknown", "no-service", False)
+
+
+def test_local_firewall_rules_that_group_policy_does_not_merge_are_missing():
+    a = contoso()
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.reg_set(FIREWALL_KEY, "Forefront Identity Manager Service (STS)", 5726)
+        m.state.reg_set(FIREWALL_KEY, "Forefront Identity Manager Service (Webservice)", 5725)
+        m.state.network_profiles = [("contoso.local", "DomainAuthenticated")]
+        assert _items(m, a)["firewall"]["status"] == "pass"
+        m.state.reg_set(win.FIREWALL_POLICY + "DomainProfile", "AllowLocalPolicyMerge", 0)
+        firewall = _items(m, a)["firewall"]
+        assert (firewall["status"], firewall["reason"]) == ("fail", "missing")

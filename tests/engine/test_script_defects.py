@@ -121,3 +121,11 @@ def test_a_gmsa_is_checked_for_this_server_retrieving_its_password():  # #15.13
     assert "tokenGroups" in step  # this computer's groups count too
     probes = PREFLIGHT[PREFLIGHT.index("$Probes = {"):PREFLIGHT.index("$ProbeLoader = {")]
     assert "Test-Step 'gmsa-password'" in probes  # asks the directory: as the install account
+
+
+def test_the_firewall_rules_are_read_from_the_active_store():
+    # the local persistent store (the default) may hold rules Group Policy does not apply
+    branch = _branch(CHECKLIST, "firewall")
+    calls = [line for line in branch.splitlines() if "Get-NetFirewallRule" in line
+             and not line.lstrip().startswith("#")]
+    assert calls and all("-PolicyStore ActiveStore" in line for line in calls)

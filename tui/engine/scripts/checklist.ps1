@@ -166,8 +166,11 @@ foreach ($item in @($Params.items)) {
             }
             'firewall' {
                 $names = @('Forefront Identity Manager Service (STS)', 'Forefront Identity Manager Service (Webservice)')
+                # ActiveStore: the rules in force. Without -PolicyStore the cmdlet reads the local
+                # persistent store, whose rules do not apply when Group Policy turns off the
+                # merging of local rules (AllowLocalPolicyMerge = 0).
                 $found = @($names | ForEach-Object {
-                    Get-NetFirewallRule -DisplayName $_ -ErrorAction SilentlyContinue | Where-Object { $_.Enabled -eq 'True' -and $_.Direction -eq 'Inbound' -and $_.Action -eq 'Allow' }
+                    Get-NetFirewallRule -DisplayName $_ -PolicyStore ActiveStore -ErrorAction SilentlyContinue | Where-Object { $_.Enabled -eq 'True' -and $_.Direction -eq 'Inbound' -and $_.Action -eq 'Allow' }
                 })
                 $listening = @(Get-NetTCPConnection -LocalPort 5725, 5726 -State Listen -ErrorAction SilentlyContinue | Select-Object -ExpandProperty LocalPort -Unique)
                 $v = @{ rules = (($found | ForEach-Object { $_.DisplayName }) -join ', '); listening = ($listening -join ', ') }

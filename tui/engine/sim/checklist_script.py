@@ -87,7 +87,8 @@ def check_item(state: MachineState, item: dict, fix: bool, user: str) -> dict:
             disabled = False
         return _item(item, kind, "disabled" if disabled else "enabled", fix, mpr=item["mpr"])
     if kind == "firewall":
-        rules = state.reg_key(FIREWALL_KEY) or {}
+        # The rules in force: the local ones only when Group Policy merges them.
+        rules = (state.reg_key(FIREWALL_KEY) or {}) if win.local_firewall_rules_apply(state) else {}
         listening = sorted(p for p in (5725, 5726) if p in state.listening)
         return _item(item, kind, "rules" if len(rules) == 2 else "missing",
                      rules=", ".join(rules), listening=", ".join(map(str, listening)))

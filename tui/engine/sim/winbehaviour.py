@@ -159,3 +159,20 @@ def language_refusal(state: MachineState) -> str | None:
         return None
     return json.dumps({"refused": {"id": "language-mode", "reason": "not-full",
                                    "values": {"mode": state.language_mode}}})
+
+
+# --- Windows Firewall ([MS-GPFAS] 2.2.3.13, [MS-FASP] 3.1.1) -----------------------------------
+
+FIREWALL_POLICY = "HKLM:\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\"
+PROFILE_KEYS = {"DomainAuthenticated": "DomainProfile", "Private": "PrivateProfile",
+                "Public": "PublicProfile"}
+
+
+def local_firewall_rules_apply(state: MachineState) -> bool:
+    """Whether the local store's rules are in force (in the ActiveStore): Group Policy's
+    AllowLocalPolicyMerge = 0 on the profile of an active network keeps them out."""
+    for _, category in state.network_profiles:
+        key = FIREWALL_POLICY + PROFILE_KEYS.get(category, "PublicProfile")
+        if state.reg_get(key, "AllowLocalPolicyMerge") == 0:
+            return False
+    return True
