@@ -9,7 +9,7 @@ from tests.support.sim import ADMIN
 from tui.engine import outcomes
 from tui.engine.checklist import checklist_params
 from tui.engine.sim import winbehaviour as win
-from tui.engine.sim.checklist_script import ESC_ADMINS, ESC_USERS, check_item
+from tui.engine.sim.checklist_script import ESC_ADMINS, ESC_USERS, ZONE_POLICY_HKLM, check_item
 from tui.engine.sim.install_script import FIREWALL_KEY
 from tui.engine.sim.machine import WindowsMachine
 
@@ -98,3 +98,26 @@ def test_local_firewall_rules_that_group_policy_does_not_merge_are_missing():
         m.state.reg_set(win.FIREWALL_POLICY + "DomainProfile", "AllowLocalPolicyMerge", 0)
         firewall = _items(m, a)["firewall"]
         assert (firewall["status"], firewall["reason"]) == ("fail", "missing")
+
+
+def test_group_policy_zones_outrank_the_users_map_and_are_never_fixed():
+    a = contoso()
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.loaded_hives.clear()  # the policy is read even without the user's hive
+        m.state.reg_set(ZONE_POLICY_HKLM + "\\ZoneMapKey", "http://corpidm.contoso.local", 1)
+        zone = _items(m, a, ("intranet-zone",))["intranet-zone"]
+        assert (zone["status"], zone["reason"], zone["fixed"]) == ("pass", "policy-in-zone", False)
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.reg_set(ZONE_POLICY_HKLM + "\\ZoneMapKey", "*.contoso.local", 2)
+        before = {k: dict(v) for k, v in m.state.registry.items()}
+        zone = _items(m, a, ("intranet-zone",))["intranet-zone"]
+        assert (zone["status"], zone["reason"], zone["fixed"]) == (
+            "fail", "policy-other-zone", False)
+        assert m.state.registry == before  # the user's map is not written under a policy
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.reg_set(ZONE_POLICY_HKLM, "Security_zones_map_edit", 1)
+        before = {k: dict(v) for k, v in m.state.registry.items()}
+        zone = _items(m, a, ("intranet-zone",))["intranet-zone"]
+        assert (zone["status"], zone["reason"], zone["fixed"]) == (
+            "unknown", "policy-not-listed", False)
+        assert m.state.registry == before

@@ -129,3 +129,16 @@ def test_the_firewall_rules_are_read_from_the_active_store():
     calls = [line for line in branch.splitlines() if "Get-NetFirewallRule" in line
              and not line.lstrip().startswith("#")]
     assert calls and all("-PolicyStore ActiveStore" in line for line in calls)
+
+
+def test_group_policy_zones_are_read_first_and_never_fixed():
+    branch = _branch(CHECKLIST, "intranet-zone")
+    assert branch.index("Get-ZonePolicy") < branch.index("Test-Path -LiteralPath $hive")
+    policy = branch[branch.index("if ($policy)"):branch.index("elseif (-not (Test-Path")]
+    assert "New-Item" not in policy and "New-ItemProperty" not in policy
+    assert "'policy-not-listed'" in policy
+    function = CHECKLIST[CHECKLIST.index("function Get-ZonePolicy"):]
+    function = function[:function.index("\n}\n")]
+    for name in ("ZoneMapKey", "Security_HKLM_only", "Security_zones_map_edit",
+                 "'HKLM:\\' + $tail"):
+        assert name in function, name

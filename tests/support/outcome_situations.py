@@ -16,7 +16,7 @@ from tui.engine import outcomes
 from tui.engine.checklist import MPR_OWN_ATTRIBUTES, checklist_params
 from tui.engine.preflight import preflight_params
 from tui.engine.sim import packages, scenarios
-from tui.engine.sim.checklist_script import check_item
+from tui.engine.sim.checklist_script import ZONE_POLICY_HKLM, check_item
 from tui.engine.sim.install_script import FIREWALL_KEY, MPR_KEY
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.preflight_script import run_checks
@@ -240,6 +240,12 @@ CHECKLIST: list[tuple[str, AChange, Change, tuple[str, ...]]] = [
     ("nobody logged on", _none, lambda s: s.loaded_hives.clear(), ("intranet-zone",)),
     ("MIM Service elsewhere", _set(lambda a: a.portal, service_address="corpmim"), _none, ()),
     ("portals by alias", _aliases, _alias_dns, ()),
+    ("zones by policy", _none, lambda s: s.reg_set(
+        ZONE_POLICY_HKLM + "\\ZoneMapKey", "corpidm.contoso.local", 1), ("intranet-zone",)),
+    ("zones by policy, trusted sites", _none, lambda s: s.reg_set(
+        ZONE_POLICY_HKLM + "\\ZoneMapKey", "corpidm.contoso.local", 2), ("intranet-zone",)),
+    ("zones by policy, not listed", _none, lambda s: s.reg_set(
+        ZONE_POLICY_HKLM, "Security_HKLM_only", 1), ("intranet-zone",)),
     ("portals by alias, farm readable", _aliases,
      lambda s: (_alias_dns(s), setattr(s, "winrm_delegates", True)), ()),
     ("portals by alias, portal not deployed", _aliases, lambda s: (

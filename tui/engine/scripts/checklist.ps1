@@ -51,6 +51,49 @@ function Get-ZoneKey($item, $hive) {
     return ($hive + '\Software\Microsoft\Windows\CurrentVersion\Internet Settings\ZoneMap\' + $folder + '\' + $item.domain + '\' + $item.host)
 }
 
+function Get-ZoneSite($item) {
+    # The site's full name: the item carries the ZoneMap's split (Domains\<domain>\<host>).
+    if ($item.host -eq $item.domain) {
+        return [string]$item.host
+    }
+    return ([string]$item.host + '.' + $item.domain)
+}
+
+function Get-ZonePolicy($item, $hive) {
+    # Group Policy's zone settings outrank the user's own ZoneMap (inetres.admx): the Site to Zone
+    # Assignment List (ZoneMapKey: one value per site, its zone as data; 1 = Local intranet), under
+    # HKLM's or the user's Policies; "Security Zones: Use only machine settings"
+    # (Security_HKLM_only); "Do not allow users to add/delete sites" (Security_zones_map_edit).
+    # Returns $null when no policy governs the zones, else what the policy says of this site.
+    $tail = 'Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings'
+    $roots = @('HKLM:\' + $tail)
+    if ($hive -and (Test-Path -LiteralPath $hive)) {
+        $roots += ($hive + '\' + $tail)
+    }
+    $governed = $false
+    $names = @((Get-ZoneSite $item), ($item.scheme + '://' + (Get-ZoneSite $item)), ('*.' + $item.domain), ($item.scheme + '://*.' + $item.domain))
+    foreach ($root in $roots) {
+        $settings = Get-ItemProperty -LiteralPath $root -ErrorAction SilentlyContinue
+        if ($settings -and ($settings.Security_HKLM_only -eq 1 -or $settings.Security_zones_map_edit -eq 1)) {
+            $governed = $true
+        }
+        $map = Get-Item -LiteralPath ($root + '\ZoneMapKey') -ErrorAction SilentlyContinue
+        if (-not $map) {
+            continue
+        }
+        $governed = $true
+        foreach ($entry in @($map.GetValueNames())) {
+            if ($names -contains $entry) {
+                return @{ entry = $entry; zone = [string]$map.GetValue($entry); key = ($root + '\ZoneMapKey').Replace('Registry::', '') }
+            }
+        }
+    }
+    if ($governed) {
+        return @{ entry = ''; zone = ''; key = '' }
+    }
+    return $null
+}
+
 function Get-Mpr($item) {
     if (-not (Get-PSSnapin -Name FIMAutomation -ErrorAction SilentlyContinue)) {
         Add-PSSnapin FIMAutomation -ErrorAction Stop
@@ -96,7 +139,22 @@ foreach ($item in @($Params.items)) {
             'intranet-zone' {
                 $identity = [Security.Principal.WindowsIdentity]::GetCurrent()
                 $hive = 'Registry::HKEY_USERS\' + $identity.User.Value
-                if (-not (Test-Path -LiteralPath $hive)) {
+                $policy = Get-ZonePolicy $item $hive
+                if ($policy) {
+                    # What policy says is what Internet Explorer uses; the user's map is never
+                    # "fixed" under a policy (IE would ignore it).
+                    $v = @{ host = (Get-ZoneSite $item); key = $policy.key; entry = $policy.entry; zone = $policy.zone }
+                    if ($policy.zone -eq '1') {
+                        Add-Item $item 'intranet-zone' 'policy-in-zone' $v
+                    }
+                    elseif ($policy.entry) {
+                        Add-Item $item 'intranet-zone' 'policy-other-zone' $v
+                    }
+                    else {
+                        Add-Item $item 'intranet-zone' 'policy-not-listed' $v
+                    }
+                }
+                elseif (-not (Test-Path -LiteralPath $hive)) {
                     # Not loaded (nobody logged on as the install account): nothing to read, and
                     # nothing is written anywhere else in its place.
                     Add-Item $item 'intranet-zone' 'no-profile' @{ host = $item.host; user = $identity.Name; computer = $env:COMPUTERNAME }

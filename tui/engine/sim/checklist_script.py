@@ -14,6 +14,9 @@ from tui.engine.sim.preflight_sharepoint import NO_FARM, farm_reader, mim_soluti
 from tui.engine.sim.state import MachineState
 
 ZONE_MAP = "Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\ZoneMap"
+# Group Policy's Internet settings (inetres.admx), under HKLM or the user's hive.
+ZONE_POLICY = "Software\\Policies\\Microsoft\\Windows\\CurrentVersion\\Internet Settings"
+ZONE_POLICY_HKLM = "HKLM:\\" + ZONE_POLICY
 # Internet Explorer Enhanced Security Configuration: administrators' and users' settings.
 ESC = "HKLM:\\SOFTWARE\\Microsoft\\Active Setup\\Installed Components\\"
 ESC_ADMINS = ESC + "{A509B1A7-37EF-4b3f-8CFC-4F3A74704073}"
@@ -26,9 +29,45 @@ def _item(item: dict, kind: str, reason: str, fixed: bool = False, **values: obj
     return {"id": item["id"], "kind": kind, "reason": reason, "values": values, "fixed": fixed}
 
 
+def _zone_policy(state: MachineState, item: dict, user: str) -> dict | None:
+    """What Group Policy says of the site's zone, or None when no policy governs the zones.
+
+    inetres.admx: the Site to Zone Assignment List (ZoneMapKey under HKLM's or the user's
+    Policies; a value per site, the zone as data), "use only machine settings"
+    (Security_HKLM_only) and "do not allow users to add/delete sites" (Security_zones_map_edit)
+    outrank the user's own ZoneMap."""
+    site = item["host"] if item["host"] == item["domain"] else f"{item['host']}.{item['domain']}"
+    wanted = {n.lower() for n in (site, f"{item['scheme']}://{site}", f"*.{item['domain']}",
+                                  f"{item['scheme']}://*.{item['domain']}")}
+    roots = [ZONE_POLICY_HKLM]
+    if user.lower() in state.loaded_hives:
+        roots.append(f"HKEY_USERS\\{win.user_sid(state, user)}\\{ZONE_POLICY}")
+    governed = False
+    for root in roots:
+        if 1 in (state.reg_get(root, "Security_HKLM_only"),
+                 state.reg_get(root, "Security_zones_map_edit")):
+            governed = True
+        entries = state.reg_key(root + "\\ZoneMapKey")
+        if entries is None:
+            continue
+        governed = True
+        for name, zone in entries.items():
+            if name.lower() in wanted:
+                return {"host": site, "key": root.replace("HKLM:", "HKEY_LOCAL_MACHINE") +
+                        "\\ZoneMapKey", "entry": name, "zone": str(zone)}
+    return {"host": site, "key": "", "entry": "", "zone": ""} if governed else None
+
+
 def _zone(state: MachineState, item: dict, fix: bool, user: str) -> dict:
-    """The install account's Local intranet zone, in its own hive, or unknown when that hive is
-    not loaded (the WinRM shell has no profile: what it calls HKCU is HKEY_USERS\\.DEFAULT)."""
+    """The install account's Local intranet zone: what Group Policy says when it governs zones
+    (never "fixed": Internet Explorer would ignore the user's map), else the account's own hive,
+    or unknown when that hive is not loaded (the WinRM shell has no profile: what it calls HKCU
+    is HKEY_USERS\\.DEFAULT)."""
+    policy = _zone_policy(state, item, user)
+    if policy is not None:
+        reason = ("policy-in-zone" if policy["zone"] == "1" else
+                  "policy-other-zone" if policy["entry"] else "policy-not-listed")
+        return _item(item, "intranet-zone", reason, **policy)
     u = user.lower()
     if u not in state.loaded_hives:
         return _item(item, "intranet-zone", "no-profile", host=item["host"], user=user,
