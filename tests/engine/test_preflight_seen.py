@@ -34,3 +34,15 @@ def test_only_mims_own_solution_packs_are_leftovers():
     farm = _farm(lambda s: s.sharepoint_solutions.append("microsoftilmportalcommondlls.wsp"))
     assert (farm["reason"], farm["values"]["solutions"]) == (
         "solution-exists", "microsoftilmportalcommondlls.wsp")
+
+
+def test_a_gmsa_whose_computer_groups_cannot_be_read_is_unread_not_refused():
+    # tokenGroups always holds the primary group: none given means not read (hardened AD)
+    a = contoso()
+    a.service_account.managed = True
+    a.service_account.name = "MIMService$"
+    with WindowsMachine("healthy", answers=a) as m:
+        m.state.token_groups_readable = False
+        checks = checks_of(run_direct(m, "preflight", with_password(preflight_params(a)))[0])
+    gmsa = checks["gmsa-password"]
+    assert (gmsa["status"], gmsa["reason"]) == ("warn", "unread")

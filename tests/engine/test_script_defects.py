@@ -142,3 +142,11 @@ def test_group_policy_zones_are_read_first_and_never_fixed():
     for name in ("ZoneMapKey", "Security_HKLM_only", "Security_zones_map_edit",
                  "'HKLM:\\' + $tail"):
         assert name in function, name
+
+
+def test_empty_token_groups_are_unread_not_a_refusal():
+    step = PREFLIGHT[PREFLIGHT.index("Test-Step 'gmsa-password'"):]
+    step = step[: step.index("\n    }\n")]
+    check = step[step.index("RefreshCache(@('tokenGroups'))"):]
+    assert check.index("$groups.Count -eq 0") < check.index("'unread'") < check.index(
+        "'not-allowed'")

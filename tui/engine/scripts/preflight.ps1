@@ -648,7 +648,15 @@ $Probes = {
             $entry = $me.FindOne().GetDirectoryEntry()
             $entry.RefreshCache(@('tokenGroups'))
             $mine = @((New-Object System.Security.Principal.SecurityIdentifier([byte[]]$entry.Properties['objectSid'][0], 0)).Value)
-            foreach ($g in $entry.Properties['tokenGroups']) {
+            $groups = @($entry.Properties['tokenGroups'])
+            if ($groups.Count -eq 0) {
+                # tokenGroups always holds the primary group (Domain Computers): empty means the
+                # directory did not give it to this logon (hardened AD), not "in no group".
+                $v.why = 'the directory gave no tokenGroups for this computer''s account to this logon'
+                Add-Check 'gmsa-password' 'unread' $v
+                return
+            }
+            foreach ($g in $groups) {
                 $mine += (New-Object System.Security.Principal.SecurityIdentifier([byte[]]$g, 0)).Value
             }
         } catch {

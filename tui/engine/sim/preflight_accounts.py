@@ -61,6 +61,10 @@ def accounts(c: Checks, state: MachineState, params: dict, *, password_logon: bo
     _servers(c, state, params)
 
 
+# What the directory answers when it keeps a computer's tokenGroups from this logon: nothing.
+GROUPS_NOT_GIVEN = "the directory gave no tokenGroups for this computer's account to this logon"
+
+
 def _gmsa(c: Checks, state: MachineState, params: dict, svc: str | None,
           password_logon: bool) -> None:
     """Whether this computer may retrieve the gMSA's password: it, or a group it is in, among
@@ -76,6 +80,9 @@ def _gmsa(c: Checks, state: MachineState, params: dict, svc: str | None,
     found = state.find_account(svc)
     if found is None or not win.directory_answers(state, password_logon=password_logon):
         c.add("gmsa-password", "unread", why=win.NO_DIRECTORY, **v)
+        return
+    if not state.token_groups_readable:
+        c.add("gmsa-password", "unread", why=GROUPS_NOT_GIVEN, **v)
         return
     me = f"{state.netbios_domain}\\{state.computer_name}$".lower()
     mine = {me} | {g for g, members in state.groups.items() if me in members}

@@ -106,6 +106,9 @@ class MachineState:
     # Accounts with shell access to the configuration database (SharePoint_Shell_Access): they can
     # read the farm (Get-SPFarm) without being farm administrators.
     sharepoint_shell_users: set[str] = field(default_factory=set)
+    # Whether the directory gives this computer account's tokenGroups to a logon that asks (a
+    # hardened directory may not): it always holds at least the primary group when given.
+    token_groups_readable: bool = True
     sharepoint_solutions: list[str] = field(default_factory=list)
     code_page: str = "cp1252"  # the system's ANSI code page (.NET Encoding.Default)
     execution_policy_gpo: str | None = None  # MachinePolicy execution policy, e.g. "AllSigned"
