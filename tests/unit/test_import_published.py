@@ -88,3 +88,14 @@ def test_an_argument_list_built_in_a_variable_is_found():
     assert "$Arguments" in case.text and "-ArgumentList $Arguments" in case.text
     assert parse_arguments(extract_command(case.text))[1]["MAIL_SERVER"] == (
         "outlook.office365.com")
+
+
+def test_a_line_without_the_synchronization_server_is_the_packages_default(tmp_path):
+    # The package sets SYNCHRONIZATION_SERVER to this computer itself (SetServerToComputer in the
+    # reference log): a line that leaves it out is one the installer takes, and the plan leaves it
+    # out too.
+    case = next(c for c in PUBLISHED if c.name == "fim-in-a-box-r2-no-reset")
+    line = case.text.replace("SYNCHRONIZATION_SERVER=FIM01 ", "")
+    planned, _, data = _plan(tmp_path, type(case)("no-sync-server", "", line))
+    assert "server" not in data["synchronization"]
+    assert "SYNCHRONIZATION_SERVER" not in planned

@@ -46,7 +46,7 @@ EXPECTED: dict[str, tuple[int, int | None, str]] = {
     "array_of_tables_section.toml": (1, 7, "database: has the wrong type"),
     "missing_section_database.toml": (1, None, "section [database] is required"),
     "missing_section_install.toml": (1, None, "section [install] is required"),
-    "missing_required_field.toml": (1, 21, "synchronization.server: is required"),
+    "missing_required_field.toml": (1, 21, "synchronization.ma_account: is required"),
     "empty_file.toml": (1, None, "schema_version: is required"),
     "comments_only.toml": (1, None, "schema_version: is required"),
     "invalid_email_contoso.toml": (1, 19, "looks like a domain"),

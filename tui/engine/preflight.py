@@ -166,7 +166,8 @@ def preflight_params(a: AnswerFile) -> dict:
         }
     if svc and a.synchronization:
         params["synchronization"] = {
-            "server": a.synchronization.server,
+            # not given: this computer, the package's default
+            "server": a.synchronization.server or "localhost",
             "ma_account": a.synchronization.ma_account,
         }
     firewall = False

@@ -165,13 +165,17 @@ class Synchronization(Section):
     title: ClassVar[str] = "Synchronization server"
     required_by: ClassVar[tuple[str, ...]] = ("service",)
 
-    server: Host = field(
+    # Optional: the package's own default is this computer (its SetServerToComputer action, in
+    # the reference log), and published lines leave it out (#14.3).
+    server: Host | None = field(
         "Synchronization Server",
-        "The computer running the MIM Synchronization Service. The installer fills in this "
-        "computer's name (the wizard: the target server's, once the Target page names it).",
+        "The computer running the MIM Synchronization Service. Left empty, the installer uses "
+        "this computer (its own default); the wizard offers the target server's name once the "
+        "Target page names it.",
         example="CORPIDM",
         msi="SYNCHRONIZATION_SERVER",
         offer="target.host",
+        default=None,
     )
     ma_account: Account = field(
         "MIM Management Agent account",

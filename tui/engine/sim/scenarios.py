@@ -311,7 +311,7 @@ def healthy_state(root: Path, answers: object | None = None) -> MachineState:
             accounts.append(f"{a.service_account.domain}\\{a.service_account.name}")
         if getattr(a, "synchronization", None):
             accounts.append(a.synchronization.ma_account)
-            hosts.append(a.synchronization.server)
+            hosts.append(a.synchronization.server or "localhost")
         if getattr(a, "mail", None):
             hosts.append(a.mail.server)
         if getattr(a, "portal", None):
