@@ -150,3 +150,30 @@ def test_empty_token_groups_are_unread_not_a_refusal():
     check = step[step.index("RefreshCache(@('tokenGroups'))"):]
     assert check.index("$groups.Count -eq 0") < check.index("'unread'") < check.index(
         "'not-allowed'")
+
+
+def _function(name: str) -> str:
+    body = PREFLIGHT[PREFLIGHT.index(f"function {name} {{"):]
+    return body[: body.index("\n    }\n")]
+
+
+def test_a_port_whose_listeners_cannot_be_read_is_not_free():
+    listener = _function("Get-Listener")
+    # no listener is ObjectNotFound; any other lookup error throws (Test-Step: not checked)
+    assert "-ErrorVariable lookup" in listener and "'ObjectNotFound'" in listener
+    assert listener.index("'ObjectNotFound'") < listener.index("throw (")
+    assert "$LASTEXITCODE -ne 0" in listener  # netstat failing is not "free" either
+
+
+def test_an_account_is_looked_up_in_the_directory_by_its_sid():
+    # a UPN's prefix need not be the sAMAccountName
+    assert "(objectSid=" in _function("Get-AccountControl")
+    assert "Get-AccountControl $sid" in _function("Test-DomainAccount")
+    assert "sAMAccountName=$(ConvertTo-LdapValue $Sam)" not in PREFLIGHT
+
+
+def test_the_sql_connection_string_is_built_by_keyword():
+    # a value holding ';' must not add keywords
+    assert "SqlConnectionStringBuilder" in PREFLIGHT
+    assert not re.search(r"SqlConnection\(\"[^\"]*\$", PREFLIGHT)
+    assert "$csb['Data Source'] = [string]$server" in PREFLIGHT

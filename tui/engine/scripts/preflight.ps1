@@ -92,8 +92,15 @@ $Library = {
     function Get-Listener {
         param([int]$Port)
         if (Get-Command Get-NetTCPConnection -ErrorAction SilentlyContinue) {
-            $conn = Get-NetTCPConnection -State Listen -LocalPort $Port -ErrorAction SilentlyContinue | Select-Object -First 1
+            # No listener is an ObjectNotFound error; any other error is not "free": it throws
+            # (Test-Step reports it as not checked).
+            $lookup = $null
+            $conn = Get-NetTCPConnection -State Listen -LocalPort $Port -ErrorAction SilentlyContinue -ErrorVariable lookup | Select-Object -First 1
             if ($null -eq $conn) {
+                $failed = @($lookup | Where-Object { [string]$_.CategoryInfo.Category -ne 'ObjectNotFound' })
+                if ($failed.Count -gt 0) {
+                    throw ("The listeners on port $Port could not be read: " + $failed[0].Exception.Message)
+                }
                 return $null
             }
             $proc = Get-Process -Id $conn.OwningProcess -ErrorAction SilentlyContinue
@@ -102,7 +109,11 @@ $Library = {
             }
             return "process $($conn.OwningProcess)"
         }
-        $line = netstat -ano -p tcp | Where-Object { $_ -match "^\s*TCP\s+\S+:$Port\s+\S+\s+LISTENING\s+(\d+)" } | Select-Object -First 1
+        $lines = @(netstat -ano -p tcp)
+        if ($LASTEXITCODE -ne 0) {
+            throw "netstat could not list the listeners (exit code $LASTEXITCODE)."
+        }
+        $line = $lines | Where-Object { $_ -match "^\s*TCP\s+\S+:$Port\s+\S+\s+LISTENING\s+(\d+)" } | Select-Object -First 1
         if ($line) {
             return "process $($Matches[1])"
         }
@@ -127,10 +138,11 @@ $Library = {
     function Get-AccountControl {
         # userAccountControl from the directory (no RSAT needed); $null when the directory cannot be
         # searched from this logon (a WinRM network logon often cannot bind to LDAP: the double hop).
-        param([string]$Sam)
+        # Searched by the SID already resolved: a UPN's prefix need not be the sAMAccountName.
+        param([string]$Sid)
         try {
             $searcher = New-Object System.DirectoryServices.DirectorySearcher
-            $searcher.Filter = "(sAMAccountName=$(ConvertTo-LdapValue $Sam))"
+            $searcher.Filter = "(objectSid=$(ConvertTo-LdapValue $Sid))"
             $searcher.ClientTimeout = [TimeSpan]::FromSeconds(10)
             [void]$searcher.PropertiesToLoad.Add('userAccountControl')
             $found = $searcher.FindOne()
@@ -161,8 +173,7 @@ $Library = {
             Add-Check $Id 'not-found' @{ account = $Account }
             return
         }
-        $sam = (Split-Account $Account)[1]
-        $uac = Get-AccountControl $sam
+        $uac = Get-AccountControl $sid
         if ($null -eq $uac) {
             # Found by name (the computer's secure channel), but the directory search gave nothing:
             # from a WinRM logon, LDAP often cannot be bound (the double hop). Not seen: not a pass.
@@ -454,7 +465,14 @@ $Probes = {
                 Add-Check 'sql-version' 'sql-unreachable'
                 return
             }
-            $conn = New-Object System.Data.SqlClient.SqlConnection("Server=$server;Database=master;Integrated Security=SSPI;Connect Timeout=10;Application Name=mimsetup-preflight")
+            # Built by keyword: a server name holding ';' stays one value, never adds keywords.
+            $csb = New-Object System.Data.SqlClient.SqlConnectionStringBuilder
+            $csb['Data Source'] = [string]$server
+            $csb['Initial Catalog'] = 'master'
+            $csb['Integrated Security'] = $true
+            $csb['Connect Timeout'] = 10
+            $csb['Application Name'] = 'mimsetup-preflight'
+            $conn = New-Object System.Data.SqlClient.SqlConnection($csb.ConnectionString)
             try {
                 $conn.Open()
             } catch {
