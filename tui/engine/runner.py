@@ -9,6 +9,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from tui.engine import outcomes
 from tui.engine.errors import EngineError, ReplyLost
 from tui.engine.state import InstallState
 from tui.model.msi import Plan
@@ -121,6 +122,12 @@ def start(shell, request: InstallRequest) -> InstallState:
     except EngineError:
         _forget_quietly(shell, state)
         raise
+    if (refused := outcomes.refusal(result.stdout)) is not None:
+        # The bootstrap refused before running any script (Constrained Language Mode): nothing
+        # was started or written on the target, and a cleanup would be refused the same way.
+        # The one worded sentence the pre-flight gives too, never "could not be started: nothing".
+        _drop_record(state)
+        raise EngineError(refused.message, refused.remedy)
     if not started or not started.get("started"):
         said = (started or {}).get("error") or plain(result.stderr) or "nothing"
         _forget_quietly(shell, state)
@@ -151,8 +158,12 @@ def _forget_quietly(shell, state: InstallState) -> None:
         removed = cleanup(shell, state)
     except EngineError:
         return  # the target is unreachable: the record stays, so the install can be found again
-    if removed.get("running"):
-        return
+    if not removed.get("running"):
+        _drop_record(state)
+
+
+def _drop_record(state: InstallState) -> None:
+    """Forget locally an install that did not start (nothing for `attach` to follow)."""
     try:
         state.path.unlink(missing_ok=True)
     except OSError:
