@@ -12,7 +12,9 @@ import re
 
 import pytest
 
-from tests.engine.test_ps51_only import PARSER, SHIPPED
+from tests.support.powershell import PARSER, shipped
+
+SHIPPED = shipped()
 
 # method -> (fewest, most) arguments, from the method's page on learn.microsoft.com
 SIGNATURES = {

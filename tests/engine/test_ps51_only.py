@@ -9,16 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
-from tests.support.paths import CONTOSO
-from tui.engine import scripts
-from tui.export import ansible, powershell
-from tui.export.common import load_source
-
-tree_sitter = pytest.importorskip("tree_sitter")
-tsp = pytest.importorskip("tree_sitter_powershell")
-PARSER = tree_sitter.Parser(tree_sitter.Language(tsp.language()))
+from tests.support.powershell import PARSER, shipped
 
 COMMENTS = {"comment"}
 STRINGS = {"verbatim_string_characters", "verbatim_here_string_characters",
@@ -93,23 +85,6 @@ def problems(text: str) -> list[str]:
         if name in WEB_REQUEST and "-usebasicparsing" not in whole.lower():
             found.append(f"Invoke-WebRequest without -UseBasicParsing: {whole[:60]}")
     return found
-
-
-def shipped() -> dict[str, str]:
-    """Every PowerShell text mimsetup ships, by where it goes."""
-    texts = {f"scripts/{name}.ps1": scripts.text(name) for name in scripts.names()}
-    source = load_source(CONTOSO)
-    for host in source.hosts:
-        texts[f"export powershell ({host.name})"] = powershell.render(host, str(CONTOSO))
-    for path, text in ansible.render(source).items():
-        if path.endswith(".ps1"):
-            texts[f"export ansible {path}"] = text
-        elif path.startswith("tasks/"):
-            for task in yaml.safe_load(text):
-                script = (task.get("ansible.windows.win_powershell") or {}).get("script", "")
-                if script and "{{" not in script:  # a file lookup is checked as the file
-                    texts[f"export ansible {path}: {task['name']}"] = script
-    return texts
 
 
 SHIPPED = shipped()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.engine.test_ps51_only import PARSER
+from tests.support.powershell import PARSER
 from tui.engine import scripts
 
 USERS = ("install-tail", "install-cleanup", "install-cancel")

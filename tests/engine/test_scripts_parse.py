@@ -11,12 +11,8 @@ from importlib import resources
 
 import pytest
 
-tree_sitter = pytest.importorskip("tree_sitter")
-tsp = pytest.importorskip("tree_sitter_powershell")
-
-from tui.engine import scripts  # noqa: E402
-
-PARSER = tree_sitter.Parser(tree_sitter.Language(tsp.language()))
+from tests.support.powershell import PARSER
+from tui.engine import scripts
 
 
 def syntax_errors(source: str) -> list[str]:

@@ -15,15 +15,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
 from tui.export.common import load_source, vault_var
 from tui.model.importer import split_msiexec
 from tui.model.tomlio import dump_data
-
-pytest.importorskip("ansible")
 
 # What a render of the exported variables templates: everything the tasks hand to win_package
 # and the scripts, and the connection variables.

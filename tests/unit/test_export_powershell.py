@@ -12,6 +12,7 @@ import pytest
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
+from tests.support.powershell import PARSER
 from tui.engine import msilog, outcomes, scripts
 from tui.engine.checklist import checklist_params
 from tui.engine.preflight import preflight_params
@@ -21,10 +22,6 @@ from tui.export.powershell import ps_string, render
 from tui.model.tomlio import dump_data
 from tui.model.validation import validate_data
 
-tree_sitter = pytest.importorskip("tree_sitter")
-tsp = pytest.importorskip("tree_sitter_powershell")
-
-PARSER = tree_sitter.Parser(tree_sitter.Language(tsp.language()))
 FLEET = ANSWERS / "fleet-contoso.toml"
 
 

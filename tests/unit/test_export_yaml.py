@@ -5,12 +5,11 @@ it is not."""
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui.export.yamltext import Template, dumps, quoted, scalar
-
-yaml = pytest.importorskip("yaml")
 
 
 class _Loader(yaml.SafeLoader):
