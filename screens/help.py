@@ -26,7 +26,7 @@ def key_name(key: str) -> str:
 def keys(app: App) -> list[tuple[str, str]]:
     """The keys of the wizard, from where they are bound (their tooltips say what each does):
     the fields' keys, the app's own, the command palette and its commands, this screen's."""
-    from tui.widgets.field import FieldCheckbox
+    from tui.widgets.controls import FieldCheckbox
 
     rows = [FOCUS_KEYS]
     for binding in [*FieldCheckbox.BINDINGS, *app.BINDINGS]:

@@ -322,8 +322,17 @@ class ProgressScreen(FlowScreen):
         # The key's label stays (relabelling the footer would recompose it, doubling the
         # redraw: tests/bench/bench_ui_latency.py); the log's title says what l does next.
         full = not self.has_class("-full-log")
+        log = self.query_one(Log)
+        at_end = log.is_vertical_scroll_end
         self.set_class(full, "-full-log")
-        self.query_one(Log).border_title = LOG_TITLES[full]
+        log.border_title = LOG_TITLES[full]
+        if at_end:  # the log follows the newest lines at its new height too (Log scrolls on a
+            # write only when it is at the end, and a shorter log is no longer there)
+            self.call_after_refresh(self._follow_log)
+
+    def _follow_log(self) -> None:
+        if self.is_attached and self.is_current:
+            self.query_one(Log).scroll_end(animate=False, immediate=True)
 
     def action_back(self) -> None:
         self.notify("The install is running: d detaches (the install goes on), x cancels it.")

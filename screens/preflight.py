@@ -146,6 +146,8 @@ class PreflightScreen(TableFlowScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "install":
+            if self.report is not None and preflight_gate(self.report).decision == "stop":
+                return None  # shown dimmed: the failures stop the way (the status line says so)
             return not self._already_installed()
         if action == "checklist":
             return self._already_installed()

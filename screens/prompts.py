@@ -134,7 +134,7 @@ class SecretsPrompt(ModalScreen[dict[str, str] | None]):
         self._title, self._intro, self._asks = title, intro, asks
 
     def compose(self) -> ComposeResult:
-        from tui.widgets.field import SecretInput
+        from tui.widgets.controls import SecretInput
 
         with Vertical() as box:
             box.border_title = self._title

@@ -91,9 +91,12 @@ class ReviewPage(WizardPage):
         self._problems = list(found)
         problems = self.query_one(ProblemList)
         problems.display = bool(found)
+        was = problems.highlighted
         problems.set_options(
             Option(self._problem_text(p), id=str(i)) for i, p in enumerate(found)
         )
+        if found:  # a row is always highlighted: Enter on the list jumps at once
+            problems.highlighted = min(was or 0, len(found) - 1)
         for a in self.ACTIONS:
             if a.needs_valid:
                 self.query_one(f"#action-{a.id}", Button).disabled = bool(errors)

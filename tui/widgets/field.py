@@ -11,45 +11,17 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
 from tui.form.spec import FieldSpec, secret_kind
+from tui.widgets.controls import FieldCheckbox, FieldSelect, SecretInput
 
 if TYPE_CHECKING:  # the model loads after the first frame
     from tui.model.problems import Problem
 
 MISSING = None  # an empty field: the key is left out of the answer file
-
-
-class SecretInput(Input):
-    """A password input: masked, and its text can be neither copied nor cut out of it."""
-
-    def action_copy(self) -> None:
-        self.app.bell()
-
-    def action_cut(self) -> None:
-        self.app.bell()
-
-
-class FieldCheckbox(Checkbox):
-    """A checkbox that toggles with space; Enter moves on like in every other field. It shows
-    [x] or [ ], readable without colour (NO_COLOR)."""
-
-    BINDINGS = [  # the help screen lists them, with their tooltips
-        Binding("enter", "app.next_field", "Next field", show=False,
-                tooltip="next field (on the last field: next page)"),
-        Binding("space", "toggle_button", "Toggle", show=False,
-                tooltip="toggle a checkbox; open a list"),
-    ]
-
-    @property
-    def _button(self) -> Content:
-        style = self.get_visual_style("toggle--button")
-        return Content.assemble("[", ("x" if self.value else " ", style), "]")
 
 
 def _input_value(meta: FieldSpec, kind: str, text: str) -> Any:
@@ -131,12 +103,12 @@ class FieldRow(Vertical, can_focus=False):
             yield Static(m.title + ("" if m.required else ""), classes="field-label")
             if kind == "choice":
                 options = [(c, c) for c in m.choices]
-                yield Select(options, value=value if value is not None else options[0][1],
+                yield FieldSelect(options, value=value if value is not None else options[0][1],
                              allow_blank=False, id="control", compact=True)
             elif kind == "secret":
                 with Horizontal(classes="secret-row"):
                     kind = secret_kind(value)
-                    yield Select([(label, k) for k, label in m.secret_kinds],
+                    yield FieldSelect([(label, k) for k, label in m.secret_kinds],
                                  value=kind, allow_blank=False, id="control",
                                  compact=True)
                     yield self._secret_input(kind, value)

@@ -74,6 +74,7 @@ async def launch(app: Wizard) -> None:
     from screens.preflight import PreflightScreen
 
     app.install_session = session
+    app.clear_notifications()  # the wizard's toasts (the demo's Install hint) stay behind
     await app.push_screen(PreflightScreen(session))
 
 
