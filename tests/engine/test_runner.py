@@ -325,3 +325,14 @@ def test_a_preflight_that_fails_in_clixml_reads_as_words():
     text = " ".join(c.message for c in report.checks)
     assert "Cannot find type [Foo]." in text
     assert "<Objs" not in text and "_x000D_" not in text
+
+
+def test_a_refused_batch_logon_is_named_and_nothing_is_left():
+    # RegisterTaskDefinition succeeds (SCHED_S_BATCH_LOGON_PROBLEM, a success code), the task's
+    # logon is refused when it starts: the start says so, naming the right, and cleans up.
+    with rig("batch-logon-denied") as r:
+        result = install(r.shell, r.request(), r.events.append)
+        assert result.outcome == "failed" and result.exit_code is None
+        assert "batch job" in result.message and "0x80070569" in result.message
+        assert r.installer.tasks == {}
+        _target_clean(r)

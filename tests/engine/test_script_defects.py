@@ -177,3 +177,12 @@ def test_the_sql_connection_string_is_built_by_keyword():
     assert "SqlConnectionStringBuilder" in PREFLIGHT
     assert not re.search(r"SqlConnection\(\"[^\"]*\$", PREFLIGHT)
     assert "$csb['Data Source'] = [string]$server" in PREFLIGHT
+
+
+def test_install_start_reports_the_tasks_result_when_it_never_started():
+    # a missing batch logon right only warns at registration (a success code PowerShell never
+    # sees): the refusal shows as the task's last result, which mimsetup names
+    start = scripts.text("install-start")
+    loop = start[start.index("for ($i = 0; $i -lt 80"):]
+    assert loop.index("$result.task_result = '0x{0:X8}' -f $task.LastTaskResult") < loop.index(
+        "throw")

@@ -131,6 +131,15 @@ def start(shell, request: InstallRequest) -> InstallState:
     if not started or not started.get("started"):
         said = (started or {}).get("error") or plain(result.stderr) or "nothing"
         _forget_quietly(shell, state)
+        if (started or {}).get("task_result") == BATCH_LOGON_REFUSED:
+            raise EngineError(
+                f"The install could not be started on the target: {request.run_as_user} may not "
+                "log on as a batch job there. Task Scheduler registered the install's task (it "
+                "only warns of a missing batch logon right) but refused its logon when it "
+                f"started (task result {BATCH_LOGON_REFUSED}).",
+                "Grant the install account \"Log on as a batch job\" on the target (Group Policy "
+                "or secpol.msc; a \"Deny log on as a batch job\" outranks it), then run the "
+                "install again; the pre-flight's batch-logon check shows who holds the right.")
         raise EngineError(
             "The install could not be started on the target: " + str(said).rstrip(".") + ".",
             "Check that the install account may log on as a batch job and that its password is "
@@ -139,6 +148,11 @@ def start(shell, request: InstallRequest) -> InstallState:
     state.status_path = started["status_path"]
     state.save()
     return state
+
+
+# The task's last result when its logon is refused for want of the batch logon right
+# (ERROR_LOGON_TYPE_NOT_GRANTED as an HRESULT), as install-start reports it.
+BATCH_LOGON_REFUSED = "0x80070569"
 
 
 def _last_json(stdout: str) -> dict | None:

@@ -129,8 +129,11 @@ try {
             break
         }
         if ($i -gt 4 -and $task.State -ne 2 -and $task.State -ne 4 -and $task.LastTaskResult -ne 267011) {
-            throw ('The scheduled task that runs the install ended at once (task result 0x' +
-                ('{0:X8}' -f $task.LastTaskResult) + ').')
+            # mimsetup names the cause of a known result: 0x80070569 is the batch logon refused
+            # (RegisterTaskDefinition only warned of it, with a success code PowerShell never sees).
+            $result.task_result = '0x{0:X8}' -f $task.LastTaskResult
+            throw ('The scheduled task that runs the install ended at once (task result ' +
+                $result.task_result + ').')
         }
         Start-Sleep -Milliseconds 250
     }

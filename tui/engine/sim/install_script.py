@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from tui.engine import scripts
 from tui.engine.sim import modulelog
+from tui.engine.sim import winbehaviour as win
 from tui.engine.sim.machine import ScriptRun, WindowsMachine, script
 from tui.engine.sim.msiengine import Engine, InstallerError, install_product, parse_properties
 from tui.engine.sim.scenarios import mark_mim_installed
@@ -182,13 +183,20 @@ def install_start(run: ScriptRun) -> int:
                    + scripts.encode_command(boot))
         if not p.get("run_as_password") or not p.get("run_as_user"):
             raise RuntimeError("(0x8007052E) The user name or password is incorrect.")
+        if win.registration_error(state):
+            raise RuntimeError(win.registration_error(state))
         task = Task(name, str(p["run_as_user"]), work, command)
         inst.tasks[name] = task
-        run_task(run.machine, inst, task)
+        refused = win.task_start_result(state, task.user)
+        if refused is None:
+            run_task(run.machine, inst, task)
+        else:  # registered, but the logon is refused when it starts
+            task.state, task.last_result = TASK_READY, refused
         for _ in range(80):
             if state.path(result["status_path"]).exists():
                 break
             if task.state != TASK_RUNNING and task.last_result != TASK_HAS_NOT_RUN:
+                result["task_result"] = f"0x{task.last_result:08X}"
                 raise RuntimeError("The scheduled task that runs the install ended at once "
                                    f"(task result 0x{task.last_result:08X}).")
             run.out.sleep(0.05)

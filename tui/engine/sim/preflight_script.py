@@ -46,7 +46,11 @@ def _probe_logon(c: Checks, state: MachineState, params: dict, user: str) -> boo
     if not run_as or not password:
         c.add("probe-logon", "this-logon", user=run_as or user)
         return False
-    why = win.password_logon_error(state, run_as)
+    why = win.registration_error(state)
+    code = win.task_start_result(state, run_as)
+    if not why and code is not None:
+        # Registered (a success code), but never started: the script waits and sees it end.
+        why = f"the task ended (0x{code:08X}) without a result"
     if why:
         c.add("probe-logon", "task-failed", user=run_as, why=why)
         return False

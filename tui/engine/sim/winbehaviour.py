@@ -91,9 +91,13 @@ def http_status(state: MachineState, url: str) -> int | None:
 # --- Task Scheduler ("Task Scheduler and process auditing") -------------------------------------
 
 LSA = "HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa"
-# What RegisterTaskDefinition says (its HRESULT's message) when the logon cannot be stored or made.
-NOT_GRANTED = ("Logon failure: the user has not been granted the requested logon type at this "
-               "computer. (Exception from HRESULT: 0x80070569)")
+# Without "Log on as a batch job" RegisterTaskDefinition SUCCEEDS with SCHED_S_BATCH_LOGON_PROBLEM
+# (0x0004131C, "the task is registered, but may fail to start; batch logon privilege needs to be
+# enabled for the task principal"): a success code, which a COM caller through IDispatch (as
+# PowerShell is) never sees. The task then fails to start: its last result is
+# ERROR_LOGON_TYPE_NOT_GRANTED as an HRESULT.
+LOGON_TYPE_NOT_GRANTED = 0x80070569
+# What RegisterTaskDefinition says (its HRESULT's message) when the password cannot be stored.
 NO_STORAGE = ("A specified logon session does not exist. It may already have been terminated. "
               "(Exception from HRESULT: 0x80070520)")
 
@@ -127,13 +131,15 @@ def stores_credentials(state: MachineState) -> bool:
     return state.reg_get(LSA, "DisableDomainCreds") != 1
 
 
-def password_logon_error(state: MachineState, user: str) -> str | None:
-    """Why a scheduled task with `user`'s stored password cannot be registered and run, or None."""
-    if not stores_credentials(state):
-        return NO_STORAGE
-    if batch_logon(state, user)[0] != "granted":
-        return NOT_GRANTED
-    return None
+def registration_error(state: MachineState) -> str | None:
+    """Why RegisterTaskDefinition with a stored password fails (DisableDomainCreds), or None."""
+    return None if stores_credentials(state) else NO_STORAGE
+
+
+def task_start_result(state: MachineState, user: str) -> int | None:
+    """The last result of a registered password task of `user` that cannot start, or None when
+    it starts: without the batch logon right the start fails (see LOGON_TYPE_NOT_GRANTED)."""
+    return None if batch_logon(state, user)[0] == "granted" else LOGON_TYPE_NOT_GRANTED
 
 
 NO_DIRECTORY = "the directory did not give its msDS-GroupMSAMembership to this logon"
