@@ -110,21 +110,49 @@ async def save_report(pilot, app, path) -> None:
     await until(pilot, lambda: path.with_suffix(".json").exists(), what="the report")
 
 
-async def type_text(pilot, text: str) -> None:
-    """Type `text` as key presses, as a fast typist would: the same Key events `pilot.press`
-    sends, without waiting for the app to be idle after each one (which costs ~70 ms a key).
-    Then it waits once, as pilot.press does after each key, for the app to be idle: the keys
-    hop from the app to the focused field and its messages back to the app, and one pause
-    alone returned before the last hops on a busy machine."""
-    from textual import events
-    from textual._wait import wait_for_idle
-    from textual.keys import _character_to_key
+async def settle(pilot, node=None, timeout: float = 30.0) -> None:
+    """Let the app run until `node` (default: the focused widget), its ancestors and the app have
+    nothing left in their message queues. One `pilot.pause()` waits for what each widget had
+    queued when it began, but a key hops from the app to the focused field, and what the field
+    posts bubbles up one queue at a time: on a busy machine one pause returned before the
+    last hops."""
+    import time
 
     app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        await pilot.pause()
+        target = node if node is not None else app.focused or app.screen
+        busy = [n for n in (app, *target.ancestors_with_self) if n.message_queue_size]
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s: still handling messages in "
+                                 f"{busy}; screen:\n" + screen_text(app))
+
+
+async def type_text(pilot, text: str, timeout: float = 30.0) -> None:
+    """Type `text` as key presses, as a fast typist would: the same Key events `pilot.press`
+    sends, without waiting for the app to be idle after each one (which costs ~70 ms a key).
+    Then it waits until the focused field holds what was typed (the keys pass through the app's
+    queue, then the field's), and until what the field posted about it was handled."""
+    from textual import events
+    from textual.keys import _character_to_key
+    from textual.widgets import Input
+
+    app = pilot.app
+    await settle(pilot)  # a focus or an earlier key still on its way would change the result
+    field = app.focused
+    expected = None
+    if isinstance(field, Input):  # typing replaces the selection (a cursor is an empty one)
+        start, end = sorted(field.selection)
+        expected = field.value[:start] + text + field.value[end:]
     for char in text:
         key = char if char.isalnum() else _character_to_key(char)
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)
-    await wait_for_idle(0)
-    await pilot.pause()
+    if expected is not None:
+        await until(pilot, lambda: field.value == expected, timeout,
+                    what=f"the field to hold {expected!r}")
+    await settle(pilot, field, timeout)
