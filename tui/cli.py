@@ -16,7 +16,6 @@ from tui.commands.common import (
     EXIT_USAGE,
     exit_codes_text,
 )
-from tui.commands.hosts import add_host_option
 
 
 def _lazy(module: str, name: str) -> Callable[[argparse.Namespace], int]:
@@ -88,6 +87,11 @@ def _shown(text: str) -> str:
     return visible(text)
 
 
+def _host_option(s: argparse.ArgumentParser) -> None:
+    s.add_argument(flags.HOST_NAME, dest="host_name", metavar="NAME",
+                   help="fleet files: only this host (default: every host, in order)")
+
+
 def _remote_options(s: argparse.ArgumentParser, json_help: str, target: bool = True) -> None:
     s.add_argument("--json", action="store_true", help=json_help)
     s.add_argument(flags.YES, action="store_true",
@@ -125,7 +129,7 @@ def _schema(s: argparse.ArgumentParser) -> None:
 def _plan(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     s.add_argument("--format", choices=("text", "json"), default="text")
-    add_host_option(s)
+    _host_option(s)
     s.set_defaults(run=_lazy("tui.commands.answers", "plan"))
 
 
@@ -141,7 +145,7 @@ def _import(s: argparse.ArgumentParser) -> None:
 def _preflight(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", metavar="FILE")
     _remote_options(s, "print the checks as JSON")
-    add_host_option(s)
+    _host_option(s)
     s.set_defaults(run=_lazy("tui.commands.preflight", "preflight"))
 
 
@@ -152,7 +156,7 @@ def _apply(s: argparse.ArgumentParser) -> None:
     s.add_argument("--force", action="store_true", help="replace an existing report")
     s.add_argument("--parallel", type=_count, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
-    add_host_option(s)
+    _host_option(s)
     s.set_defaults(run=_apply_file)
 
 
@@ -172,7 +176,7 @@ def _check(s: argparse.ArgumentParser) -> None:
                    help=f"fix this item ({', '.join(fixable_items())}), then check again; "
                    "repeatable")
     s.add_argument("--fix-all", action="store_true", help="fix every item that can be fixed")
-    add_host_option(s)
+    _host_option(s)
     s.add_argument("--report", metavar="FILE", help="save a Markdown and JSON report")
     s.add_argument("--force", action="store_true", help="replace an existing report")
     s.set_defaults(run=_lazy("tui.commands.install", "check"))
@@ -192,7 +196,7 @@ def _demo(s: argparse.ArgumentParser) -> None:
     s.add_argument("--json", action="store_true", help="print the results as JSON")
     s.add_argument("--parallel", type=_count, default=4, metavar="N",
                    help="fleet files: hosts installed at once after the database creator")
-    add_host_option(s)
+    _host_option(s)
     s.set_defaults(run=_lazy("tui.commands.demo", "demo"))
 
 
@@ -280,23 +284,25 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["edit", *argv]
     help_only = argv[0] in ("-h", "--help")
     args = build_parser(None if help_only else argv[0]).parse_args(argv)
-    from tui.model.outputs import OutputError
-
     try:
         _check_report(args)
         return args.run(args)
-    except OutputError as exc:
-        from tui.model.printable import visible
-
-        print(f"mimsetup: {visible(exc.message)}" + (f"\n  {exc.remedy}" if exc.remedy else ""),
-              file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         print("mimsetup: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_FAIL
-    except Exception as exc:  # a traceback is a bug, but the user still gets a sentence
+    except Exception as exc:
+        # imported here, not at the top: `validate` and `plan` never write a file
+        from tui.model.outputs import OutputError
+
+        if isinstance(exc, OutputError):
+            from tui.model.printable import visible
+
+            print(f"mimsetup: {visible(exc.message)}"
+                  + (f"\n  {exc.remedy}" if exc.remedy else ""), file=sys.stderr)
+            return EXIT_USAGE
+        # a traceback is a bug, but the user still gets a sentence
         if os.environ.get("MIMSETUP_DEBUG"):
             raise
         print(

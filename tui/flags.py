@@ -10,3 +10,4 @@ HOST = "--host"
 USER = "--user"
 YES = "--yes"
 FIX = "--fix"
+HOST_NAME = "--host-name"  # fleet files: the one host a command runs on

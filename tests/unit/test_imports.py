@@ -1,6 +1,6 @@
 """`validate` and `plan` never load the terminal UI or the WinRM stack, nor pydantic's model
-machinery (they use the compiled model): checked in a fresh interpreter, on sys.modules after the
-command ran, and with -X importtime."""
+machinery (they use the compiled model), nor what only other commands need (LAZY): checked in a
+fresh interpreter, on sys.modules after the command ran, and with -X importtime."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ from tests.support.paths import ROOT
 FORBIDDEN = ("textual", "winrm", "requests", "requests_ntlm", "spnego")
 # pydantic's model machinery: what the compiled model spares these commands
 MODEL_MACHINERY = ("pydantic.main", "pydantic.fields", "tui.model.answers")
+# What only other commands need, imported where it is used (a start-up cost otherwise: #11.5's
+# target is `validate` and `plan` <= 1.5x `import pydantic, tomllib`): threads (following an
+# install), writing TOML (import, the wizard), writing outputs (reports, schema -o, exports).
+LAZY = ("threading", "tomli_w", "tui.model.outputs", "tui.model.atomic")
+# `validate` reads answer and fleet files alone; `plan` also picks a fleet's hosts
+NOT_FOR_VALIDATE = ("tui.commands.hosts",)
 
 WRAPPER = """
 import json, sys
@@ -53,12 +59,16 @@ def test_validate_and_plan_import_no_ui_and_no_winrm(tmp_path, args):
     assert "tui.model.crossfield" in modules  # the command really ran
     assert _forbidden(modules) == []
     assert [m for m in MODEL_MACHINERY if m in modules] == []
+    assert [m for m in LAZY if m in modules] == []
+    if args[0] == "validate":
+        assert [m for m in NOT_FOR_VALIDATE if m in modules] == []
 
 
 def test_validate_with_a_fleet_file_uses_the_compiled_model_too(tmp_path):
     modules = _loaded(tmp_path, "validate", "answers/fleet-contoso.toml")
     assert "tui.model.fleet" in modules
     assert [m for m in MODEL_MACHINERY if m in modules] == []
+    assert [m for m in (*LAZY, *NOT_FOR_VALIDATE) if m in modules] == []
 
 
 def test_importtime_agrees():
@@ -72,6 +82,7 @@ def test_importtime_agrees():
         assert "pydantic_core" in imported
         assert _forbidden(imported) == []
         assert [m for m in MODEL_MACHINERY if m in imported] == []
+        assert [m for m in LAZY if m in imported] == []
 
 
 def test_the_check_can_fail(tmp_path):
@@ -83,3 +94,15 @@ def test_the_check_can_fail(tmp_path):
                        check=False)
     assert r.returncode == 0, r.stderr
     assert "textual" in _forbidden(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_the_lazy_check_can_fail(tmp_path):
+    """The same probe sees a lazily imported module when the command path imports it."""
+    out = tmp_path / "m.json"
+    code = WRAPPER.replace("code = main(", "import threading, tui.commands.hosts\ncode = main(")
+    r = subprocess.run([sys.executable, "-c", code, str(out), "validate", "answers/contoso.toml"],
+                       capture_output=True, text=True, cwd=ROOT, env=cli_env(), timeout=60,
+                       check=False)
+    assert r.returncode == 0, r.stderr
+    loaded = json.loads(out.read_text(encoding="utf-8"))
+    assert "threading" in loaded and "tui.commands.hosts" in loaded

@@ -2,21 +2,20 @@
 the answers, the passwords, the endpoint, and following engine work in a thread. A command module
 imports this one and the engine, never a sibling command module.
 
-Kept light at import time (the standard library only): `tui.cli` imports it on every start.
+Kept light at import time (`sys` alone; json, threading and time where they are used):
+`tui.cli` imports it on every start, `validate` and `plan` included (tests/unit/test_imports.py).
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
-import threading
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable
+    from pathlib import Path
+
     from tui.engine.events import Finished
     from tui.engine.job import SecretNeed
     from tui.model.answers import AnswerFile
@@ -79,6 +78,8 @@ def report_problem(exc: BaseException, as_json: bool) -> int:
     text = f"mimsetup: {message}" + (f"\n  {remedy}" if remedy else "")
     print("\n".join(visible(line) for line in text.split("\n")), file=sys.stderr)
     if as_json:
+        import json
+
         print(json.dumps({"status": "error", "message": message, "remedy": remedy}, indent=2))
     return EXIT_USAGE
 
@@ -204,6 +205,9 @@ def protected(args: argparse.Namespace | None) -> list[str]:
 def follow_in_thread(work, emit, give_up=None):
     """Run `work(emit, stop)` in a thread; Ctrl+C sets `stop`. If the work has not stopped
     DETACH_GRACE seconds later, `give_up()` (when given and not None) is the result."""
+    import threading
+    import time
+
     stop = threading.Event()
     result: list = []
     lock = threading.Lock()

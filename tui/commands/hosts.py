@@ -6,12 +6,8 @@ on a fleet file). Shared by the command modules, like common.py; never a command
 
 from __future__ import annotations
 
-import argparse
 import sys
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.commands.common import (
@@ -24,20 +20,18 @@ from tui.commands.common import (
     load_answers,
     resolve_secrets,
 )
+from tui.flags import HOST_NAME
 
 if TYPE_CHECKING:
+    import argparse
+    import threading
+    from collections.abc import Callable
+    from pathlib import Path
+
     from tui.engine.events import Finished
     from tui.engine.job import InstallJob
     from tui.model.answers import AnswerFile
     from tui.model.fleet import Fleet
-
-HOST_NAME = "--host-name"
-
-
-def add_host_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(HOST_NAME, dest="host_name", metavar="NAME",
-                        help="fleet files: only this host (default: every host, in order)")
-
 
 @dataclass
 class Chosen:
@@ -132,6 +126,8 @@ def run_fleet_jobs(fleet: Fleet, jobs: dict[str, InstallJob], *, as_json: bool, 
     # A refused logon is never tried again (each counts towards the account's lockout): a host
     # with the same user and password as one whose logon was refused is not tried.
     refused: dict[tuple[str, str], str] = {}
+    import threading  # here, not at the top: `plan` imports this module for `pick`
+
     lock = threading.Lock()
 
     def run_host(name: str, emit, stop: threading.Event) -> Finished:

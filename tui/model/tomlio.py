@@ -10,8 +10,6 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import tomli_w
-
 from tui.model.behaviour import SecretRefBehaviour
 from tui.model.fieldmeta import FieldMeta
 from tui.model.problems import Problem
@@ -140,6 +138,8 @@ class Locator:
 # --- writing -------------------------------------------------------------------------------
 
 def format_value(value: Any) -> str:
+    import tomli_w  # writing only: `validate` and `plan` never load it
+
     if isinstance(value, str) and "\\" in value and "'" not in value and value.isprintable():
         return f"'{value}'"  # literal string: Windows paths stay readable
     if isinstance(value, dict):
@@ -150,6 +150,8 @@ def format_value(value: Any) -> str:
 def _key(name: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9_-]+", name):
         return name
+    import tomli_w
+
     return tomli_w.dumps({name: 0}).split(" =")[0]
 
 
