@@ -13,9 +13,11 @@ import pytest
 from tests.support.answers import contoso
 from tests.support.sim import PASSWORD, rig
 from tui.engine import preflight as pf
+from tui.engine import scripts
 from tui.engine.events import LogLines, PhaseStarted, Progress
 from tui.engine.install import cancel, install
 from tui.engine.sim.machine import WindowsMachine
+from tui.engine.sim.msiengine import DISP_E_EXCEPTION, Engine, InstallerError, install_product
 from tui.engine.sim.scenarios import MIM_VERSION
 from tui.engine.sim.target import SimTarget
 from tui.engine.state import unfinished
@@ -336,3 +338,27 @@ def test_a_refused_batch_logon_is_named_and_nothing_is_left():
         assert "batch job" in result.message and "0x80070569" in result.message
         assert r.installer.tasks == {}
         _target_clean(r)
+
+
+def test_the_installers_com_error_is_generic_and_the_code_comes_from_the_log():
+    # The automation interface's failures are DISP_E_EXCEPTION with a generic message: 1638 and
+    # 1603 reach the user only because the runner reads the engine's result from its log (an
+    # ANSI one too), and the generic text is not shown as the cause.
+    a = contoso()
+    with WindowsMachine("mim-installed", answers=a) as m:
+        stop = threading.Event()
+        with pytest.raises(InstallerError) as caught:
+            install_product(m.state, Engine(), a.install.msi_path, {}, a.install.log_path,
+                            "CONTOSO\\Administrator", stop)
+    assert caught.value.hresult == DISP_E_EXCEPTION
+    assert str(caught.value) == "InstallProduct,PackagePath,PropertyValues"
+    with rig("ansi-log", outcome=1603) as r:
+        result = install(r.shell, r.request(), r.events.append)
+        assert (result.outcome, result.exit_code) == ("failed", 1603)
+        assert "InstallProduct,PackagePath" not in result.message
+
+
+def test_the_runner_reads_the_engines_result_in_utf16_then_ansi():
+    runner = scripts.text("install-runner")
+    logged = runner[runner.index("function Get-LoggedResult"):runner.index("$code = -1")]
+    assert logged.index("[Text.Encoding]::Unicode") < logged.index("[Text.Encoding]::Default")

@@ -64,10 +64,14 @@ function Get-LoggedResult([string]$path) {
             $fs.Dispose()
         }
         $start = [int]($from % 2)  # UTF-16 code units begin at even offsets of the file
-        $text = [Text.Encoding]::Unicode.GetString($bytes, $start, $read - $start)
-        $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\d+)')
-        if ($found.Count -gt 0) {
-            return [int]$found[$found.Count - 1].Groups[1].Value
+        # UTF-16 (as EnableLog writes it), else the ANSI code page (a log without a BOM).
+        $texts = @([Text.Encoding]::Unicode.GetString($bytes, $start, $read - $start),
+            [Text.Encoding]::Default.GetString($bytes, 0, $read))
+        foreach ($text in $texts) {
+            $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\d+)')
+            if ($found.Count -gt 0) {
+                return [int]$found[$found.Count - 1].Groups[1].Value
+            }
         }
     }
     catch {
@@ -111,10 +115,10 @@ try {
     $secretText = $null
     $logged = Get-LoggedResult $job['log_path']
     if ($null -ne $logged -and ($code -eq 0 -or $code -eq -1)) {
+        # The engine's own result; the automation interface's generic error (DISP_E_EXCEPTION,
+        # "InstallProduct,PackagePath,PropertyValues") adds nothing to it.
         $code = $logged
-        if ($code -eq 0 -or $code -eq 3010 -or $code -eq 1641) {
-            $problem = $null
-        }
+        $problem = $null
     }
 }
 catch {

@@ -273,6 +273,25 @@ def _write_status(path: Path, data: dict) -> None:
         pass
 
 
+def _logged_result(path: Path) -> int | None:
+    """The runner's Get-LoggedResult: the last "MainEngineThread is returning N" of the log's
+    last 64 KB, read as UTF-16, else in the ANSI code page (a log written without a BOM)."""
+    try:
+        with path.open("rb") as f:
+            f.seek(0, 2)
+            size = f.tell()
+            f.seek(max(0, size - 65536))
+            data = f.read()
+    except OSError:
+        return None
+    start = (size - len(data)) % 2
+    for text in (data[start:].decode("utf-16-le", "replace"), data.decode("cp1252", "replace")):
+        found = re.findall(r"MainEngineThread is returning (\d+)", text)
+        if found:
+            return int(found[-1])
+    return None
+
+
 def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo,
             stop: threading.Event) -> None:
     """install-runner.ps1: status, unseal, InstallProduct through COM, status, remove the task."""
@@ -297,7 +316,15 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
             code = install_product(state, inst.engine, job["package"], props, job["log_path"],
                                    task.user, stop)
         except InstallerError as exc:
-            code = exc.code
+            # As the runner: a Win32 HRESULT carries the code; any other error does not, and
+            # the engine's own result is read from its log below.
+            if (exc.hresult >> 16) & 0x1FFF == 7:
+                code = exc.hresult & 0xFFFF
+            else:
+                problem = f"Windows Installer: {exc}"
+        logged = _logged_result(state.path(job["log_path"]))
+        if logged is not None and code in (0, -1):
+            code, problem = logged, None
         msirun.exit_code = code
         if code in (0, 3010):
             _installed(state, props, state.read_msi(job["package"]) or {})

@@ -4,10 +4,10 @@ COM API does it, against the machine's state.
 The property string is read the way Windows Installer reads a command line's properties
 ("Command-Line Options", "About Properties"): `NAME=value` pairs separated by spaces; a value with
 spaces is enclosed in double quotes and a double quote inside it is written twice. Failures come
-back as the COM API reports them: an exception carrying HRESULT_FROM_WIN32(code); success, 3010
-included, returns normally (the code is in the log's last line). EnableLog's file is opened when
-the engine starts, some time after the call (an old log stays readable until then), and its
-folder is never created (1622)."""
+back as the automation interface reports them: a generic exception (DISP_E_EXCEPTION), the code
+only in the log; success, 3010 included, returns normally (the code is in the log's last line).
+EnableLog's file is opened when the engine starts, some time after the call (an old log stays
+readable until then), and its folder is never created (1622)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,19 @@ from tui.engine.sim.verbose import LogFacts, personalise, verbose
 OPEN_LOG_AFTER = 1.0  # seconds between the call and the engine opening its log
 
 
-class InstallerError(Exception):
-    """What the COM call raises: HRESULT 0x8007xxxx with the Windows Installer code."""
+# The automation interface's errors are generic: a failed method is DISP_E_EXCEPTION with the
+# method's name and parameter names as its message; the Windows Installer code is in the log
+# ("MainEngineThread is returning N"), not in the exception.
+DISP_E_EXCEPTION = 0x80020009
 
-    def __init__(self, code: int, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.hresult = 0x80070000 | code
+
+class InstallerError(Exception):
+    """What the COM call raises: DISP_E_EXCEPTION, nothing of the Windows Installer code."""
+
+    def __init__(self, _code: int, _why: str) -> None:
+        # The code and reason name the failure where it is raised; neither travels.
+        super().__init__("InstallProduct,PackagePath,PropertyValues")
+        self.hresult = DISP_E_EXCEPTION
 
 
 def parse_properties(text: str) -> dict[str, str]:
