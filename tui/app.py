@@ -58,6 +58,9 @@ class WizardApp(Wizard):
 
     CSS_PATH = "app.tcss"
     AUTO_FOCUS = None  # show_page focuses the page's first field
+    # Below 72 columns the page list keeps only its marks (app.tcss); below MIN_SIZE: a notice.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    MIN_SIZE = (60, 20)
     TITLE = "mimsetup"
     SUB_TITLE = "MIM 2016 Service and Portal"
     # The header watches it and redraws its title line; App's own reactive also redrew the whole
@@ -235,6 +238,9 @@ class WizardApp(Wizard):
 
     async def action_next_field(self) -> None:
         await self.router.next_field()
+
+    def on_resize(self) -> None:
+        self.lifecycle.check_size(self.MIN_SIZE)
 
     def action_sections(self) -> None:
         self.router.page_list()

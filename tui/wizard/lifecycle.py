@@ -34,6 +34,17 @@ class Lifecycle:
         self.draft_key = draft_key
         self._timer: Timer | None = None
         self._hung_up = False
+        self._said_small = False
+
+    def check_size(self, least: tuple[int, int]) -> None:
+        """Says once (each time the terminal becomes too small) that it is below `least`."""
+        width, height = self.app.size
+        small = width < least[0] or height < least[1]
+        if small and not self._said_small:
+            self.app.notify(f"This terminal is {width}x{height}; mimsetup needs at least "
+                            f"{least[0]}x{least[1]}: parts of it are cut off.",
+                            severity="warning", timeout=10)
+        self._said_small = small
 
     @property
     def draft_key(self) -> Path | None:
