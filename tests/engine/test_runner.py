@@ -11,7 +11,7 @@ import threading
 import pytest
 
 from tests.support.answers import contoso
-from tests.support.sim import PASSWORD, rig
+from tests.support.sim import PASSWORD, rig, run_direct
 from tui.engine import preflight as pf
 from tui.engine import scripts
 from tui.engine.events import LogLines, PhaseStarted, Progress
@@ -362,3 +362,29 @@ def test_the_runner_reads_the_engines_result_in_utf16_then_ansi():
     runner = scripts.text("install-runner")
     logged = runner[runner.index("function Get-LoggedResult"):runner.index("$code = -1")]
     assert logged.index("[Text.Encoding]::Unicode") < logged.index("[Text.Encoding]::Default")
+
+
+def test_a_work_folder_already_there_is_refused_and_left_alone():
+    a = contoso()
+    with WindowsMachine("healthy", answers=a) as m:
+        folder = m.state.path("C:\\Windows\\Temp\\mimsetup-fixed-1")
+        folder.mkdir(parents=True)
+        (folder / "theirs.txt").write_text("not mimsetup's")
+        params = {"install_id": "fixed-1", "package": a.install.msi_path, "properties": "",
+                  "secret_properties": {}, "run_as_user": "CONTOSO\\Administrator",
+                  "run_as_password": PASSWORD, "log_path": a.install.log_path,
+                  "runner": scripts.text("install-runner")}
+        out, _, _ = run_direct(m, "install-start", params)
+        result = json.loads(out.strip().splitlines()[-1])
+        assert result["started"] is False and "already exists" in result["error"]
+        assert (folder / "theirs.txt").read_text() == "not mimsetup's"
+        assert not list(folder.glob("secrets.bin"))
+
+
+def test_the_work_and_log_folders_are_created_with_their_protected_acl():
+    start = scripts.text("install-start")
+    assert "New-Item -ItemType Directory" not in start and "SetAccessControl" not in start
+    assert "[IO.Directory]::CreateDirectory($work, (New-ProtectedAcl" in start
+    assert "[IO.Directory]::CreateDirectory($logDir, (New-ProtectedAcl" in start
+    assert start.index("already exists") < start.index("CreateDirectory($work")
+    assert "if ($createdWork -and [IO.Directory]::Exists($work))" in start

@@ -39,12 +39,29 @@ $result = @{
     log_path = $logPath
 }
 $registered = $false
+$createdWork = $false
 $folder = $null
+
+function New-ProtectedAcl([string[]]$who) {
+    # Only these accounts, nothing inherited from the parent (C:\Windows\Temp lets Users create
+    # files; a folder under C:\ gives Authenticated Users read access).
+    $acl = New-Object System.Security.AccessControl.DirectorySecurity
+    $acl.SetAccessRuleProtection($true, $false)
+    foreach ($name in $who) {
+        $rule = New-Object System.Security.AccessControl.FileSystemAccessRule(
+            $name, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
+        $acl.AddAccessRule($rule)
+    }
+    return ,$acl
+}
+
 try {
-    # msiexec does not create the log's folder: a missing one fails the install with 1622.
+    # msiexec does not create the log's folder: a missing one fails the install with 1622. The
+    # verbose log may hold property values the package does not hide: a folder mimsetup creates
+    # is readable by SYSTEM and Administrators only, from its first moment.
     $logDir = [IO.Path]::GetDirectoryName($logPath)
     if ($logDir -and -not [IO.Directory]::Exists($logDir)) {
-        [void][IO.Directory]::CreateDirectory($logDir)
+        [void][IO.Directory]::CreateDirectory($logDir, (New-ProtectedAcl @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators')))
         $result.created_log_folder = $logDir
     }
     # An earlier attempt's log at the same path is overwritten only when Windows Installer opens
@@ -57,15 +74,13 @@ try {
         $result.previous_log = $previous
     }
 
-    New-Item -ItemType Directory -Path $work -Force | Out-Null
-    $acl = New-Object System.Security.AccessControl.DirectorySecurity
-    $acl.SetAccessRuleProtection($true, $false)
-    foreach ($who in @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators', [string]$Params.run_as_user)) {
-        $rule = New-Object System.Security.AccessControl.FileSystemAccessRule(
-            $who, 'FullControl', 'ContainerInherit,ObjectInherit', 'None', 'Allow')
-        $acl.AddAccessRule($rule)
+    # Created in one step with its protected ACL: never a moment with C:\Windows\Temp's inherited
+    # rights. A folder already there is not ours to use (nor to delete).
+    if ([IO.Directory]::Exists($work) -or [IO.File]::Exists($work)) {
+        throw ('The work folder ' + $work + ' already exists; it was left as it is.')
     }
-    [IO.Directory]::SetAccessControl($work, $acl)
+    [void][IO.Directory]::CreateDirectory($work, (New-ProtectedAcl @('NT AUTHORITY\SYSTEM', 'BUILTIN\Administrators', [string]$Params.run_as_user)))
+    $createdWork = $true
 
     # The secret properties in Windows Installer's property syntax (a double quote written twice),
     # sealed at once; only .NET calls touch them.
@@ -152,7 +167,7 @@ catch {
         $result.error += ' The scheduled task ' + $taskName + ' could not be removed.'
     }
     try {
-        if ([IO.Directory]::Exists($work)) {
+        if ($createdWork -and [IO.Directory]::Exists($work)) {
             [IO.Directory]::Delete($work, $true)
         }
     }

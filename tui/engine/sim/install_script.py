@@ -155,6 +155,7 @@ def install_start(run: ScriptRun) -> int:
     result: dict = {"started": False, "task_name": name, "work_dir": work,
                     "status_path": work + "\\status.json", "log_path": log}
     work_path = state.path(work)
+    created = False
     try:
         log_file = state.path(log)
         if not log_file.parent.is_dir():
@@ -165,7 +166,10 @@ def install_start(run: ScriptRun) -> int:
             previous = f"{stem}.before-{install_id}.{ext}" if dot else f"{log}.before-{install_id}"
             log_file.replace(state.path(previous))
             result["previous_log"] = previous
-        work_path.mkdir(parents=True, exist_ok=True)
+        if work_path.exists():  # not ours: refused, and left as it is
+            raise RuntimeError(f"The work folder {work} already exists; it was left as it is.")
+        work_path.mkdir(parents=True)
+        created = True
         secret = "".join(f' {k}="{str(v).replace(chr(34), chr(34) * 2)}"'
                          for k, v in (p.get("secret_properties") or {}).items())
         nonce = os.urandom(12)
@@ -204,7 +208,8 @@ def install_start(run: ScriptRun) -> int:
     except (OSError, RuntimeError) as exc:
         result["error"] = str(exc)
         inst.tasks.pop(name, None)
-        shutil.rmtree(work_path, ignore_errors=True)
+        if created:
+            shutil.rmtree(work_path, ignore_errors=True)
     run.out.stdout(json.dumps(result) + "\r\n")
     return 0
 
