@@ -260,3 +260,30 @@ async def test_no_color_is_respected(monkeypatch):
 
         prompt = app.query_one(SectionList).get_option("database").prompt
         assert str(prompt).startswith("○ ")
+
+
+async def test_the_demo_never_saves_over_its_built_in_example(tmp_path, monkeypatch):
+    """`mimsetup demo` without a file opens the example shipped with mimsetup (inside the
+    installed package, or the checkout's answers/): Ctrl+S asks where to save, and the example
+    is never written."""
+    from tui.commands.demo import CONTOSO as EXAMPLE
+    from tui.commands.demo import demo_app, demo_secrets
+    from tui.model.validation import read_file
+
+    before = EXAMPLE.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    answers = read_file(EXAMPLE).answers
+    with demo_app(EXAMPLE, answers, demo_secrets(answers, EXAMPLE.parent), speed=300.0,
+                  example=True) as app:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            app.action_save()
+            await pilot.pause()
+            await pilot.press("ctrl+u")
+            await type_text(pilot, str(tmp_path / "mine.toml"))
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.path == tmp_path / "mine.toml"
+    assert EXAMPLE.read_bytes() == before
+    assert (tmp_path / "mine.toml").is_file()

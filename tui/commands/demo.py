@@ -139,10 +139,11 @@ def demo_secrets(answers, base: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "healthy", *,
              https: bool = True, speed: float | None = None,
-             report: str | None = None) -> Iterator:
+             report: str | None = None, example: bool = False) -> Iterator:
     """The wizard on `path`'s answers, its Install pointed at a simulated Windows server
     (started here, stopped on leaving) that matches them. No password is asked: the simulated
-    server's logon is its own, and `secrets` (MSI property -> value) are throwaway values."""
+    server's logon is its own, and `secrets` (MSI property -> value) are throwaway values.
+    `example`: `path` is the built-in example, opened as an unsaved copy."""
     from tui.app import WizardApp
     from tui.engine.sim.demo import demo_target
     from tui.model.validation import read_file
@@ -155,8 +156,16 @@ def demo_app(path: Path, answers, secrets: dict[str, str], scenario: str = "heal
         notice = (f"Demo: Install (on this Review page) goes to a simulated Windows server at "
                   f"{d.endpoint.url} (scenario {d.scenario.name}); no password is asked. "
                   "F2 lists the pages.")
-        yield WizardApp(path=path, data=loaded.data, from_file=True, start_page="review",
-                        notice=notice, demo=demo, remote_shell=remote_shell)
+        # The built-in example is mimsetup's own file (inside the installed package, or the
+        # checkout's answers/): the demo edits a copy of it, so Ctrl+S asks where to save
+        # instead of writing over it. Its draft keeps the example's key, apart from the
+        # admin's own new-file draft.
+        app = WizardApp(path=None if example else path, data=loaded.data, from_file=True,
+                        start_page="review", notice=notice, demo=demo,
+                        remote_shell=remote_shell)
+        if example:
+            app.lifecycle.draft_key = path
+        yield app
 
 
 def demo_wizard(args: argparse.Namespace, path: Path, answers, secrets: dict[str, str],
@@ -165,7 +174,7 @@ def demo_wizard(args: argparse.Namespace, path: Path, answers, secrets: dict[str
     server."""
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     with demo_app(path, answers, secrets, args.scenario, https=not args.http, speed=speed,
-                  report=getattr(args, "report", None)) as app:
+                  report=getattr(args, "report", None), example=not args.file) as app:
         code = app.run()
     return wizard_exit_code(app, code)
 
