@@ -202,15 +202,16 @@ def _demo(s: argparse.ArgumentParser) -> None:
 
 def _export(s: argparse.ArgumentParser) -> None:
     ex = s.add_subparsers(dest="format", metavar="FORMAT", required=True)
-    e = ex.add_parser("ansible", help="a ready-to-run Ansible project (inventory, playbook, "
-                      "Vault variables)")
+    e = ex.add_parser("ansible", formatter_class=_formatter, help="a ready-to-run Ansible "
+                      "project (inventory, playbook, Vault variables)")
     e.add_argument("file", metavar="FLEET_OR_ANSWER_FILE")
     e.add_argument("-o", "--output", metavar="DIR", required=True, help="directory to write")
     e.add_argument("--serial", type=_count, default=4, metavar="N",
                    help="hosts installed at a time after the database-creating one (default 4)")
     e.add_argument("--force", action="store_true", help="write into a non-empty directory")
     e.set_defaults(run=_lazy("tui.commands.export", "ansible"))
-    e = ex.add_parser("powershell", help="one script to run by hand on the target")
+    e = ex.add_parser("powershell", formatter_class=_formatter,
+                      help="one script to run by hand on the target")
     e.add_argument("file", metavar="FILE")
     e.add_argument("-o", "--output", metavar="FILE", help="script to write (default: stdout)")
     e.add_argument("--host-name", "--host", dest="host", metavar="NAME",
@@ -250,9 +251,27 @@ SUBCOMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = 
 }
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """argparse's help layout at the width shutil.get_terminal_size gives ($COLUMNS, else the
+    terminal's, else 80), found without importing shutil: argparse makes a formatter for every
+    option it declares, and its default imports shutil, with bz2 and lzma, for the width alone
+    (~2% of `validate`'s start, tests/bench/bench_cli_startup.py)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return argparse.HelpFormatter(prog, width=(columns or 80) - 2)
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every subcommand, or of `only`."""
     p = argparse.ArgumentParser(
+        formatter_class=_formatter,
         prog="mimsetup",
         description="Install Microsoft Identity Manager 2016 Service and Portal from a terminal: "
         "a wizard, TOML answer files, and the install itself over WinRM.",
@@ -261,8 +280,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, (help_text, add_arguments) in SUBCOMMANDS.items():
         if only in (None, name):
             # each command's exit statuses from the one table (tui/commands/common.py)
-            add_arguments(sub.add_parser(name, help=f"{help_text} (exit "
-                                         f"{exit_codes_text(name)})"))
+            add_arguments(sub.add_parser(name, formatter_class=_formatter,
+                                         help=f"{help_text} (exit {exit_codes_text(name)})"))
     return p
 
 

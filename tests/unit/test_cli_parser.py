@@ -33,3 +33,30 @@ def test_a_subcommands_usage_error_names_it(capsys):
         cli.main(["plan"])
     assert exc.value.code == 2
     assert "mimsetup plan" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["apply", "--help"], ["export", "ansible", "--help"]])
+@pytest.mark.parametrize("columns", ["50", "120", "", "nonsense"])
+def test_help_is_laid_out_as_argparse_lays_it_out(monkeypatch, capsys, argv, columns):
+    """tui.cli finds the terminal's width without shutil (a start-up cost): the help reads
+    exactly as with argparse's own formatter, at any $COLUMNS."""
+    import argparse
+
+    monkeypatch.setenv("COLUMNS", columns)
+    with pytest.raises(SystemExit):
+        cli.main(list(argv))
+    ours = capsys.readouterr().out
+    monkeypatch.setattr(cli, "_formatter", argparse.HelpFormatter)
+    with pytest.raises(SystemExit):
+        cli.main(list(argv))
+    assert ours == capsys.readouterr().out
+
+
+def test_help_follows_the_terminals_width(monkeypatch, capsys):
+    widths = []
+    for columns in ("50", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        with pytest.raises(SystemExit):
+            cli.main(["apply", "--help"])
+        widths.append(max(len(line) for line in capsys.readouterr().out.splitlines()))
+    assert widths[0] < widths[1] <= 120

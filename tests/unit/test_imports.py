@@ -19,7 +19,8 @@ MODEL_MACHINERY = ("pydantic.main", "pydantic.fields", "tui.model.answers")
 # What only other commands need, imported where it is used (a start-up cost otherwise: #11.5's
 # target is `validate` and `plan` <= 1.5x `import pydantic, tomllib`): threads (following an
 # install), writing TOML (import, the wizard), writing outputs (reports, schema -o, exports).
-LAZY = ("threading", "tomli_w", "tui.model.outputs", "tui.model.atomic")
+LAZY = ("threading", "tomli_w", "tui.model.outputs", "tui.model.atomic",
+        "shutil", "bz2", "lzma")  # shutil: argparse's default width (tui.cli._formatter)
 # `validate` reads answer and fleet files alone; `plan` also picks a fleet's hosts
 NOT_FOR_VALIDATE = ("tui.commands.hosts",)
 
