@@ -6,9 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: test demo lint bench generated clean
 
-$(STAMP): pyproject.toml constraints.txt
+# The last step unpacks the real ansible.windows collection the Ansible export's tests use (from
+# the pinned PyPI bundle, tests/support/ansible-bundle.txt) once, before the test workers start.
+$(STAMP): pyproject.toml constraints.txt tests/support/ansible-bundle.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m tests.support.ansible_windows
 	touch $(STAMP)
 
 lint: $(STAMP)

@@ -1,20 +1,13 @@
 """`mimsetup export ansible`: the project passes Ansible's own checks (syntax, inventory), the
 install arguments are the plan's, the plays follow the fleet's order, and the Jinja the tasks
-rely on does what they need (rendered with Ansible's own templar).
-
-About the syntax check: `ansible-playbook --syntax-check` resolves every module name, and the
-ansible.windows collection cannot be installed here (no Galaxy). `stub_collection` writes, in a
-temporary folder, a collection named ansible.windows whose modules are empty files: it declares
-the module name the playbook uses and nothing else, only so that the syntax check can
-resolve them. Module arguments are never checked by --syntax-check, stub or not;
-`test_only_the_stubbed_modules_are_used` keeps the stub and the playbook in step.
+rely on does what they need (rendered with Ansible's own templar). The playbook against the
+real ansible.windows collection (syntax check, each module's arguments against its own
+specification): test_export_ansible_modules.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.support.ansible_windows import ansible_env, tool
 from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO, ROOT
@@ -34,41 +28,6 @@ from tui.model.importer import split_msiexec
 from tui.model.tomlio import dump_data
 
 FLEET = ANSWERS / "fleet-contoso.toml"
-STUBBED_MODULES = ("win_powershell",)
-
-
-def _tool(name: str) -> str | None:
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else shutil.which(name)
-
-
-def stub_collection(root: Path) -> Path:
-    """An `ansible.windows` that only declares module names, for --syntax-check (see above)."""
-    coll = root / "ansible_collections" / "ansible" / "windows"
-    (coll / "plugins" / "modules").mkdir(parents=True, exist_ok=True)
-    (coll / "meta").mkdir(exist_ok=True)
-    (coll / "meta" / "runtime.yml").write_text('requires_ansible: ">=2.15"\n', encoding="utf-8")
-    for name in STUBBED_MODULES:
-        (coll / "plugins" / "modules" / f"{name}.py").write_text(
-            "# stub for ansible-playbook --syntax-check only: declares the module name\n",
-            encoding="utf-8")
-    return root
-
-
-def ansible_env(tmp: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
-    env.update(ANSIBLE_COLLECTIONS_PATH=str(stub_collection(tmp / "stub")),
-               ANSIBLE_LOCAL_TEMP=str(tmp / "ansible-tmp"), HOME=str(tmp),
-               ANSIBLE_NOCOLOR="1")
-    return env
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("export") / "mim-ansible"
-    r = run_cli("export", "ansible", str(FLEET), "-o", str(out))
-    assert r.returncode == 0, r.stderr
-    return out
 
 
 def export(tmp_path: Path, text: str, *extra: str) -> Path:
@@ -104,42 +63,9 @@ def test_files(project):
     assert "`mim01` alone" in readme
 
 
-def test_only_the_stubbed_modules_are_used(project):
-    used = set()
-    for doc in (yaml.safe_load((project / "tasks/mimsetup.yml").read_text()),
-                *(p["tasks"] for p in yaml.safe_load((project / "site.yml").read_text()))):
-        for task in doc:
-            used |= {k for k in task if "." in k}
-    outside = {m for m in used if not m.startswith("ansible.builtin.")}
-    assert outside == {f"ansible.windows.{m}" for m in STUBBED_MODULES}
-
-
-def test_playbook_passes_ansible_syntax_check(project, tmp_path):
-    tool = _tool("ansible-playbook")
-    assert tool is not None, "ansible-playbook is missing: ansible-core is in the test extra"
-    r = subprocess.run([tool, "--syntax-check", "site.yml"], cwd=project, capture_output=True,
-                       text=True, env=ansible_env(tmp_path), timeout=120, check=False)
-    assert r.returncode == 0, r.stdout + r.stderr
-
-
-def test_syntax_check_needs_the_modules(project, tmp_path):
-    """The stub is what resolves the modules: without it the check fails (so it does check)."""
-    tool = _tool("ansible-playbook")
-    assert tool is not None, "ansible-playbook is missing: ansible-core is in the test extra"
-    env = ansible_env(tmp_path)
-    env["ANSIBLE_COLLECTIONS_PATH"] = str(tmp_path / "empty")
-    r = subprocess.run([tool, "--syntax-check", "site.yml"], cwd=project, capture_output=True,
-                       text=True, env=env, timeout=120, check=False)
-    if r.returncode == 0:
-        pytest.skip("ansible.windows is installed on this machine")
-    assert "ansible.windows.win" in r.stdout + r.stderr
-
-
 def inventory_list(project: Path, tmp_path: Path) -> dict:
-    tool = _tool("ansible-inventory")
-    assert tool is not None, "ansible-playbook is missing: ansible-core is in the test extra"
-    r = subprocess.run([tool, "--list"], cwd=project, capture_output=True, text=True,
-                       env=ansible_env(tmp_path), timeout=120, check=False)
+    r = subprocess.run([tool("ansible-inventory"), "--list"], cwd=project, capture_output=True,
+                       text=True, env=ansible_env(tmp_path), timeout=120, check=False)
     assert r.returncode == 0, r.stdout + r.stderr
     return json.loads(r.stdout, object_hook=_data)
 
