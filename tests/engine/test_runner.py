@@ -388,3 +388,33 @@ def test_the_work_and_log_folders_are_created_with_their_protected_acl():
     assert "[IO.Directory]::CreateDirectory($logDir, (New-ProtectedAcl" in start
     assert start.index("already exists") < start.index("CreateDirectory($work")
     assert "if ($createdWork -and [IO.Directory]::Exists($work))" in start
+
+
+def test_a_cancel_ends_the_follow_once_the_rollback_has_freed_windows_installer():
+    # The rollback holds Global\_MSIExecute after the runner is gone: "cancelled" is written once
+    # it is free, so an install started right after does not meet 1618.
+    with rig(speed=20, rollback_seconds=0.6) as r:
+        sent = threading.Event()
+
+        def emit(event):
+            r.events.append(event)
+            if isinstance(event, LogLines) and not sent.is_set():
+                sent.set()
+                (state,) = unfinished()
+                threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
+
+        result = install(r.shell, r.request(), emit)
+        assert (result.outcome, result.exit_code) == ("cancelled", 1602)
+        assert r.machine.state.msi_mutex_held is False
+
+
+def test_cancel_waits_for_the_installer_mutex_and_readers_share_the_status_file():
+    cancel_text = scripts.text("install-cancel")
+    assert cancel_text.index("OpenExisting('Global\\_MSIExecute')") < cancel_text.index(
+        "$done = @{ state = 'done'")
+    assert "rolled_back" in cancel_text
+    for name in ("install-tail", "install-cleanup", "install-cancel"):
+        text = scripts.text(name)
+        assert "Read-Status" in text and "ReadAllText" not in text, name
+    process = scripts.text("runner-process")
+    assert "[IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete" in process

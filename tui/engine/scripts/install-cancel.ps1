@@ -7,14 +7,9 @@ param($Params)
 $ErrorActionPreference = 'Continue'
 $statusPath = [string]$Params.status_path
 $stopped = $false
-$status = $null
-try {
-    $status = [IO.File]::ReadAllText($statusPath) | ConvertFrom-Json
-}
-catch {
-    $status = $null
-}
 # mimsetup-include: runner-process
+$status = Read-Status $statusPath
+$rolledBack = $null
 if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
     try {
         # Only the process seen to be the runner is ended.
@@ -30,10 +25,40 @@ if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
     }
 }
 if ($stopped) {
+    # Windows Installer rolls back after its client is gone, holding Global\_MSIExecute: the
+    # result is written when the mutex is free (a retry at once would get 1618), or after the
+    # limit, saying so.
+    $limit = 300
+    if ($Params.rollback_wait_seconds) {
+        $limit = [double]$Params.rollback_wait_seconds
+    }
+    $deadline = (Get-Date).AddSeconds($limit)
+    $rolledBack = $false
+    while (-not $rolledBack) {
+        try {
+            $mutex = [Threading.Mutex]::OpenExisting('Global\_MSIExecute')
+            $mutex.Dispose()
+        }
+        catch [Threading.WaitHandleCannotBeOpenedException] {
+            $rolledBack = $true
+            break
+        }
+        catch {
+            $null = $_  # cannot be opened by this logon: held
+        }
+        if ((Get-Date) -ge $deadline) {
+            break
+        }
+        Start-Sleep -Milliseconds 500
+    }
     $done = @{ state = 'done'; exit_code = 1602; pid = $status.pid;
         finished = (Get-Date).ToUniversalTime().ToString('o') }
+    if (-not $rolledBack) {
+        $done.error = ('The install was cancelled; Windows Installer was still rolling it back after ' +
+            $limit + ' s (Global\_MSIExecute held): another install started now would get 1618.')
+    }
     $tmp = $statusPath + '.tmp'
     [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $done -Compress))
     [void][IO.File]::Replace($tmp, $statusPath, $null)
 }
-ConvertTo-Json -InputObject @{ stopped = $stopped } -Compress
+ConvertTo-Json -InputObject @{ stopped = $stopped; rolled_back = $rolledBack } -Compress

@@ -12,16 +12,11 @@ $work = [string]$Params.work_dir
 if ([Text.RegularExpressions.Regex]::IsMatch($id, '^[0-9A-Za-z-]{1,64}$')) {
     $work = [IO.Path]::Combine($env:WINDIR, 'Temp\mimsetup-' + $id)
 }
-$status = $null
-if ($work -and [IO.File]::Exists([IO.Path]::Combine($work, 'status.json'))) {
-    try {
-        $status = [IO.File]::ReadAllText([IO.Path]::Combine($work, 'status.json')) | ConvertFrom-Json
-    }
-    catch {
-        $status = $null
-    }
-}
 # mimsetup-include: runner-process
+$status = $null
+if ($work) {
+    $status = Read-Status ([IO.Path]::Combine($work, 'status.json'))
+}
 if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
     # A runner that cannot be told apart from a stranger is left alone too.
     $removed.running = ($false -ne (Test-RunnerProcess $status))

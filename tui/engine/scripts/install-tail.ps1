@@ -68,15 +68,7 @@ function Send-Batch($lines, [int64]$at, $final) {
 }
 
 function Get-Status {
-    try {
-        if (-not [IO.File]::Exists($Params.status_path)) {
-            return $null
-        }
-        return [IO.File]::ReadAllText($Params.status_path) | ConvertFrom-Json
-    }
-    catch {
-        return $null
-    }
+    return (Read-Status ([string]$Params.status_path))
 }
 
 # Why nothing will ever write "done", or $null while the runner may still be at work. The task

@@ -22,3 +22,26 @@ function Test-RunnerProcess($status) {
     }
     return ($started -eq ([datetime]$status.process_started).ToUniversalTime().ToString('s'))
 }
+
+# status.json as the runner last wrote it, or $null. Opened sharing read, write and delete: the
+# runner replaces the file atomically (File.Replace), which a reader holding it with read sharing
+# only (as reading the whole file at once does) would make fail.
+function Read-Status([string]$path) {
+    try {
+        if (-not [IO.File]::Exists($path)) {
+            return $null
+        }
+        $share = [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete
+        $fs = [IO.File]::Open($path, [IO.FileMode]::Open, [IO.FileAccess]::Read, $share)
+        try {
+            $reader = New-Object IO.StreamReader($fs)
+            return ($reader.ReadToEnd() | ConvertFrom-Json)
+        }
+        finally {
+            $fs.Dispose()
+        }
+    }
+    catch {
+        return $null
+    }
+}

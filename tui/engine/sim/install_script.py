@@ -83,13 +83,13 @@ class Installer:
     # The knobs tests and scenarios set, kept where they were before the engine had its module.
     def __getattr__(self, name: str):
         if name in ("outcome", "speed", "lines_per_second", "scale", "busy_attempts",
-                    "replayer", "language", "encoding", "open_log_after"):
+                    "replayer", "language", "encoding", "open_log_after", "rollback_seconds"):
             return getattr(self.engine, name)
         raise AttributeError(name)
 
     def __setattr__(self, name: str, value) -> None:
         if name in ("outcome", "speed", "lines_per_second", "scale", "busy_attempts",
-                    "replayer", "language", "encoding", "open_log_after"):
+                    "replayer", "language", "encoding", "open_log_after", "rollback_seconds"):
             setattr(self.engine, name, value)
         else:
             object.__setattr__(self, name, value)
@@ -408,6 +408,7 @@ def install_cancel(run: ScriptRun) -> int:
     inst = installer_of(run.machine)
     path = run.state.path(str(run.params.get("status_path", "")))
     alive, status = _runner_alive(run.machine, path)
+    rolled_back = None
     if alive and status is not None:
         pid = int(status["pid"])
         proc = next(p for p in run.state.processes if p.pid == pid)
@@ -417,6 +418,25 @@ def install_cancel(run: ScriptRun) -> int:
             _kill(run.machine, inst, task, proc)
         elif proc in run.state.processes:
             run.state.processes.remove(proc)
-        _write_status(path, {"state": "done", "exit_code": 1602, "pid": pid})
-    run.out.stdout(json.dumps({"stopped": alive}) + "\r\n")
+        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds)
+        done = {"state": "done", "exit_code": 1602, "pid": pid}
+        if not rolled_back:
+            done["error"] = "still rolling back (Global\\_MSIExecute held)"
+        _write_status(path, done)
+    run.out.stdout(json.dumps({"stopped": alive, "rolled_back": rolled_back}) + "\r\n")
     return 0
+
+
+def _wait_rollback(run: ScriptRun, seconds: float) -> bool:
+    """Windows Installer rolls back after its client is gone, holding Global\\_MSIExecute for
+    `seconds`; install-cancel waits for it within its limit and says whether it saw it free."""
+    state = run.state
+    if seconds > 0:
+        state.msi_mutex_held = True
+        timer = threading.Timer(seconds, setattr, (state, "msi_mutex_held", False))
+        timer.daemon = True
+        timer.start()
+    deadline = time.monotonic() + float(run.params.get("rollback_wait_seconds") or 300)
+    while state.msi_mutex_held and time.monotonic() < deadline:
+        run.out.sleep(0.05)
+    return not state.msi_mutex_held

@@ -84,6 +84,7 @@ class Engine:
     language: str = "en"
     encoding: str = "utf-16-le"  # "cp1252": a log converted to ANSI, no BOM
     open_log_after: float = OPEN_LOG_AFTER
+    rollback_seconds: float = 0.0  # how long a rollback holds Global\_MSIExecute after a cancel
     replayer: LogReplayer | None = None
     runs: list = field(default_factory=list)
 
