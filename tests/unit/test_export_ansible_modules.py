@@ -4,13 +4,16 @@ tests/support/ansible-bundle.txt, unpacked from PyPI's `ansible` bundle: no stan
 `ansible-playbook --syntax-check` resolves every module (and action plugin) but never reads a
 module's arguments; so each task's arguments are also validated, with ansible-core's own
 ArgumentSpecValidator, against the specification the module documents (`ansible-doc -j`: names,
-aliases, types, choices, required, sub-options): a misspelt or unknown parameter fails.
+aliases, types, choices, required, sub-options) and, for a PowerShell module, the pairs its own
+`$spec` declares (mutually_exclusive, required_one_of, required_together: its documentation does
+not say them): a misspelt or unknown parameter fails.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,11 +29,14 @@ from tests.support.ansible_windows import (
     collections_path,
     tool,
 )
+from tests.support.powershell import PARSER
 
 # A module whose documentation has one of these options takes free-form text (import_tasks) or
 # any key (set_fact: the variables it sets), besides its other documented options.
 FREE_FORM = {"free_form", "free-form", "key_value"}
 _SPEC_KEYS = ("type", "required", "choices", "aliases", "elements", "default")
+# Top-level entries of a PowerShell module's `$spec` that list groups of option names.
+_GROUPS = ("mutually_exclusive", "required_one_of", "required_together")
 
 
 def module_calls(project: Path) -> list[tuple[str, str, object]]:
@@ -71,6 +77,39 @@ def argument_spec(options: dict) -> dict:
     return spec
 
 
+def ps_groups(doc: dict) -> dict[str, list[list[str]]]:
+    """The option groups of the `$spec` in the module's .ps1 beside its documentation (none for a
+    Python module), read with the PowerShell parser: `name = @( , @('a', 'b') )`."""
+    ps1 = Path(doc["filename"]).with_suffix(".ps1")
+    if not ps1.exists():
+        return {}
+    src = ps1.read_bytes()
+    spec = _find(PARSER.parse(src).root_node, src, lambda n, t: n.type == "assignment_expression"
+                 and t.startswith("$spec"))
+    assert spec is not None, f"{ps1}: no $spec"
+    body = _find(spec, src, lambda n, t: n.type == "hash_literal_body")
+    groups = {}
+    for entry in (c for c in body.children if c.type == "hash_entry"):
+        key, _, value = _text(entry, src).partition("=")
+        if key.strip() in _GROUPS:
+            groups[key.strip()] = [re.findall(r"'([^']*)'", g)
+                                   for g in re.findall(r"@\(\s*('[^()]*)\)", value)]
+    return groups
+
+
+def _text(node, src: bytes) -> str:
+    return src[node.start_byte:node.end_byte].decode("utf-8")
+
+
+def _find(node, src: bytes, match):
+    if match(node, _text(node, src)):
+        return node
+    for child in node.children:
+        if (found := _find(child, src, match)) is not None:
+            return found
+    return None
+
+
 def argument_errors(doc: dict, args: object) -> list[str]:
     """Why `args` are not arguments `doc`'s module takes (none: they are)."""
     options = dict(doc.get("options") or {})
@@ -81,7 +120,8 @@ def argument_errors(doc: dict, args: object) -> list[str]:
         return [] if free_form else [f"{doc['module']} takes no free-form text"]
     if free_form:  # the other keys are the free-form part (set_fact's variables)
         args = {k: v for k, v in args.items() if k in options}
-    result = ArgumentSpecValidator(argument_spec(options)).validate(dict(args))
+    validator = ArgumentSpecValidator(argument_spec(options), **ps_groups(doc))
+    result = validator.validate(dict(args))
     return list(result.error_messages)
 
 
@@ -124,10 +164,17 @@ def test_every_module_argument_is_one_the_module_takes(project, docs):
         assert argument_errors(docs[module], args) == [], f"{name} ({module})"
 
 
+def test_the_powershell_specs_groups_are_read(docs):
+    assert ps_groups(docs["ansible.windows.win_powershell"]) == {
+        "required_one_of": [["path", "script"]], "mutually_exclusive": [["path", "script"]]}
+
+
 @pytest.mark.parametrize(("change", "expected"), [
     (lambda a: a.update(paramaters=a.pop("parameters")), "paramaters"),  # misspelt
     (lambda a: a.update(error_action="ignore"), "error_action"),         # not a choice
     (lambda a: a.update(depth="deep"), "depth"),                         # not an int
+    (lambda a: a.update(path="install.ps1"), "mutually exclusive"),      # the .ps1's $spec
+    (lambda a: a.pop("script"), "one of the following is required"),
 ])
 def test_a_wrong_argument_fails(project, docs, change, expected):
     """The check can fail: the install task with one argument its module does not take."""
