@@ -186,3 +186,16 @@ def test_install_start_reports_the_tasks_result_when_it_never_started():
     loop = start[start.index("for ($i = 0; $i -lt 80"):]
     assert loop.index("$result.task_result = '0x{0:X8}' -f $task.LastTaskResult") < loop.index(
         "throw")
+
+
+def test_the_runner_and_the_exports_share_one_install_result():
+    # one piece of PowerShell reads the result: the log opened sharing read and write (EnableLog's
+    # process may hold it open for writing), UTF-16 then ANSI, the generic COM error dropped
+    from tui.export.common import INSTALL_PS
+
+    shared = scripts.text("installer-result").split("\n", 1)[1]
+    assert shared in INSTALL_PS and shared in scripts.text("install-runner")
+    assert "ReadAllBytes" not in INSTALL_PS and "ReadAllBytes" not in scripts.text("install-runner")
+    for text in (INSTALL_PS, scripts.text("install-runner")):
+        assert "Complete-InstallResult $code $problem" in text
+        assert "Get-InstallerError $_" in text

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.engine import scripts
 from tui.model.answers import AnswerFile
 from tui.model.fleet import HOST_NAME, Fleet, FleetHost, read_any
 from tui.model.msi import Plan, build_plan
@@ -142,6 +143,7 @@ INSTALL_PS = """param([string]$MsiPath, [string]$LogPath, [string]$Properties)
 $ErrorActionPreference = 'Stop'
 $code = -1
 $problem = ''
+""" + scripts.text("installer-result").split("\n", 1)[1] + """
 $installer = New-Object -ComObject WindowsInstaller.Installer
 $installer.UILevel = 2  # msiUILevelNone, as /qn
 # Installer.EnableLog(logMode, logFile), as documented: 'voicewarmup' is /l*v, '!' flushes
@@ -152,34 +154,12 @@ try {
     $code = 0
 }
 catch {
-    $e = $_.Exception
-    while ($null -ne $e.InnerException) {
-        $e = $e.InnerException
-    }
-    $hr = $e.HResult
-    if ((($hr -shr 16) -band 0x1FFF) -eq 7) {
-        $code = $hr -band 0xFFFF  # HRESULT_FROM_WIN32: the Windows Installer error code
-    }
-    else {
-        $problem = 'Windows Installer: ' + $e.Message
-    }
+    $failed = Get-InstallerError $_
+    $code = $failed.code
+    $problem = $failed.problem
 }
 $Properties = $null
-# The engine's own result, from the log's last "MainEngineThread is returning N" (not localised):
-# the COM call reports success without 3010 (a restart is needed).
-try {
-    $bytes = [IO.File]::ReadAllBytes($LogPath)
-    $start = [Math]::Max(0, $bytes.Length - 65536)
-    $start -= $start % 2
-    $text = [Text.Encoding]::Unicode.GetString($bytes, $start, $bytes.Length - $start)
-    $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\\d+)')
-    if ($found.Count -gt 0 -and ($code -eq 0 -or $code -eq -1)) {
-        $code = [int]$found[$found.Count - 1].Groups[1].Value
-        $problem = ''
-    }
-}
-catch {
-}
-[int]$code
-[string]$problem
+$result = Complete-InstallResult $code $problem $LogPath
+[int]$result.code
+[string]$result.problem
 """

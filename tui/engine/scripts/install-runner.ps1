@@ -37,47 +37,7 @@ function Write-Status($fields) {
     }
 }
 
-# The engine's own result, from the log's last "MainEngineThread is returning N" (not localised):
-# the COM call reports success without 3010 and some failures without a Win32 code. The log is
-# opened sharing read and write: EnableLog's logging belongs to this process, which may still
-# hold the file open for writing (ReadAllBytes, sharing read only, would then fail and the
-# result would be lost).
-function Get-LoggedResult([string]$path) {
-    try {
-        $share = [IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete
-        $fs = [IO.File]::Open($path, [IO.FileMode]::Open, [IO.FileAccess]::Read, $share)
-        try {
-            $length = [int][Math]::Min($fs.Length, 65536)
-            $from = $fs.Length - $length
-            [void]$fs.Seek($from, [IO.SeekOrigin]::Begin)
-            $bytes = New-Object byte[] $length
-            $read = 0
-            while ($read -lt $length) {
-                $n = $fs.Read($bytes, $read, $length - $read)
-                if ($n -le 0) {
-                    break
-                }
-                $read += $n
-            }
-        }
-        finally {
-            $fs.Dispose()
-        }
-        $start = [int]($from % 2)  # UTF-16 code units begin at even offsets of the file
-        # UTF-16 (as EnableLog writes it), else the ANSI code page (a log without a BOM).
-        $texts = @([Text.Encoding]::Unicode.GetString($bytes, $start, $read - $start),
-            [Text.Encoding]::Default.GetString($bytes, 0, $read))
-        foreach ($text in $texts) {
-            $found = [Text.RegularExpressions.Regex]::Matches($text, 'MainEngineThread is returning (\d+)')
-            if ($found.Count -gt 0) {
-                return [int]$found[$found.Count - 1].Groups[1].Value
-            }
-        }
-    }
-    catch {
-    }
-    return $null
-}
+# mimsetup-include: installer-result
 
 $code = -1
 $problem = $null
@@ -100,26 +60,14 @@ try {
         $code = 0
     }
     catch {
-        $e = $_.Exception
-        while ($null -ne $e.InnerException) {
-            $e = $e.InnerException
-        }
-        $hr = $e.HResult
-        if ((($hr -shr 16) -band 0x1FFF) -eq 7) {
-            $code = $hr -band 0xFFFF  # HRESULT_FROM_WIN32: the Windows Installer error code
-        }
-        else {
-            $problem = 'Windows Installer: ' + $e.Message
-        }
+        $failed = Get-InstallerError $_
+        $code = $failed.code
+        $problem = $failed.problem
     }
     $secretText = $null
-    $logged = Get-LoggedResult $job['log_path']
-    if ($null -ne $logged -and ($code -eq 0 -or $code -eq -1)) {
-        # The engine's own result; the automation interface's generic error (DISP_E_EXCEPTION,
-        # "InstallProduct,PackagePath,PropertyValues") adds nothing to it.
-        $code = $logged
-        $problem = $null
-    }
+    $result = Complete-InstallResult $code $problem $job['log_path']
+    $code = $result.code
+    $problem = $result.problem
 }
 catch {
     $problem = $_.Exception.Message
