@@ -195,7 +195,7 @@ def test_the_runner_and_the_exports_share_one_install_result():
 
     shared = scripts.text("installer-result").split("\n", 1)[1]
     assert shared in INSTALL_PS and shared in scripts.text("install-runner")
-    assert "ReadAllBytes" not in INSTALL_PS and "ReadAllBytes" not in scripts.text("install-runner")
+    assert "ReadAllBytes" not in INSTALL_PS and "ReadAllBytes" not in shared
     for text in (INSTALL_PS, scripts.text("install-runner")):
         assert "Complete-InstallResult $code $problem" in text
         assert "Get-InstallerError $_" in text

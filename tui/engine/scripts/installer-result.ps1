@@ -20,7 +20,7 @@ function Get-InstallerError($record) {
 # The engine's own result, from the log's last "MainEngineThread is returning N" (not localised):
 # the COM call reports success without 3010 and some failures without a Win32 code. The log is
 # opened sharing read and write: EnableLog's logging belongs to this process, which may still
-# hold the file open for writing (ReadAllBytes, sharing read only, would then fail and the
+# hold the file open for writing (reading the whole file, sharing read only, would then fail and the
 # result would be lost).
 function Get-LoggedResult([string]$path) {
     try {
