@@ -92,7 +92,7 @@ def test_ctrl_c_detaches_and_attach_follows_to_the_end(sim, tmp_path):
 
 @pytest.mark.parametrize(("scenario", "code", "words"), [
     ("healthy", 0, "installed successfully"),
-    ("install-fails", 1, "cause: SQL Server refused the install account's logon"),
+    ("install-fails", 1, "cause: A SharePoint solution deployment was already under way"),
     ("reboot-required", 3010, "restart"),
     ("no-sharepoint", 1, "SharePoint"),
     # another install never ends: waited for, visibly, at most 3 times, then a stop (#16.10)
@@ -113,11 +113,12 @@ def test_demo_failure_names_its_known_cause_in_json_and_report(tmp_path):
     assert r.returncode == 1, r.stderr
     finished = [e for line in r.stdout.splitlines() if line.startswith("{")
                 and (e := json.loads(line)).get("event") == "Finished"][-1]
-    assert finished["cause"]["id"] == "sql-login-failed"
-    assert "Login failed for user" in finished["cause"]["evidence"]
+    assert finished["cause"]["id"] == "sharepoint-deployment-under-way"
+    assert "A deployment or retraction is already under way" in finished["cause"]["evidence"]
+    assert finished["failing_action"] == "InstallFIMPortal"
     assert finished["cause"]["sources"] and finished["rolled_back"] is True
     report = (tmp_path / "out.md").read_text()
-    assert "cause: **SQL Server refused the install account's logon**" in report
+    assert "cause: **A SharePoint solution deployment was already under way**" in report
     assert "rolled back" in report
     assert json.loads((tmp_path / "out.json").read_text())["install"]["cause"]["id"] == \
-        "sql-login-failed"
+        "sharepoint-deployment-under-way"

@@ -33,5 +33,5 @@ def test_fleet_apply(tmp_path, second):
             assert "2 of 2 host(s) installed" in summary
         else:
             assert r.returncode == 1
-            assert "DeployAndPopulateDatabase" in summary.split("mim02", 1)[1]
+            assert "InstallFIMPortal" in summary.split("mim02", 1)[1]
             assert "1 of 2 host(s) installed" in summary

@@ -140,17 +140,20 @@ async def test_a_1603_failure_is_shown_with_its_cause(answers):
             await to_preflight(pilot)
             await install(pilot)
             text = screen_text(app)
-            assert "✗ DeployAndPopulateDatabase failed" in text
+            assert "✗ InstallFIMPortal failed" in text
             assert "Exit code: 1603" in text
-            assert "Failing action: DeployAndPopulateDatabase" in text
+            assert "Failing action: InstallFIMPortal" in text
             assert "Log on the target: C:\\Windows\\Temp\\mimsetup-service-portal.log" in text
-            assert "Error 25009" in text  # the cause, from the log's lines
+            # the log's line that shows the cause (wrapped at 80 columns)
+            assert '"microsoftidentitymanagement.wsp", and only one deployment' in text
             # the known failure the log shows, what to do about it, and the rollback
-            assert "Cause: SQL Server refused the install account's logon" in text
-            assert "Next: On the SQL Server instance, give the install account" in text
+            assert "Cause: A SharePoint solution deployment was already under way" in text
+            assert "Next: Wait for the job, or find it" in text
+            assert "Login failed" not in text  # the pre-flight saw SQL Server accept it
             assert "Rolled back: yes" in text
             finished = app.install_session.finished
-            assert finished.cause.id == "sql-login-failed" and finished.rolled_back
+            assert finished.cause.id == "sharepoint-deployment-under-way"
+            assert finished.rolled_back
             await pilot.press("c")  # no checklist after a failure
             await pilot.pause()
             assert on_screen(app, "ResultScreen")

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 
 @pytest.mark.parametrize(("scenario", "result", "code"), [
-    ("install-fails", "Cause: SQL Server refused the install account's logon", 1),
+    ("install-fails", "Cause: A SharePoint solution deployment was already under way", 1),
     ("reboot-required", "Windows needs a restart to finish", 3010 % 256),
 ])
 def test_the_interactive_demo_exits_as_apply(tmp_path, monkeypatch, scenario, result, code):

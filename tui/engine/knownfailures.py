@@ -28,6 +28,8 @@ class KnownFailure:
     sources: tuple[str, ...]
     actions: tuple[str, ...] = ()
     signatures: tuple[re.Pattern[str], ...] = ()
+    # Pre-flight checks that observe this cause's subject: one that passed rules the cause out.
+    ruled_out_by: tuple[str, ...] = ()
 
     def matches(self, lines: Sequence[str], action: str | None) -> str | None:
         """The line that shows this failure (or the action's name when the action alone
@@ -60,6 +62,7 @@ def known_failures() -> tuple[KnownFailure, ...]:
             id=e["id"], title=e["title"], cause=e["cause"], remedy=e["remedy"],
             sources=tuple(e["sources"]), actions=tuple(e.get("actions") or ()),
             signatures=tuple(re.compile(s) for s in e.get("signatures") or ()),
+            ruled_out_by=tuple(e.get("ruled_out_by") or ()),
         )
         for e in json.loads(text)["entries"]
     )

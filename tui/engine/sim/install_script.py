@@ -43,7 +43,12 @@ TASK_TERMINATED = 0x41306  # SCHED_S_TASK_TERMINATED: the task was stopped
 NOT_SIGNED = 1  # powershell.exe's exit code when the policy refuses the file
 
 # Install outcome per machine scenario; anything else installs successfully.
-SCENARIO_OUTCOMES = {"reboot-required": 3010, "install-fails": 1603}
+SCENARIO_OUTCOMES = {"reboot-required": 3010, "install-fails": 1603, "sql-login-refused": 1603}
+# What a failing scenario's install fails on (logscript.FAILURE_ACTIONS): install-fails on what
+# no pre-flight can see (a SharePoint deployment job scheduled after it ran); sql-login-refused on
+# the SQL logon its pre-flight already reported failing.
+SCENARIO_FAILURES = {"install-fails": "sharepoint-deployment-under-way",
+                     "sql-login-refused": "sql-login"}
 
 
 @dataclass
@@ -108,6 +113,7 @@ def installer_of(machine: WindowsMachine) -> Installer:
         if inst is None:
             inst = Installer()
             inst.outcome = SCENARIO_OUTCOMES.get(machine.scenario, 0)
+            inst.engine.failure = SCENARIO_FAILURES.get(machine.scenario, "sql-login")
             if machine.scenario == "install-running":
                 inst.busy_attempts = 1
             if machine.scenario == "runner-dies":

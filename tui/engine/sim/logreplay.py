@@ -49,12 +49,13 @@ class LogReplayer:
         lines_per_second: float | None = None,
         scale: int = 1,
         rebase: datetime | None = None,
-        fail_action: str = FAIL_ACTION,
+        fail_action: str | None = None,
         encoding: str = "utf-16-le",
         bom: bool = True,
         clock: Callable[[], float] = time.monotonic,
         source: Sequence[str] | None = None,
         language: str = "en",
+        failure: str = "sql-login",
     ) -> None:
         if speed <= 0 or (lines_per_second is not None and lines_per_second <= 0):
             raise ValueError("speed and lines_per_second must be positive")
@@ -69,7 +70,8 @@ class LogReplayer:
         self.script = [
             ReplayLine(line.at, localise(line.text, language))
             for line in build_script(outcome, scale=scale, rebase=rebase,
-                                     fail_action=fail_action, source=source)
+                                     fail_action=fail_action, source=source,
+                                     failure=failure)
         ]
         self._clock = clock
         self._stop = threading.Event()

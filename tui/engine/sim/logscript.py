@@ -25,6 +25,14 @@ OUTCOMES = (0, 3010, 1603)
 DEFAULT_SPEED = 40.0  # the reference log's 647 s in about 16 s
 FAIL_ACTION = "DeployAndPopulateDatabase"
 FAIL_AFTER = 22.0  # seconds the failing custom action runs before giving up
+# What makes a 1603: each failure, its custom action and what that action writes as it fails.
+# "sql-login": SQL Server refuses the install account while the database is created (the
+# reference log's own Error 25009). "sharepoint-deployment-under-way": SharePoint refuses to deploy
+# the portal's solution because a deployment job for it is already in the timer service, which
+# nothing before the install can see (a job scheduled after any check ran).
+SQL_LOGIN = "sql-login"
+DEPLOYMENT_UNDER_WAY = "sharepoint-deployment-under-way"
+FAILURE_ACTIONS = {SQL_LOGIN: FAIL_ACTION, DEPLOYMENT_UNDER_WAY: "InstallFIMPortal"}
 
 # Line shapes that occur in long runs in real logs; repeating them is how `scale` grows a log.
 _REPEATABLE = (
@@ -60,8 +68,9 @@ def build_script(
     *,
     scale: int = 1,
     rebase: datetime | None = None,
-    fail_action: str = FAIL_ACTION,
+    fail_action: str | None = None,
     source: Sequence[str] | None = None,
+    failure: str = SQL_LOGIN,
 ) -> list[ReplayLine]:
     """The lines to write, each with its log time; `rebase` moves every timestamp to start then."""
     if outcome not in OUTCOMES:
@@ -72,7 +81,9 @@ def build_script(
     if outcome == 3010:
         lines = _reboot_required(lines)
     elif outcome == 1603:
-        lines = _failed(lines, fail_action)
+        if failure not in FAILURE_ACTIONS:
+            raise ValueError(f"failure must be one of {tuple(FAILURE_ACTIONS)}, not {failure}")
+        lines = _failed(lines, fail_action or FAILURE_ACTIONS[failure], failure)
     if scale > 1:
         lines = _scaled(lines, scale)
     times = _line_times(lines)
@@ -164,7 +175,7 @@ def _product_name(lines: Sequence[str]) -> str:
     return "Forefront Identity Manager Service and Portal"
 
 
-def _failed(lines: list[str], fail_action: str) -> list[str]:
+def _failed(lines: list[str], fail_action: str, failure: str = SQL_LOGIN) -> list[str]:
     """Cut inside `fail_action` and append what Windows Installer writes when it fails."""
     # The deferred script runs inside InstallExecute (or InstallFinalize when there is none);
     # each of its actions is an "Action T: Name. text" line.
@@ -191,10 +202,15 @@ def _failed(lines: list[str], fail_action: str) -> list[str]:
         return f"{at.hour}:{at:%M:%S}"
 
     out = lines[: cut + 1]
+    if failure == DEPLOYMENT_UNDER_WAY:
+        out += _deployment_under_way(lines, cut)
+    else:
+        out += [
+            "SFXCA: Binding to CLR version v2.0.50727",
+            f"Error 25009.The Forefront Identity Manager Service setup wizard cannot configure "
+            f"the specified database. Login failed for user '{domain}\\{user}'.",
+        ]
     out += [
-        "SFXCA: Binding to CLR version v2.0.50727",
-        f"Error 25009.The Forefront Identity Manager Service setup wizard cannot configure the "
-        f"specified database. Login failed for user '{domain}\\{user}'.",
         f"CustomAction {fail_action} returned actual error code 1603 (note this may not be 100% "
         "accurate if translation happened inside sandbox)",
         f"Action ended {clock(t)}: InstallExecute. Return value 3.",
@@ -235,6 +251,26 @@ def _failed(lines: list[str], fail_action: str) -> list[str]:
         "",
     ]
     return out
+
+
+def _deployment_under_way(lines: Sequence[str], cut: int) -> list[str]:
+    """What SolutionPackUtility.exe (run by WiX's CAQuietExec) writes when SharePoint refuses to
+    deploy the portal's solution: its own lines up to "Deploying X.wsp" as the log has them, then
+    SharePoint's SPException and CAQuietExec's two failure lines (the exit code is the tool's)."""
+    own: list[str] = []
+    for text in lines[cut + 1 :]:
+        if not text.startswith("CAQuietExec:") or "Adding feature" in text:
+            break  # the feature is added only after the deployment succeeded
+        own.append(text)
+    wsp = next((m[1] for t in own if (m := re.search(r"Deploying (\S+\.wsp)", t))),
+               "MicrosoftIdentityManagement.wsp")
+    return own + [
+        "CAQuietExec:  Microsoft.SharePoint.SPException: A deployment or retraction is already "
+        f'under way for the solution "{wsp.lower()}", and only one deployment or retraction at a '
+        "time is supported.",
+        "CAQuietExec:  Error 0x80070001: Command line returned an error.",
+        "CAQuietExec:  Error 0x80070001: CAQuietExec Failed",
+    ]
 
 
 def _property(lines: Sequence[str], name: str) -> str | None:

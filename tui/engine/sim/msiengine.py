@@ -85,6 +85,7 @@ class Engine:
     encoding: str = "utf-16-le"  # "cp1252": a log converted to ANSI, no BOM
     open_log_after: float = OPEN_LOG_AFTER
     rollback_seconds: float = 0.0  # how long a rollback holds Global\_MSIExecute after a cancel
+    failure: str = "sql-login"  # what a 1603 fails on (logscript.FAILURE_ACTIONS)
     replayer: LogReplayer | None = None
     runs: list = field(default_factory=list)
 
@@ -137,7 +138,7 @@ def install_product(state, engine: Engine, package: str, properties: dict[str, s
     replayer = LogReplayer(log_path, engine.outcome, engine.speed,
                            lines_per_second=engine.lines_per_second, scale=engine.scale,
                            source=source, language=engine.language, encoding=engine.encoding,
-                           bom=engine.encoding.startswith("utf-16"))
+                           bom=engine.encoding.startswith("utf-16"), failure=engine.failure)
     engine.replayer = replayer
     replayer.start()
     while not replayer.wait(0.05):

@@ -69,6 +69,12 @@ def _sql_unreachable(state: MachineState) -> None:
         inst.reachable = False
 
 
+def _sql_login_refused(state: MachineState) -> None:
+    """SQL Server answers but refuses the install account's logon ("Login failed")."""
+    for inst in state.sql.values():
+        inst.refused.add(DEFAULT_ADMIN.lower())
+
+
 def _install_running(state: MachineState) -> None:
     state.msi_mutex_held = True
     state.processes.append(
@@ -197,8 +203,11 @@ SCENARIOS: dict[str, Scenario] = {
         # (install_script.SCENARIO_OUTCOMES).
         Scenario("reboot-required", "The install succeeds and asks for a restart (3010)",
                  _healthy),
-        Scenario("install-fails", "The install fails in DeployAndPopulateDatabase (1603)",
-                 _healthy),
+        Scenario("install-fails", "The install fails deploying the portal's SharePoint "
+                 "solution: a deployment job started after the pre-flight (1603)", _healthy),
+        Scenario("sql-login-refused", "SQL Server refuses the install account's logon: the "
+                 "pre-flight says so, an install anyway fails creating the database (1603)",
+                 _sql_login_refused),
         # The runner and its log (install_script.installer_of reads the names).
         Scenario("runner-dies", "The install's scheduled task is stopped mid-install", _healthy),
         Scenario("execution-policy-allsigned",
