@@ -142,7 +142,7 @@ class WindowsView:
         return None if task is None else (task.state, task.last_result)
 
 
-def _log_cmdlets(run: ScriptRun) -> None:
+def log_cmdlets(run: ScriptRun) -> None:
     run.state.module_log += modulelog.records(run.script_text, run.params)
 
 
@@ -150,7 +150,7 @@ def _log_cmdlets(run: ScriptRun) -> None:
 def install_start(run: ScriptRun) -> int:
     p, state = run.params, run.state
     inst = installer_of(run.machine)
-    _log_cmdlets(run)
+    log_cmdlets(run)
     install_id = str(p.get("install_id", ""))
     if not re.fullmatch(r"[0-9A-Za-z-]{1,64}", install_id):
         run.out.stderr("install_id must be letters, digits and dashes.\r\n")
@@ -260,12 +260,12 @@ def run_task(machine: WindowsMachine, inst: Installer, task: Task) -> None:
     inst._threads.append(thread)
     thread.start()
     if inst.kill_runner_after is not None:
-        timer = threading.Timer(inst.kill_runner_after, _kill, (machine, inst, task, proc))
+        timer = threading.Timer(inst.kill_runner_after, kill_runner, (machine, inst, task, proc))
         timer.daemon = True
         timer.start()
 
 
-def _kill(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo) -> None:
+def kill_runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo) -> None:
     """The process ends without running another line (Stop-ScheduledTask, time limit)."""
     inst._stops[proc.pid].set()
     if proc in machine.state.processes:
@@ -273,7 +273,7 @@ def _kill(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcess
     task.state, task.last_result = TASK_READY, TASK_TERMINATED
 
 
-def _write_status(path: Path, data: dict) -> None:
+def write_status(path: Path, data: dict) -> None:
     """Atomic; a folder removed meanwhile (a cleanup, the machine closed) gives up, as the
     runner's retried write does."""
     tmp = path.with_suffix(".tmp")
@@ -312,7 +312,7 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
     me = {"pid": proc.pid, "process_started": proc.started}
     code, problem = -1, None
     try:
-        _write_status(status_path, {"state": "running", **me})
+        write_status(status_path, {"state": "running", **me})
         job = json.loads((work / "install.json").read_text(encoding="utf-8"))
         sealed = (work / "secrets.bin").read_bytes()
         (work / "secrets.bin").unlink()
@@ -343,7 +343,7 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
         problem = str(exc)
     if stop.is_set():
         return  # killed: nothing more runs, no status is written
-    _write_status(status_path, {"state": "done", "exit_code": code, "error": problem, **me})
+    write_status(status_path, {"state": "done", "exit_code": code, "error": problem, **me})
     inst.tasks.pop(task.name, None)  # the runner removes its own task
     if proc in state.processes:
         state.processes.remove(proc)
@@ -370,11 +370,11 @@ def _installed(state, props: dict, package: dict) -> None:
 
 @script("install-tail")
 def install_tail(run: ScriptRun) -> int:
-    _log_cmdlets(run)
+    log_cmdlets(run)
     return tail(run.params, run.state.path, run.out, WindowsView(run.machine))
 
 
-def _runner_alive(machine: WindowsMachine, status_path: Path) -> tuple[bool, dict | None]:
+def runner_alive(machine: WindowsMachine, status_path: Path) -> tuple[bool, dict | None]:
     try:
         status = json.loads(status_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -382,67 +382,3 @@ def _runner_alive(machine: WindowsMachine, status_path: Path) -> tuple[bool, dic
     alive = status.get("state") == "running" and WindowsView(machine).process_alive(
         int(status.get("pid") or 0), status.get("process_started"))
     return alive, status
-
-
-@script("install-cleanup")
-def install_cleanup(run: ScriptRun) -> int:
-    _log_cmdlets(run)
-    inst = installer_of(run.machine)
-    install_id = str(run.params.get("install_id") or "")
-    work = (f"C:\\Windows\\Temp\\mimsetup-{install_id}"
-            if re.fullmatch(r"[0-9A-Za-z-]{1,64}", install_id) else run.params.get("work_dir"))
-    removed = {"task": False, "work_dir": False, "running": False}
-    if work:
-        removed["running"], _ = _runner_alive(run.machine, run.state.path(work) / "status.json")
-    if removed["running"]:
-        run.out.stdout(json.dumps(removed) + "\r\n")
-        return 0
-    removed["task"] = inst.tasks.pop(run.params.get("task_name", ""), None) is not None
-    if work:
-        path = run.state.path(work)
-        shutil.rmtree(path, ignore_errors=True)
-        removed["work_dir"] = not path.exists()
-    else:
-        removed["work_dir"] = True
-    run.out.stdout(json.dumps(removed) + "\r\n")
-    return 0
-
-
-@script("install-cancel")
-def install_cancel(run: ScriptRun) -> int:
-    _log_cmdlets(run)
-    inst = installer_of(run.machine)
-    path = run.state.path(str(run.params.get("status_path", "")))
-    alive, status = _runner_alive(run.machine, path)
-    rolled_back = None
-    if alive and status is not None:
-        pid = int(status["pid"])
-        proc = next(p for p in run.state.processes if p.pid == pid)
-        task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
-        inst._stops[pid].set()
-        if task is not None:
-            _kill(run.machine, inst, task, proc)
-        elif proc in run.state.processes:
-            run.state.processes.remove(proc)
-        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds)
-        done = {"state": "done", "exit_code": 1602, "pid": pid}
-        if not rolled_back:
-            done["error"] = "still rolling back (Global\\_MSIExecute held)"
-        _write_status(path, done)
-    run.out.stdout(json.dumps({"stopped": alive, "rolled_back": rolled_back}) + "\r\n")
-    return 0
-
-
-def _wait_rollback(run: ScriptRun, seconds: float) -> bool:
-    """Windows Installer rolls back after its client is gone, holding Global\\_MSIExecute for
-    `seconds`; install-cancel waits for it within its limit and says whether it saw it free."""
-    state = run.state
-    if seconds > 0:
-        state.msi_mutex_held = True
-        timer = threading.Timer(seconds, setattr, (state, "msi_mutex_held", False))
-        timer.daemon = True
-        timer.start()
-    deadline = time.monotonic() + float(run.params.get("rollback_wait_seconds") or 300)
-    while state.msi_mutex_held and time.monotonic() < deadline:
-        run.out.sleep(0.05)
-    return not state.msi_mutex_held

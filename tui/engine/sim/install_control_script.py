@@ -1,0 +1,84 @@
+"""The simulated target's install-cleanup and install-cancel: the scripts that act on an install
+install-start began (its task, its work folder, its runner), as install-cleanup.ps1 and
+install-cancel.ps1 do."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+import time
+
+from tui.engine.sim.install_script import (
+    installer_of,
+    kill_runner,
+    log_cmdlets,
+    runner_alive,
+    write_status,
+)
+from tui.engine.sim.machine import ScriptRun, script
+
+
+@script("install-cleanup")
+def install_cleanup(run: ScriptRun) -> int:
+    log_cmdlets(run)
+    inst = installer_of(run.machine)
+    install_id = str(run.params.get("install_id") or "")
+    work = (f"C:\\Windows\\Temp\\mimsetup-{install_id}"
+            if re.fullmatch(r"[0-9A-Za-z-]{1,64}", install_id) else run.params.get("work_dir"))
+    removed = {"task": False, "work_dir": False, "running": False}
+    if work:
+        removed["running"], _ = runner_alive(run.machine, run.state.path(work) / "status.json")
+    if removed["running"]:
+        run.out.stdout(json.dumps(removed) + "\r\n")
+        return 0
+    removed["task"] = inst.tasks.pop(run.params.get("task_name", ""), None) is not None
+    if work:
+        path = run.state.path(work)
+        shutil.rmtree(path, ignore_errors=True)
+        removed["work_dir"] = not path.exists()
+    else:
+        removed["work_dir"] = True
+    run.out.stdout(json.dumps(removed) + "\r\n")
+    return 0
+
+
+@script("install-cancel")
+def install_cancel(run: ScriptRun) -> int:
+    log_cmdlets(run)
+    inst = installer_of(run.machine)
+    path = run.state.path(str(run.params.get("status_path", "")))
+    alive, status = runner_alive(run.machine, path)
+    rolled_back = None
+    if alive and status is not None:
+        pid = int(status["pid"])
+        proc = next(p for p in run.state.processes if p.pid == pid)
+        task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
+        inst._stops[pid].set()
+        if task is not None:
+            kill_runner(run.machine, inst, task, proc)
+        elif proc in run.state.processes:
+            run.state.processes.remove(proc)
+        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds)
+        done = {"state": "done", "exit_code": 1602, "pid": pid}
+        if not rolled_back:
+            done["error"] = "still rolling back (Global\\_MSIExecute held)"
+        write_status(path, done)
+    run.out.stdout(json.dumps({"stopped": alive, "rolled_back": rolled_back}) + "\r\n")
+    return 0
+
+
+def _wait_rollback(run: ScriptRun, seconds: float) -> bool:
+    """Windows Installer rolls back after its client is gone, holding Global\\_MSIExecute for
+    `seconds`; install-cancel waits for it within its limit and says whether it saw it free."""
+    state = run.state
+    if seconds > 0:
+        state.msi_mutex_held = True
+        timer = threading.Timer(seconds, setattr, (state, "msi_mutex_held", False))
+        timer.daemon = True
+        timer.start()
+    deadline = time.monotonic() + float(run.params.get("rollback_wait_seconds") or 300)
+    while state.msi_mutex_held and time.monotonic() < deadline:
+        run.out.sleep(0.05)
+    return not state.msi_mutex_held
