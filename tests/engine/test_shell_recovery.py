@@ -17,6 +17,7 @@ from tui.engine.errors import (
     ReplyLost,
 )
 from tui.engine.shell import RemoteShell
+from tui.engine.sim.echo import EchoMachine
 from tui.engine.sim.faults import SilentListener
 from tui.engine.sim.target import SimTarget
 
@@ -269,3 +270,26 @@ def test_console_mode_stdin_is_off_when_stdin_is_piped(target):
 def test_native_output_in_the_oem_code_page_is_decoded(target):
     with shell_for(target) as sh:
         assert sh.run("native", ["Größe", "café"]).stdout == "Größe café\r\n"
+
+
+@pytest.mark.parametrize("oem, words", [
+    ("cp866", ["Служба", "запущена"]),  # a Russian server
+    ("cp852", ["Usługa", "uruchomiona"]),  # Central European
+    ("cp932", ["サービス", "開始"]),  # Japanese: two bytes a character, split across chunks too
+])
+def test_native_output_is_decoded_in_the_targets_own_oem_code_page(oem, words):
+    # cp437 would make these box-drawing signs: the target's code page must be read, not assumed.
+    with SimTarget(machine=EchoMachine(oem_codepage=oem), operation_timeout_cap=0.2) as t:
+        seen: list[str] = []
+        with shell_for(t) as sh:
+            first = sh.run("native", words, on_stdout=seen.append)
+            second = sh.run("native", words[:1])
+            plain = sh.run("echo", ["ascii"])
+        expected = " ".join(words) + "\r\n"
+        assert first.stdout == expected
+        assert "".join(seen) == expected  # the callback gets the same, not a guess first
+        assert second.stdout == words[0] + "\r\n"
+        assert plain.stdout == "ascii\r\n"
+        # read once per session, after the first command that needed it
+        lines = [line.lower() for line in t.counters.command_lines()]
+        assert [line.startswith("reg ") for line in lines] == [False, True, False, False]

@@ -37,7 +37,14 @@ from winrm.exceptions import WinRMOperationTimeoutError
 
 from tui.engine import scripts
 from tui.engine.errors import CommandTimeout, OutputLost, RemoteFault, ReplyLost
-from tui.engine.shell_output import CommandResult, OutputCallback, Stream
+from tui.engine.shell_output import (
+    OEM_FALLBACK,
+    OEM_QUERY,
+    CommandResult,
+    OutputCallback,
+    Stream,
+    oem_codepage,
+)
 from tui.engine.shell_problems import (
     NOT_SENT,
     REPLY_LOST,
@@ -86,10 +93,10 @@ class RemoteShell(ShellSession):
     ) -> CommandResult:
         """Run one command in the shell; `deadline` is a time.monotonic() value.
 
-        Output is decoded as UTF-8 (the shell runs with code page 65001; bytes that are not
-        UTF-8 come from native tools writing the OEM code page) and handed to the callbacks
-        chunk by chunk as it arrives; after a re-run (`if_lost="rerun"`) they get the new run's
-        output from its start.
+        Output is decoded line by line (see shell_output.Stream): UTF-8, the shell's code page
+        (65001), or the target's OEM code page, which native tools write (read once per shell
+        session when first needed) and handed to the callbacks as it arrives; after a re-run
+        (`if_lost="rerun"`) they get the new run's output from its start.
         """
         label = label or command
         started = time.monotonic()
@@ -135,10 +142,34 @@ class RemoteShell(ShellSession):
         try:
             if stdin is not None:
                 self._send_stdin(command_id, stdin, label, if_lost)
-            return self._receive(command_id, on_stdout, on_stderr, deadline, started, label,
-                                 if_lost)
+            code, streams = self._receive(command_id, on_stdout, on_stderr, deadline, started,
+                                          label, if_lost)
         finally:
             self._cleanup(command_id)
+        if any(stream.holding for stream in streams):
+            oem = self._learn_oem()
+            for stream in streams:
+                stream.resolve(oem)
+        return CommandResult(code, streams[0].text(), streams[1].text())
+
+    def _learn_oem(self) -> str:
+        """The target's OEM code page, read once (after the command that first needed it)."""
+        if self.oem_codepage is None:
+            # Set before asking, so the query's own output (ASCII) is read with it; it stays
+            # when the query fails: en-US's code page is the likeliest, and right for ASCII.
+            self.oem_codepage = OEM_FALLBACK
+            try:
+                result = self.run(*OEM_QUERY, label="Reading the OEM code page", if_lost="rerun")
+            except (RemoteFault, CommandTimeout, ReplyLost) as exc:
+                log.warning("the OEM code page of %s is unknown (%s); reading native output as "
+                            "%s", self.endpoint.where, exc.message, OEM_FALLBACK)
+            else:
+                found = oem_codepage(result.stdout) if result.ok else None
+                if found is None:
+                    log.warning("%s did not report its OEM code page; reading native output "
+                                "as %s", self.endpoint.where, OEM_FALLBACK)
+                self.oem_codepage = found or OEM_FALLBACK
+        return self.oem_codepage
 
     def _start(self, command: str, arguments: list[str], console_stdin: bool, label: str,
                if_lost: IfLost) -> str:
@@ -209,7 +240,7 @@ class RemoteShell(ShellSession):
                 return
 
     def _receive(self, command_id, on_stdout, on_stderr, deadline, started, label,
-                 if_lost: IfLost) -> CommandResult:
+                 if_lost: IfLost) -> tuple[int, tuple[Stream, Stream]]:
         protocol = self._protocol
         assert protocol is not None
         streams = (Stream(on_stdout, self.oem_codepage), Stream(on_stderr, self.oem_codepage))
@@ -262,11 +293,11 @@ class RemoteShell(ShellSession):
             streams[0].feed(out)
             streams[1].feed(err)
             if done:
-                result = CommandResult(code, streams[0].finish(), streams[1].finish())
+                for stream in streams:
+                    stream.end()
                 if lost:
-                    raise output_lost(self.endpoint.where, label, lost_how(*lost),
-                                      result.exit_code)
-                return result
+                    raise output_lost(self.endpoint.where, label, lost_how(*lost), code)
+                return code, streams
 
     def _output_lost(self, label: str, k: str, exit_code: int | None) -> OutputLost:
         return output_lost(self.endpoint.where, label, lost_how(k, self._wait()), exit_code)

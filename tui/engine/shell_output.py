@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import codecs
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 OutputCallback = Callable[[str], None]
-OEM_CODEPAGE = "cp437"  # what native tools that ignore the console code page write (en-US)
+# Used when the target's OEM code page cannot be read: en-US Windows' (it matches cp850 for the
+# Western European letters), the most likely guess, and for ASCII any guess is right.
+OEM_FALLBACK = "cp437"
+# The registry value Windows' National Language Support takes the OEM code page from, read with
+# reg.exe (plain ASCII output). `chcp` or [Console]::OutputEncoding would report 65001, the
+# shell's code page, not the one native tools write.
+OEM_QUERY = ("reg", ["query", "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage",
+                     "/v", "OEMCP"])
+
+
+def oem_codepage(reg_output: str) -> str | None:
+    """The Python codec for the OEMCP value in `reg query` output, None if there is none."""
+    found = re.search(r"^\s*OEMCP\s+REG_SZ\s+(\d+)\s*$", reg_output, re.MULTILINE | re.IGNORECASE)
+    if not found:
+        return None
+    try:
+        return codecs.lookup(f"cp{found.group(1)}").name
+    except LookupError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -22,38 +41,80 @@ class CommandResult:
 
 
 class Stream:
-    """Decodes one output stream incrementally (a chunk may end mid-character): UTF-8, and bytes
-    that are not UTF-8 in the OEM code page (native tools such as sc.exe write it whatever the
-    console's code page)."""
+    """Decodes one output stream as it arrives (a chunk may end mid-character, mid-line).
 
-    def __init__(self, callback: OutputCallback | None, oem: str) -> None:
+    PowerShell writes UTF-8 (the shell's code page is 65001); native tools such as sc.exe or
+    reg.exe write the target's OEM code page whatever the console's. Bytes alone cannot tell
+    them apart (cp866's "ужб" is E3 A6 A1, valid UTF-8 for one CJK sign), but a writer writes
+    whole lines: each line that is valid UTF-8 is read as UTF-8, any other in the OEM code page.
+    A line is passed on up to its first byte that is not ASCII at once, the rest at its end.
+
+    While the code page is unknown (`oem` None), output from the first line that is not UTF-8
+    on is held until `resolve` names it: never a guessed character."""
+
+    def __init__(self, callback: OutputCallback | None, oem: str | None) -> None:
         self._callback = callback
-        self._decoder = codecs.getincrementaldecoder("utf-8")(_oem_handler(oem))
+        self._oem = oem
         self._parts: list[str] = []
+        self._line = bytearray()  # the current line from its first byte that is not ASCII
+        self._held = bytearray()  # from the first line that is not UTF-8 (code page unknown)
+        self._ended = False
 
-    def feed(self, data: bytes, final: bool = False) -> None:
-        text = self._decoder.decode(data, final)
+    @property
+    def holding(self) -> bool:
+        """Whether output waits for the OEM code page."""
+        return bool(self._held)
+
+    def feed(self, data: bytes) -> None:
+        if self._held:
+            self._held += data
+            return
+        start = 0
+        while (newline := data.find(b"\n", start)) >= 0:
+            self._line += data[start : newline + 1]
+            start = newline + 1
+            self._end_line()
+            if self._held:
+                self._held += data[start:]
+                return
+        rest = data[start:]
+        if not self._line:
+            ascii_end = next((i for i, b in enumerate(rest) if b >= 0x80), len(rest))
+            self._emit(rest[:ascii_end].decode("ascii"))
+            rest = rest[ascii_end:]
+        self._line += rest
+
+    def end(self) -> None:
+        """The stream is complete: decode its last line, or hold it (code page unknown)."""
+        self._ended = True
+        if not self._held:
+            self._end_line()
+
+    def resolve(self, oem: str) -> None:
+        """Decode what is held, and what follows, with the OEM code page `oem`."""
+        self._oem = oem
+        held, self._held = bytes(self._held), bytearray()
+        self.feed(held)
+        if self._ended:
+            self._end_line()
+
+    def text(self) -> str:
+        assert not self._held and not self._line, "the stream must be ended and resolved"
+        return "".join(self._parts)
+
+    def _end_line(self) -> None:
+        line, self._line = bytes(self._line), bytearray()
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            if self._oem is None:
+                self._held += line
+                return
+            text = line.decode(self._oem, "replace")
+        self._emit(text)
+
+    def _emit(self, text: str) -> None:
         if text:
             self._parts.append(text)
             if self._callback is not None:
                 self._callback(text)
-
-    def finish(self) -> str:
-        self.feed(b"", final=True)
-        return "".join(self._parts)
-
-
-def _oem_handler(codepage: str) -> str:
-    """The name of a codecs error handler that decodes bytes UTF-8 rejects in `codepage`."""
-    name = f"mimsetup-oem-{codepage}"
-    try:
-        codecs.lookup_error(name)
-    except LookupError:
-        def handler(err: UnicodeError) -> tuple[str, int]:
-            assert isinstance(err, UnicodeDecodeError)
-            bad = err.object[err.start : err.end]
-            return bytes(bad).decode(codepage, "replace"), err.end
-
-        codecs.register_error(name, handler)
-    return name
-

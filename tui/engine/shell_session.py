@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 
 from tui.engine.endpoint import Endpoint
-from tui.engine.shell_output import OEM_CODEPAGE
 from tui.engine.shell_problems import kind, problem
 from tui.engine.shell_transport import MeteredProtocol
 
@@ -32,7 +31,8 @@ class ShellSession:
         self.reruns = 0
         self.shells_opened = 0
         self.shells_closed = 0
-        self.oem_codepage = OEM_CODEPAGE
+        # The target's OEM code page, learnt the first time output needs it (RemoteShell).
+        self.oem_codepage: str | None = None
         self._protocol: MeteredProtocol | None = None
         self._shell_id: str | None = None
         self._last_used = 0.0

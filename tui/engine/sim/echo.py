@@ -1,4 +1,4 @@
-"""A tiny Machine for exercising the WinRS plumbing: a few cmd-like commands and the bootstrap.
+r"""A tiny Machine for exercising the WinRS plumbing: a few cmd-like commands and the bootstrap.
 
 Commands (the command and its arguments are joined and split on spaces, as cmd would see them):
   echo TEXT | cmd /c echo TEXT        prints TEXT
@@ -8,8 +8,11 @@ Commands (the command and its arguments are joined and split on spaces, as cmd w
   stderr TEXT                         prints TEXT on stderr, exits with 1
   more                                echoes stdin back once it is closed
   sleep SECONDS                       prints nothing for SECONDS, then exits 0
-  native TEXT                         prints TEXT in the OEM code page (437), as native tools
-                                      such as sc.exe or netsh do whatever the shell's code page
+  native TEXT                         prints TEXT in the machine's OEM code page, as native
+                                      tools such as sc.exe or netsh do whatever the shell's code
+                                      page (chcp 65001 changes the console's, not theirs)
+  reg query HKLM\SYSTEM\CurrentControlSet\Control\Nls\CodePage /v OEMCP
+                                      prints the OEM code page as reg.exe does (REG_SZ, e.g. 866)
   powershell.exe ... -EncodedCommand <bootstrap>   reads the stdin payload, prints JSON of it
 """
 
@@ -68,6 +71,24 @@ def _powershell(words: list[str]) -> ProcessFn:
     return _bootstrap
 
 
+# Where Windows keeps the system's code pages (the OEM one is what console tools write): the
+# registry key National Language Support reads at boot, one REG_SZ value per code page.
+CODEPAGE_KEY = "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Control\\Nls\\CodePage"
+
+
+def _reg_query(rest: list[str], oem: str) -> ProcessFn:
+    """reg.exe's `query KEY /v NAME`: a blank line, the key's full name, the value indented four
+    spaces with four spaces between name, type and data, a blank line (as `reg query /?` and
+    Microsoft's reg query page show it)."""
+    key = rest[1].upper().replace("HKLM\\", "HKEY_LOCAL_MACHINE\\") if len(rest) > 1 else ""
+    lowered = [w.lower() for w in rest]
+    name = rest[lowered.index("/v") + 1] if "/v" in lowered[:-1] else ""
+    if lowered[:1] != ["query"] or key != CODEPAGE_KEY.upper() or name.upper() != "OEMCP":
+        return _fail("ERROR: The system was unable to find the specified registry key or value.")
+    number = oem.lower().removeprefix("cp")
+    return _echo(f"\r\n{CODEPAGE_KEY}\r\n    OEMCP    REG_SZ    {number}\r\n")
+
+
 def _fail(message: str, code: int = 1) -> ProcessFn:
     def fn(stdin: StdinReader, out: OutputSink) -> int:
         out.stderr(message + "\r\n")
@@ -84,7 +105,7 @@ def _sleep(seconds: float) -> ProcessFn:
     return fn
 
 
-def program(command: str, arguments: list[str]) -> ProcessFn:
+def program(command: str, arguments: list[str], oem: str = "cp437") -> ProcessFn:
     words = _words(command, arguments)
     if not words:
         return _fail("no command")
@@ -105,14 +126,22 @@ def program(command: str, arguments: list[str]) -> ProcessFn:
         return _sleep(float(rest[0]))
     if head == "native":
         text = " ".join(rest)
-        return lambda stdin, out: out.stdout((text + "\r\n").encode("cp437")) or 0
+        return lambda stdin, out: out.stdout((text + "\r\n").encode(oem)) or 0
+    if head in ("reg", "reg.exe"):
+        return _reg_query(rest, oem)
     if head in ("powershell", "powershell.exe"):
         return _powershell(words)
     return _fail(f"'{words[0]}' is not recognized as an internal or external command.", 9009)
 
 
 class EchoMachine:
-    """Machine whose commands are the small set above; enough to test the transport."""
+    """Machine whose commands are the small set above; enough to test the transport.
+
+    `oem_codepage` is the machine's OEM code page (its system locale's: cp437 for en-US, cp866
+    for a Russian server, cp852 for Central European, cp932 for Japanese)."""
+
+    def __init__(self, oem_codepage: str = "cp437") -> None:
+        self.oem_codepage = oem_codepage
 
     def start(self, command: str, arguments: list[str], user: str) -> ThreadProcess:
-        return ThreadProcess(program(command, arguments), name=f"sim:{command}")
+        return ThreadProcess(program(command, arguments, self.oem_codepage), name=f"sim:{command}")
