@@ -255,6 +255,34 @@ def test_lost_send_reply_reruns_a_read_only_command(target):
     assert target.counters.commands_started == 2
 
 
+def test_lost_reply_to_the_last_send_of_a_command_not_run_again(target):
+    # "report": the last piece of input arrived (the server acted before the reply was lost), so
+    # the command runs once, on its whole input, and its output comes through whole.
+    data = ("0123456789abcdef" * 9000).encode()  # three stdin chunks; the third reply is lost
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Send", nth=3)
+        res = sh.run("more", stdin=data)
+    assert target.counters.faults_fired["lose"] == 1
+    assert res.stdout == data.decode() and res.exit_code == 0
+    assert target.counters.commands_started == 1
+    assert target.counters.stdin[target.counters.commands[0].command_id] == data
+
+
+def test_lost_reply_to_an_earlier_send_of_a_command_not_run_again_stops_it(target):
+    # "report" before the last piece: the command has not run (the bootstrap reads all its input
+    # first), so it is stopped, not run twice, and the sentence says so.
+    data = ("0123456789abcdef" * 9000).encode()
+    with shell_for(target) as sh:
+        target.faults.lose_reply("Send", nth=1)
+        with pytest.raises(ReplyLost) as info:
+            sh.run("more", stdin=data)
+    assert target.counters.faults_fired["lose"] == 1
+    assert target.counters.commands_started == 1
+    assert target.counters.commands[0].command_id in target.counters.terminated
+    assert "stopped before it started" in info.value.message
+    assert "could not be restored" not in info.value.message
+
+
 # --- 6. console-mode stdin and the OEM code page ---------------------------------------------
 
 
