@@ -4,6 +4,7 @@ answers, idle keep-alive connections closed by the server, the shell limit, leak
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -18,7 +19,7 @@ from tui.engine.errors import (
 )
 from tui.engine.shell import RemoteShell
 from tui.engine.sim.echo import EchoMachine
-from tui.engine.sim.faults import SilentListener
+from tui.engine.sim.faults import SilentListener, UnacceptingListener
 from tui.engine.sim.target import SimTarget
 
 EXPECTED = "".join(f"line {i}\r\n" for i in range(1, 7))
@@ -107,6 +108,26 @@ def test_a_listener_that_never_answers_is_asked_once_and_the_wait_is_stated():
         f"127.0.0.1:{silent.port} accepted the connection but sent no answer in 1 s."
     )
     assert sh.requests == 1  # not five attempts of the long-poll's timeout
+
+
+def test_a_connection_never_set_up_times_out_on_the_connect_timeout_and_says_so():
+    with UnacceptingListener() as port:
+        # The endpoint's own setting, short for the test (10 s by default); the answer and
+        # read timeouts stay long, so only the connect timeout can end the wait.
+        ep = Endpoint("127.0.0.1", port.port, https=False, user="u", password="p",
+                      connect_timeout=1, answer_timeout=60, operation_timeout=60,
+                      read_timeout=90)
+        sh = RemoteShell(ep)
+        with pytest.raises(ConnectionProblem) as info:
+            sh.open()
+    message = info.value.message
+    found = re.fullmatch(rf"Connecting to 127\.0\.0\.1:{port.port} timed out after (\d+) s\.",
+                         message)
+    assert found, message  # names the connection and the time waited
+    # which timeout ended the wait: the connect timeout, not the answer timeout (60 s)
+    assert ep.connect_timeout <= int(found.group(1)) < ep.answer_timeout
+    assert "refused" not in message and "not as a WinRM service" not in message
+    assert sh.requests == 1 and sh.shells_opened == 0  # asked once, never answered
 
 
 def test_a_target_that_stops_answering_is_asked_once_per_request(target):

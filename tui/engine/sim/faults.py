@@ -6,6 +6,7 @@ stdin and nowhere else); their repr shows only numbers so a failing assert never
 
 from __future__ import annotations
 
+import select
 import socket
 import threading
 from collections import Counter
@@ -156,3 +157,43 @@ class SilentListener:
 
     def __exit__(self, *exc: object) -> None:
         self._sock.close()
+
+
+class UnacceptingListener:
+    """A TCP port on 127.0.0.1 whose handshakes never complete (a host that is down behind a
+    firewall that drops, not rejects): a listening socket with the smallest backlog, its accept
+    queue filled by connections nobody accepts. Linux then drops further SYNs (it answers no
+    RST unless net.ipv4.tcp_abort_on_overflow is set), so a client's connect waits for its own
+    timeout. Loopback only. Context manager; `port` to connect to."""
+
+    def __init__(self, max_fillers: int = 16) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(0)
+        self.port = self._sock.getsockname()[1]
+        self._fillers: list[socket.socket] = []
+        try:
+            for _ in range(max_fillers):
+                filler = socket.socket()
+                filler.setblocking(False)
+                self._fillers.append(filler)
+                filler.connect_ex(("127.0.0.1", self.port))
+                _, writable, _ = select.select([], [filler], [], 0.5)
+                if not writable:
+                    return  # this handshake did not complete: the queue is full
+            raise RuntimeError("the accept queue did not fill; this system completes handshakes "
+                               "past the backlog")
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        for filler in self._fillers:
+            filler.close()
+        self._sock.close()
+
+    def __enter__(self) -> UnacceptingListener:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
