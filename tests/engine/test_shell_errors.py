@@ -120,11 +120,13 @@ def test_endpoint_repr_hides_the_password():
 
 def test_deadline_stops_the_command_on_the_target():
     with SimTarget(operation_timeout_cap=0.2) as t:
-        with RemoteShell(t.endpoint.client_endpoint(operation_timeout=1, read_timeout=5)) as sh:
-            started = time.monotonic()
+        # A long-poll of 20 s by default: the deadline must cut each Receive's wait to the time
+        # left (whole seconds, at least 1), or the command could overrun it by 20 s.
+        with RemoteShell(t.endpoint.client_endpoint(operation_timeout=20, read_timeout=25)) as sh:
             with pytest.raises(CommandTimeout) as info:
                 sh.run("sleep", ["30"], deadline=time.monotonic() + 0.6)
-            assert time.monotonic() - started < 2
+            waits = [s for action, s in t.counters.operation_timeouts if action == "Receive"]
+            assert waits and all(s == 1 for s in waits), waits
             assert t.server_state.live_commands() == 0
             assert len(t.counters.terminated) == 1
             # the shell is still good for the next command

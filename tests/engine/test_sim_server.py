@@ -38,13 +38,14 @@ def protocol(t: SimTarget, **kw) -> Protocol:
 
 def test_timed_out_fault_and_unknown_ids():
     with SimTarget(operation_timeout_cap=0.2) as t:
-        p = protocol(t)
+        # The client asks for a 30 s wait: without the cap the Receive would wait for the
+        # command's end (5 s) and bring its exit code, not a TimedOut fault.
+        p = protocol(t, operation_timeout_sec=30, read_timeout_sec=40)
         shell = p.open_shell()
         cmd = p.run_command(shell, "sleep", ["5"])
-        started = time.monotonic()
         with pytest.raises(WinRMOperationTimeoutError):
             p.get_command_output_raw(shell, cmd)
-        assert time.monotonic() - started < 0.6  # the cap, not the client's 1 s
+        assert t.counters.operation_timeouts[-1] == ("Receive", 30)
         with pytest.raises(WSManFaultError) as info:
             p.get_command_output_raw(shell, str(uuid.uuid4()).upper())
         assert info.value.wsman_fault_code == soap.INVALID_SELECTORS
