@@ -11,7 +11,8 @@ import pytest
 from tests.support.answers import read_fleet
 from tests.support.cli import run_cli
 from tests.support.paths import ANSWERS, CONTOSO
-from tui.model.fleet import is_fleet_data, read_any, same_host
+from tui.model.fleet import is_fleet_data, read_any
+from tui.model.fleethosts import same_host
 from tui.model.validation import Loaded
 
 FLEET = ANSWERS / "fleet-contoso.toml"

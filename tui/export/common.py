@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tui.engine import scripts
 from tui.model.answers import AnswerFile
-from tui.model.fleet import HOST_NAME, Fleet, FleetHost, read_any
+from tui.model.fleet import HOST_NAME, Fleet, read_any
+from tui.model.fleethosts import FleetHost
 from tui.model.msi import Plan, build_plan
 from tui.model.problems import Problem
 from tui.model.validation import Loaded
