@@ -52,8 +52,9 @@ class ResultScreen(FlowScreen):
     ResultScreen .result-headline.-error { color: $text-error; }
     ResultScreen .result-facts { padding: 0 1; margin-bottom: 1; }
     ResultScreen .result-next { padding: 0 1; margin-bottom: 1; text-style: bold; }
+    ResultScreen #result-body { height: 1fr; scrollbar-size-vertical: 1; }
     ResultScreen #result-lines {
-        height: 1fr; border: round $error 60%; padding: 0 1; scrollbar-size-vertical: 1;
+        height: auto; border: round $error 60%; padding: 0 1;
     }
     """
 
@@ -62,15 +63,18 @@ class ResultScreen(FlowScreen):
         assert f is not None
         glyph, cls = HEADLINES.get(f.outcome, ("•", ""))
         yield FlowHeader(icon="≡")
-        yield Static(Text(f"{glyph} {f.message}"), classes=f"result-headline {cls}")
-        yield Static(self._facts(f), classes="result-facts")
-        state = self.session.state
-        yield Static(Text(next_steps(f, state.install_id if state else None)),
-                     classes="result-next")
-        if f.error_lines:
-            with VerticalScroll(id="result-lines", can_focus=True) as box:
-                box.border_title = f"The failing action's log lines ({len(f.error_lines)})"
-                yield Static(Text("\n".join(f.error_lines)), markup=False)
+        # One scrolling body: at 80x24 a failure's cause, next step and log lines can take more
+        # than the screen, and none of them may be cut off or squeezed to nothing.
+        with VerticalScroll(id="result-body", can_focus=True):
+            yield Static(Text(f"{glyph} {f.message}"), classes=f"result-headline {cls}")
+            yield Static(self._facts(f), classes="result-facts")
+            state = self.session.state
+            yield Static(Text(next_steps(f, state.install_id if state else None)),
+                         classes="result-next")
+            if f.error_lines:
+                lines = Static(Text("\n".join(f.error_lines)), markup=False, id="result-lines")
+                lines.border_title = f"The failing action's log lines ({len(f.error_lines)})"
+                yield lines
         yield Footer()
 
 
