@@ -21,6 +21,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.widgets.page import WizardPage
+from tui.widgets.wraptext import WrappedText
 
 if TYPE_CHECKING:  # the model loads after the first frame
     from tui.model.problems import Problem
@@ -41,10 +42,13 @@ class ReviewPage(WizardPage):
     PAGE_ID = "review"
     TITLE = "Review"
 
+    # In the order Tab reaches them, after the problem list: Install first, what the page is
+    # for once nothing is wrong (while it is dimmed, Tab goes on to Save); then the values and
+    # the plan, which take focus to be brought into view (README key table).
     ACTIONS: ClassVar[list[ReviewAction]] = [
+        ReviewAction("Install", "app.install", "install", needs_valid=True),
         ReviewAction("Save", "app.save", "save"),
         ReviewAction("Save as", "app.save_as", "save-as"),
-        ReviewAction("Install", "app.install", "install", needs_valid=True),
     ]
 
     class JumpToProblem(Message):
@@ -67,9 +71,9 @@ class ReviewPage(WizardPage):
                 yield Static("(Install: comes with the install engine)",
                              id="install-slot")
         yield Static("Values", classes="review-heading")
-        yield Static("", classes="review-values")
+        yield WrappedText(classes="review-values", indent=2)
         yield Static("msiexec plan", classes="review-heading")
-        yield Static("", classes="review-plan")
+        yield WrappedText(classes="review-plan")
 
     def refresh_page(self, data: dict[str, Any], found: list[Problem], reveal: bool) -> None:
 
@@ -100,8 +104,8 @@ class ReviewPage(WizardPage):
         for a in self.ACTIONS:
             if a.needs_valid:
                 self.query_one(f"#action-{a.id}", Button).disabled = bool(errors)
-        self.query_one(".review-values", Static).update(self._values(data))
-        self.query_one(".review-plan", Static).update(self._plan(data, errors))
+        self.query_one(".review-values", WrappedText).set_text(self._values(data))
+        self.query_one(".review-plan", WrappedText).set_text(self._plan(data, errors))
 
     @staticmethod
     def _where(p: Problem) -> str:

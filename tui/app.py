@@ -5,8 +5,8 @@ quit), the draft and hang-up (lifecycle.py), and the install (install.py).
 
 Public hooks:
 - `screens.pages.PAGES`: the pages in order.
-- `screens.review.ReviewPage.ACTIONS`: the buttons of the Review page (Save, Save as,
-  Install), each naming an action on this app.
+- `screens.review.ReviewPage.ACTIONS`: the buttons of the Review page (Install, Save,
+  Save as), each naming an action on this app.
 - Install (`action_install`, tui/wizard/install.py): `demo` points it at the simulated server
   of `mimsetup demo` instead of the answers' [target].
 - `WizardApp.data` (the raw data), `WizardApp.answers()` (the AnswerFile, or None while there

@@ -282,11 +282,11 @@ async def test_review_values_mask_secrets_and_show_the_plan():
     app = app_with({"service_account": {"password": "Pass@word1"}})
     async with app.run_test(size=SIZE):
         await app.show_page("review")
-        values = str(app.query_one(".review-values").render())
+        values = str(app.query_one(".review-values").text)  # unwrapped: test_wrapping.py
         assert "Pass@word1" not in values
         assert "******** (in the answer file)" in values
         assert "asked at install time" in values
-        plan = str(app.query_one(".review-plan").render())
+        plan = str(app.query_one(".review-plan").text)
         assert plan.replace("\n", "") == build_plan(read_file(CONTOSO).answers).command_line()
 
 
