@@ -9,6 +9,7 @@ import pytest
 from tests.support.sim import PASSWORD, expected_lines, rig
 from tui.engine.events import Finished, LogLines, PhaseStarted, Progress
 from tui.engine.install import attach, install
+from tui.engine.progress import TICK_SECONDS
 from tui.engine.state import InstallState, unfinished
 
 
@@ -139,10 +140,11 @@ def test_progress_keeps_coming_through_a_silent_phase():
     start = next(t for t, p in phases if p == "database")
     end = next(t for t, p in phases if t > start)
     during = [(t, e) for t, e in stamped if isinstance(e, Progress) and start <= t <= end]
-    assert end - start > 2.0, "the database phase should take seconds of wall time here"
-    gaps = [b - a for (a, _), (b, _) in zip([(start, None), *during], during, strict=False)]
-    assert len(during) >= (end - start) / 1.0 - 1  # at least about one a second
-    assert max(gaps) < 1.5, gaps
+    # No timing assertion (the guide): the ticker's interval is checked as a setting below, and
+    # here that the bar keeps being told through the silent phase (without the ticker the
+    # database phase sends no Progress at all, only its start and a checkpoint).
+    assert TICK_SECONDS <= 1.0  # "at least once a second" (#14.4)
+    assert len(during) >= 3
     percents = [e.percent for _, e in during]
     assert percents == sorted(percents) and len(set(percents)) >= 3  # and it moves
     etas = [e.eta_seconds for _, e in during if e.eta_seconds is not None]
