@@ -81,3 +81,17 @@ async def test_every_field_label_of_every_page_is_shown_whole(size):
                 assert shown == row.meta.title, (page.PAGE_ID, row.meta.name, lines)
                 checked += 1
         assert checked > 30
+
+
+async def test_at_60x20_the_page_list_keeps_one_line_a_page():
+    """The narrow page list cut its titles into two-letter lines under each mark ("Co", "mp",
+    "on"...): each page keeps one line, its mark (and what fits of its title)."""
+    from tui.widgets.sections import SectionList
+
+    app = app_with()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await app.show_page("components")
+        await pilot.pause()
+        sections = app.query_one(SectionList)
+        assert sections.size.width <= 4
+        assert sections.virtual_size.height == len(PAGES)
