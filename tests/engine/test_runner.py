@@ -273,18 +273,23 @@ def test_no_password_on_a_command_line_or_in_the_module_log_and_no_task_outlives
             assert PASSWORD not in text and r.target.endpoint.password not in text, cmdlet
 
 
+def _install_cancelled_at_the_first_lines(r):
+    """Install on rig `r`, cancelling from another thread once the first log lines arrive."""
+    sent = threading.Event()
+
+    def emit(event):
+        r.events.append(event)
+        if isinstance(event, LogLines) and not sent.is_set():
+            sent.set()
+            (state,) = unfinished()
+            threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
+
+    return install(r.shell, r.request(), emit)
+
+
 def test_cancel_ends_the_follow_with_1602_and_a_clean_target():
     with rig(speed=20) as r:
-        sent = threading.Event()
-
-        def emit(event):
-            r.events.append(event)
-            if isinstance(event, LogLines) and not sent.is_set():
-                sent.set()
-                (state,) = unfinished()
-                threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
-
-        result = install(r.shell, r.request(), emit)
+        result = _install_cancelled_at_the_first_lines(r)
         assert (result.outcome, result.exit_code) == ("cancelled", 1602)
         _target_clean(r)
 
@@ -394,16 +399,7 @@ def test_a_cancel_ends_the_follow_once_the_rollback_has_freed_windows_installer(
     # The rollback holds Global\_MSIExecute after the runner is gone: "cancelled" is written once
     # it is free, so an install started right after does not meet 1618.
     with rig(speed=20, rollback_seconds=0.6) as r:
-        sent = threading.Event()
-
-        def emit(event):
-            r.events.append(event)
-            if isinstance(event, LogLines) and not sent.is_set():
-                sent.set()
-                (state,) = unfinished()
-                threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
-
-        result = install(r.shell, r.request(), emit)
+        result = _install_cancelled_at_the_first_lines(r)
         assert (result.outcome, result.exit_code) == ("cancelled", 1602)
         assert r.machine.state.msi_mutex_held is False
 
