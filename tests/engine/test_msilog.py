@@ -313,7 +313,7 @@ def test_a_deferred_failure_without_a_custom_action_line_names_the_last_deferred
 
 
 def test_the_filter_keeps_what_progress_and_failures_need():
-    from tui.engine.progress import SCRIPT_RUNNERS, PhaseTracker
+    from tui.engine.progress import PROBE_ACTIONS, SCRIPT_RUNNERS, PhaseTracker
 
     lines = log_classified()
     kept = [ln for ln in lines if matters(ln)]
@@ -322,6 +322,10 @@ def test_the_filter_keeps_what_progress_and_failures_need():
     assert all(matters(ln) for ln in lines
                if ln.kind in (LineKind.ACTION_START, LineKind.ACTION_END)
                and ln.action in SCRIPT_RUNNERS)
+    # The installer's checks of the SharePoint farm, whose pace foretells the portal phase's.
+    probes = [ln for ln in lines if ln.kind in (LineKind.ACTION_START, LineKind.ACTION_END)
+              and ln.action in PROBE_ACTIONS]
+    assert len(probes) >= 2 * len(PROBE_ACTIONS) and all(matters(ln) for ln in probes)
     # The phases seen from the kept lines are the phases seen from the whole log.
     def phases(seq):
         tracker = PhaseTracker()
@@ -398,11 +402,13 @@ def test_only_what_matters_is_sent_from_the_reference():
     lines = log_lines()
     sent = log_filter().select(lines)
     # 264 of 2066 lines before: nearly every immediate action. Now the deferred script, the
-    # script runners, failures and the result.
-    assert len(sent) < 80
+    # script runners, the checks of the SharePoint farm, failures and the result.
+    from tui.engine.progress import PROBE_ACTIONS
+
+    assert len(sent) < 100
     immediate = [ln for ln in sent if classify(ln).kind is LineKind.ACTION_START]
     assert {classify(ln).action for ln in immediate} <= {"INSTALL", "InstallExecute",
-                                                          "InstallFinalize"}
+                                                          "InstallFinalize", *PROBE_ACTIONS}
 
 
 @pytest.mark.parametrize(("line", "kind", "action", "code"), [

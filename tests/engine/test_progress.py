@@ -16,11 +16,13 @@ from tui.engine.progress import (
     MILESTONES,
     PHASE_ORDER,
     PHASE_SECONDS,
+    PROBE_SECONDS,
     Phase,
     ProgressEstimator,
     derive_dialog_seconds,
     derive_milestones,
     derive_phase_seconds,
+    derive_probe_seconds,
     is_dialog,
     phase_weights,
     phases_for,
@@ -248,6 +250,8 @@ def test_a_failed_install_stops_the_bar_where_it_was():
 def test_milestones_and_dialog_time_are_the_reference_logs():
     assert derive_milestones(log_classified()) == dict(MILESTONES)
     assert derive_dialog_seconds(log_classified()) == dict(DIALOG_SECONDS)
+    # The execute sequence's checks (the wizard ran the farm's check in 1 s, the script in 2 s)
+    assert derive_probe_seconds(log_classified()) == dict(PROBE_SECONDS)
 
 
 def _eta_when(lines, wanted: str) -> tuple[float, float]:
@@ -305,3 +309,34 @@ def test_an_overdue_phase_pushes_the_estimate_out_and_the_bar_still_moves():
     percents = [r.percent for r in samples]
     assert all(b > a for a, b in zip(percents, percents[1:], strict=False))
     assert samples[-1].eta_seconds > samples[5].eta_seconds  # 40 s milestone overdue: longer
+
+
+def _at_portal_start(timeline):
+    """(bar, true share, ETA, true seconds left) as the portal phase starts."""
+    estimator = ProgressEstimator()
+    for t, ln in timeline.lines:
+        if not matters(ln):  # what the live tail sends
+            continue
+        estimator.feed(ln, wall=t)
+        if estimator.phase is Phase.SHAREPOINT:
+            report = estimator.report(wall=t)
+            total = timeline.end - timeline.start
+            return (report.percent, 100.0 * (t - timeline.start) / total, report.eta_seconds,
+                    timeline.end - t)
+    raise AssertionError("no portal phase")
+
+
+@pytest.mark.parametrize("factor", [5.0, 0.2])
+def test_a_slow_or_fast_farm_is_known_from_the_installers_checks_before_its_phase(factor):
+    # A farm 5x slower takes 5x longer over the installer's checks of it, minutes before the
+    # portal phase: when that phase starts the bar and the ETA already allow for it.
+    quiet = silent(log_classified())
+    bar, true, eta, left = _at_portal_start(rewrite(quiet, {Phase.SHAREPOINT: factor}))
+    assert abs(bar - true) <= 10
+    assert eta == pytest.approx(left, rel=0.4)
+    # The same install whose checks ran at the reference's speed cannot know it: the checks
+    # are what made the difference.
+    blind_bar, _, blind_eta, _ = _at_portal_start(
+        rewrite(quiet, {Phase.SHAREPOINT: factor}, probes=False))
+    assert abs(blind_bar - true) > abs(bar - true) + 5
+    assert abs(blind_eta - left) > 2 * abs(eta - left)

@@ -75,6 +75,19 @@ ACTION_PHASES: Mapping[str, Phase] = {
 # Actions that run the deferred script; inside them an `Action HH:MM:SS: X.` line is real work.
 SCRIPT_RUNNERS = frozenset({"InstallExecute", "InstallExecuteAgain", "InstallFinalize"})
 
+# The installer's own checks that open the SharePoint farm (SPFarm.Local, the web application,
+# the farm's solution packs): immediate actions of the execute sequence, run minutes before the
+# portal phase does the same kind of work at length. How long they take against the reference
+# tells how fast this farm answers before its phase starts (progress.py). The checks of SharePoint's
+# Windows services (SPAdminV4, SPTimerV4) read the service controller, not the farm, and SQL
+# Server's checks take under a second in the reference log: too short to read a pace from
+# (PROBE_MIN), so neither is listed.
+PROBE_ACTIONS: Mapping[str, Phase] = dict.fromkeys(
+    """CheckSharepointFarmAdministratorWithOpenPermission CheckSharepointWebApporSiteExisting
+    CheckFIMWebSiteorSolutionPackExisting""".split(), Phase.SHAREPOINT)
+EXECUTE_SEQUENCE = "INSTALL"  # the top action of the execute sequence (both UI levels run it)
+PROBE_MIN = 3.0  # reference seconds of a phase's checks below which they say nothing of its pace
+
 # Seconds each phase took in the reference log (fim2010r2-service-and-portal-install.log), as
 # `derive_phase_seconds` computes them; tests/engine/test_progress.py fails if they drift.
 # Preparing and finishing include the interactive wizard's dialogs (about 57 s and 27 s): a silent
@@ -176,6 +189,57 @@ def derive_phase_seconds(lines: Iterable[LogLine | str]) -> dict[Phase, float]:
         raise ValueError("the log has no actions or no product result line")
     bounds = [t for _, t in starts[1:]] + [end]
     return {phase: round(stop - t, 1) for (phase, t), stop in zip(starts, bounds, strict=True)}
+
+
+# Seconds each check of PROBE_ACTIONS took in the reference log's execute sequence, as
+# `derive_probe_seconds` computes them (a test fails if they drift).
+PROBE_SECONDS: Mapping[str, float] = {
+    "CheckSharepointFarmAdministratorWithOpenPermission": 2.0,
+    "CheckSharepointWebApporSiteExisting": 1.0,
+    "CheckFIMWebSiteorSolutionPackExisting": 0.0,
+}
+
+
+class ProbeTimer:
+    """Times the checks of PROBE_ACTIONS from their start and end lines; those of the execute
+    sequence replace those of the wizard's (an interactive install runs some twice)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._open: dict[str, float] = {}
+
+    def feed(self, line: LogLine, now: float) -> None:
+        if line.kind is LineKind.ACTION_START and line.action == EXECUTE_SEQUENCE:
+            self.seconds.clear()
+        elif line.action in PROBE_ACTIONS:
+            if line.kind is LineKind.ACTION_START:
+                self._open[line.action] = now
+            elif line.kind is LineKind.ACTION_END and line.action in self._open:
+                self.seconds[line.action] = now - self._open.pop(line.action)
+
+    def pace(self, phase: Phase, reference: Mapping[str, float] = PROBE_SECONDS) -> float | None:
+        """This install's checks of `phase` against the reference's same checks, or None when
+        they are too few or too short to tell."""
+        seen = [a for a in self.seconds if PROBE_ACTIONS[a] is phase and a in reference]
+        expected = sum(reference[a] for a in seen)
+        if expected < PROBE_MIN:
+            return None
+        return sum(self.seconds[a] for a in seen) / expected
+
+
+def derive_probe_seconds(lines: Iterable[LogLine | str]) -> dict[str, float]:
+    """How long each check of PROBE_ACTIONS took in a log (the execute sequence's, when it ran
+    twice), rounded to 0.1 s; this is what `PROBE_SECONDS` holds for the reference log."""
+    timer = ProbeTimer()
+    clock = ClockUnwrapper()
+    for raw in lines:
+        line = raw if isinstance(raw, LogLine) else classify(raw)
+        if line.seconds is None:
+            continue
+        if line.kind is LineKind.PRODUCT_RESULT:
+            break
+        timer.feed(line, clock(line.seconds))
+    return {a: round(s, 1) for a, s in timer.seconds.items()}
 
 
 # Seconds from the start of its phase to each deferred action's first line in the reference log,

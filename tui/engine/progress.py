@@ -44,12 +44,16 @@ from tui.engine.phases import (
     PHASE_ORDER,
     PHASE_SECONDS,
     PHASE_TITLES,
+    PROBE_ACTIONS,
+    PROBE_SECONDS,
     SCRIPT_RUNNERS,
     Phase,
     PhaseTracker,
+    ProbeTimer,
     derive_dialog_seconds,
     derive_milestones,
     derive_phase_seconds,
+    derive_probe_seconds,
     is_dialog,
     phase_weights,
     phases_for,
@@ -57,9 +61,10 @@ from tui.engine.phases import (
 
 __all__ = [
     "ACTION_PHASES", "ALWAYS", "DIALOG_SECONDS", "FEATURE_PHASES", "MILESTONES", "PHASE_ORDER",
-    "PHASE_SECONDS", "PHASE_TITLES", "SCRIPT_RUNNERS", "TICK_SECONDS", "Phase", "PhaseTracker",
+    "PHASE_SECONDS", "PHASE_TITLES", "PROBE_ACTIONS", "PROBE_SECONDS", "SCRIPT_RUNNERS",
+    "TICK_SECONDS", "Phase", "PhaseTracker",
     "Estimate", "ProgressEstimator", "Ticker", "derive_dialog_seconds", "derive_milestones",
-    "derive_phase_seconds", "phase_weights", "phases_for",
+    "derive_phase_seconds", "derive_probe_seconds", "phase_weights", "phases_for",
     "serialised",
 ]
 
@@ -97,6 +102,10 @@ _BEFORE_RESULT_MAX = 99.0
 # While the bar is ahead of the estimate it moves at this fraction of the pace that would end it
 # on time: it never looks stuck, and the estimate soon catches up.
 _CREEP = 0.25
+# The installer's checks of the SharePoint farm (phases.PROBE_ACTIONS) sample the work of the
+# portal phase minutes ahead: their pace counts this many times the rest of the evidence for that
+# phase, which speaks of the disks and SQL Server rather than of the farm.
+_PROBE_WEIGHT = 3.0
 
 
 class ProgressEstimator:
@@ -121,6 +130,7 @@ class ProgressEstimator:
         self._log_now: float | None = None
         self._wall_at_now: float | None = None
         self._finished: dict[Phase, float] = {}  # actual seconds of completed phases
+        self._probes = ProbeTimer()
         self._milestone: tuple[float, float] | None = None  # (reference, actual) offsets
         self._percent = 0.0
         self._advanced_at: float | None = None  # log time the bar was last moved to
@@ -146,6 +156,7 @@ class ProgressEstimator:
             self.expected = dict(self._reference)
         before = self._tracker.phase
         now = self._log_now if self._log_now is not None else 0.0
+        self._probes.feed(line, now)
         if self._tracker.feed(line) is not None:
             if self._start is None:
                 self._start = now
@@ -264,7 +275,7 @@ class ProgressEstimator:
             reference, actual = self._milestone
             pace = _clamp(actual / reference)
         else:
-            pace = self.learned_pace()
+            pace = self._phase_pace(phase, self.learned_pace())
         overdue_at = self._next_milestone(phase)
         if in_phase > overdue_at * pace:  # the next milestone (or the end) is late
             pace = max(pace, _clamp(_OVERRUN_MARGIN * in_phase / overdue_at))
@@ -273,8 +284,17 @@ class ProgressEstimator:
     def _later(self, phase: Phase, in_phase: float) -> float:
         index = PHASE_ORDER.index(phase)
         pace = self.learned_pace(in_phase)
-        return sum(self.expected[p] * pace for p in self.expected
+        return sum(self.expected[p] * self._phase_pace(p, pace) for p in self.expected
                    if PHASE_ORDER.index(p) > index)
+
+    def _phase_pace(self, phase: Phase, learned: float) -> float:
+        """The pace expected of `phase`: what the phases so far taught, unless the installer's
+        own checks of its server timed it beforehand."""
+        probed = self._probes.pace(phase)
+        if probed is None:
+            return learned
+        return math.exp((_PROBE_WEIGHT * math.log(_clamp(probed)) + math.log(learned))
+                        / (_PROBE_WEIGHT + 1.0))
 
 
 def _clamp(pace: float) -> float:
