@@ -18,11 +18,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Tests run in parallel (pytest-xdist), one worker per core (JOBS=auto); JOBS=0 runs them in
-# pytest's own process.
+# Tests run in parallel (pytest-xdist): JOBS=auto starts four workers per core, since most tests
+# wait on the simulated target rather than compute (tests/conftest.py says why); each worker
+# takes the next test as it frees up (worksteal), so a long test cannot hold up a queue. JOBS=0
+# runs them in pytest's own process.
 JOBS ?= auto
 test: lint
-	$(BIN)/pytest -q -n $(JOBS)
+	$(BIN)/pytest -q -n $(JOBS) --dist worksteal
 
 # `make demo SCENARIO=install-fails` runs another scenario; the name reaches mimsetup through the
 # environment, never through the recipe's shell text.

@@ -36,3 +36,11 @@ def test_tests_import_helpers_from_support_only():
 def test_every_test_has_a_timeout(pytestconfig):
     assert pytestconfig.pluginmanager.hasplugin("timeout")
     assert float(pytestconfig.getini("timeout")) > 0
+
+
+def test_no_test_writes_into_the_users_state_folder(tmp_path):
+    # Every test has its own (tests/conftest.py): records of simulated installs once piled up
+    # in ~/.local/state/mimsetup, and parallel workers listed one another's unfinished installs.
+    from tui.folders import state_dir
+
+    assert state_dir().is_relative_to(tmp_path)
