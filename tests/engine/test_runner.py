@@ -11,11 +11,11 @@ import threading
 import pytest
 
 from tests.support.answers import contoso
-from tests.support.sim import PASSWORD, rig, run_direct
+from tests.support.sim import PASSWORD, rig, run_direct, target_clean
 from tui.engine import preflight as pf
 from tui.engine import scripts
 from tui.engine.events import LogLines, PhaseStarted, Progress
-from tui.engine.install import cancel, install
+from tui.engine.install import install
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.msiengine import DISP_E_EXCEPTION, Engine, InstallerError, install_product
 from tui.engine.sim.scenarios import MIM_VERSION
@@ -26,14 +26,6 @@ from tui.engine.state import unfinished
 @pytest.fixture(autouse=True)
 def _state_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
-
-
-def _target_clean(r) -> None:
-    """No task, no work folder, no sealed secrets left on the target."""
-    assert r.installer.tasks == {}
-    temp = r.machine.state.path("C:\\Windows\\Temp")
-    assert not [p for p in temp.iterdir() if p.is_dir() and p.name.startswith("mimsetup-")]
-    assert not list(r.machine.root.rglob("secrets.bin"))
 
 
 def _log_on_target(r) -> bytes:
@@ -47,7 +39,7 @@ def test_a_runner_that_dies_ends_the_follow_with_a_sentence_and_a_clean_target()
         assert "install runner" in result.message and "mimsetup-install-" in result.message
         assert "ended without reporting a result" in result.message
         assert "Windows Installer code" not in result.message
-        _target_clean(r)
+        target_clean(r)
 
 
 def test_under_an_allsigned_group_policy_the_install_runs():
@@ -201,7 +193,7 @@ def test_the_runners_own_error_reaches_the_user():
         assert result.outcome == "failed"
         assert "Key not valid for use in specified state" in result.message
         assert "-1" not in result.message
-        _target_clean(r)
+        target_clean(r)
 
 
 def test_a_missing_log_folder_is_created():
@@ -248,7 +240,7 @@ def test_a_failed_start_leaves_nothing_behind():
         request.run_as_password = ""
         result = install(r.shell, request, r.events.append)
         assert result.outcome == "failed" and "could not be started" in result.message
-        _target_clean(r)
+        target_clean(r)
         assert unfinished() == []
 
 
@@ -271,32 +263,6 @@ def test_no_password_on_a_command_line_or_in_the_module_log_and_no_task_outlives
             assert PASSWORD not in line and r.target.endpoint.password not in line
         for cmdlet, text in state.module_log:
             assert PASSWORD not in text and r.target.endpoint.password not in text, cmdlet
-
-
-def _install_cancelled_at_the_first_lines(r):
-    """Install on rig `r`, cancelling from another thread once the first log lines arrive."""
-    sent = threading.Event()
-
-    def emit(event):
-        r.events.append(event)
-        if isinstance(event, LogLines) and not sent.is_set():
-            sent.set()
-            (state,) = unfinished()
-            threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
-
-    return install(r.shell, r.request(), emit)
-
-
-def test_cancel_ends_the_follow_with_1602_and_a_clean_target():
-    with rig(speed=20) as r:
-        result = _install_cancelled_at_the_first_lines(r)
-        assert (result.outcome, result.exit_code) == ("cancelled", 1602)
-        _target_clean(r)
-
-
-def _cancel(r, state) -> None:
-    with r.shell() as shell:
-        cancel(shell, state)
 
 
 def test_the_preflight_never_copies_another_installs_command_line():
@@ -342,7 +308,7 @@ def test_a_refused_batch_logon_is_named_and_nothing_is_left():
         assert result.outcome == "failed" and result.exit_code is None
         assert "batch job" in result.message and "0x80070569" in result.message
         assert r.installer.tasks == {}
-        _target_clean(r)
+        target_clean(r)
 
 
 def test_the_installers_com_error_is_generic_and_the_code_comes_from_the_log():
@@ -393,24 +359,3 @@ def test_the_work_and_log_folders_are_created_with_their_protected_acl():
     assert "[IO.Directory]::CreateDirectory($logDir, (New-ProtectedAcl" in start
     assert start.index("already exists") < start.index("CreateDirectory($work")
     assert "if ($createdWork -and [IO.Directory]::Exists($work))" in start
-
-
-def test_a_cancel_ends_the_follow_once_the_rollback_has_freed_windows_installer():
-    # The rollback holds Global\_MSIExecute after the runner is gone: "cancelled" is written once
-    # it is free, so an install started right after does not meet 1618.
-    with rig(speed=20, rollback_seconds=0.6) as r:
-        result = _install_cancelled_at_the_first_lines(r)
-        assert (result.outcome, result.exit_code) == ("cancelled", 1602)
-        assert r.machine.state.msi_mutex_held is False
-
-
-def test_cancel_waits_for_the_installer_mutex_and_readers_share_the_status_file():
-    cancel_text = scripts.text("install-cancel")
-    assert cancel_text.index("OpenExisting('Global\\_MSIExecute')") < cancel_text.index(
-        "$done = @{ state = 'done'")
-    assert "rolled_back" in cancel_text
-    for name in ("install-tail", "install-cleanup", "install-cancel"):
-        text = scripts.text(name)
-        assert "Read-Status" in text and "ReadAllText" not in text, name
-    process = scripts.text("runner-process")
-    assert "[IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete" in process

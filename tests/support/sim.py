@@ -143,6 +143,14 @@ class Rig:
         return [e for e in self.events if isinstance(e, Finished)]
 
 
+def target_clean(r) -> None:
+    """No task, no work folder, no sealed secrets left on the target."""
+    assert r.installer.tasks == {}
+    temp = r.machine.state.path("C:\\Windows\\Temp")
+    assert not [p for p in temp.iterdir() if p.is_dir() and p.name.startswith("mimsetup-")]
+    assert not list(r.machine.root.rglob("secrets.bin"))
+
+
 @contextlib.contextmanager
 def rig(scenario: str = "healthy", speed: float = 150.0, **installer: object) -> Iterator[Rig]:
     machine = WindowsMachine(scenario, answers=contoso())
