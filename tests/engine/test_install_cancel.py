@@ -1,18 +1,25 @@
 """Cancelling an install, against the simulated target playing Windows as documented: the runner
-is ended, Windows Installer rolls back holding Global\\_MSIExecute, and only then does
-install-cancel write the result, 1602."""
+is ended, Windows Installer rolls back holding Global\\_MSIExecute (tens of seconds on a real
+server), and only then does install-cancel write the result, 1602. The follow must wait for it:
+a marker install-cancel leaves beside the status before the kill tells the tail that the
+runner's end is a cancel under way, not a runner stopped. A cancel that died itself holds the
+verdict back only until its limit and a margin have passed."""
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 
 import pytest
 
-from tests.support.sim import rig, target_clean
+from tests.support.answers import contoso
+from tests.support.sim import rig, run_direct, target_clean
 from tui.engine import scripts
 from tui.engine.events import LogLines
-from tui.engine.install import cancel, install
-from tui.engine.state import unfinished
+from tui.engine.install import POLL_MS, cancel, install, tail_params
+from tui.engine.sim.machine import WindowsMachine
+from tui.engine.state import InstallState, unfinished
 
 
 @pytest.fixture(autouse=True)
@@ -48,11 +55,44 @@ def test_cancel_ends_the_follow_with_1602_and_a_clean_target():
 
 def test_a_cancel_ends_the_follow_once_the_rollback_has_freed_windows_installer():
     # The rollback holds Global\_MSIExecute after the runner is gone: "cancelled" is written once
-    # it is free, so an install started right after does not meet 1618.
-    with rig(speed=20, rollback_seconds=0.6) as r:
+    # it is free, so an install started right after does not meet 1618. It lasts a dozen of the
+    # tail's polls here (the tail believes a runner gone once seen twice, a poll apart): the
+    # follow reported "runner stopped" before the cancel could say 1602.
+    with rig(speed=20, rollback_seconds=12 * POLL_MS / 1000) as r:
         result = _install_cancelled_at_the_first_lines(r)
-        assert (result.outcome, result.exit_code) == ("cancelled", 1602)
+        assert (result.outcome, result.exit_code) == ("cancelled", 1602), result.message
         assert r.machine.state.msi_mutex_held is False
+        target_clean(r)  # the marker went with the work folder
+
+
+def _tail_after_a_cancel(requested: str) -> dict | None:
+    """Run the tail once (4 s at most) over a runner gone without a result and install-cancel's
+    marker for it, written at `requested` with a 300 s limit; the tail's final batch, if any."""
+    state = InstallState("gone", {}, "mimsetup-install-gone", "C:\\w", "C:\\w\\status.json",
+                         "C:\\w\\install.log", 0.0)
+    with WindowsMachine("healthy", answers=contoso()) as m:
+        m.state.write_file(state.log_path, "=== Verbose logging started ===\r\n")
+        m.state.write_file(state.status_path, json.dumps({
+            "state": "running", "pid": 4242, "process_started": "2026-01-01T00:00:00.0000000Z"}))
+        m.state.write_file(state.status_path + ".cancel", json.dumps(
+            {"requested": requested, "wait_seconds": 300, "pid": 4242}))
+        out, _err, _code = run_direct(m, "install-tail", tail_params(state) | {"max_seconds": 4})
+    batches = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    return next((b for b in batches if b.get("done")), None)
+
+
+def test_a_cancel_that_died_after_its_marker_leaves_the_runner_gone():
+    # The cancel ended the runner, then died itself (its shell closed, a restart): no 1602 will
+    # come. Past its limit and the margin, the follow ends as for any runner gone.
+    an_hour_ago = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime(time.time() - 3600))
+    final = _tail_after_a_cancel(an_hour_ago)
+    assert final is not None and final.get("runner_gone") is True
+    assert final["exit_code"] is None
+
+
+def test_a_cancel_within_its_limit_holds_the_runner_gone_back():
+    now = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
+    assert _tail_after_a_cancel(now) is None  # still waiting for the cancel's result
 
 
 def test_cancel_waits_for_the_installer_mutex_and_readers_share_the_status_file():
@@ -65,3 +105,29 @@ def test_cancel_waits_for_the_installer_mutex_and_readers_share_the_status_file(
         assert "Read-Status" in text and "ReadAllText" not in text, name
     process = scripts.text("runner-process")
     assert "[IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete" in process
+
+
+def test_the_cancel_marks_before_the_kill_and_the_tail_reads_that_marker():
+    cancel_text = scripts.text("install-cancel")
+    tail_text = scripts.text("install-tail")
+    assert "$markerPath = $statusPath + '.cancel'" in cancel_text
+    assert "Read-Status ([string]$Params.status_path + '.cancel')" in tail_text
+    kill = cancel_text.index("$proc.Kill()")
+    # The marker before the kill; status.json only after it (the runner's own result is never
+    # overwritten by a write made while it may still write it).
+    assert cancel_text.index("Write-Json $markerPath") < kill < cancel_text.index(
+        "Write-Json $statusPath")
+    assert cancel_text.count("Write-Json $statusPath") == 1
+    # Atomic: a temporary file replaced or moved into place.
+    write = cancel_text[cancel_text.index("function Write-Json"):]
+    write = write[:write.index("\n}\n")]
+    assert "[IO.File]::WriteAllText($tmp" in write
+    assert "[IO.File]::Replace($tmp, $path, $null)" in write
+    assert "[IO.File]::Move($tmp, $path)" in write
+    marker = cancel_text[cancel_text.index("Write-Json $markerPath"):kill]
+    for field in ("requested", "wait_seconds", "pid"):
+        assert f"{field} = " in marker and f"$marker.{field}" in tail_text, field
+    # The marker holds back only the runner-gone verdict, before its sentence is returned.
+    gone = tail_text[tail_text.index("function Get-RunnerGone"):]
+    assert gone.index("if (Test-CancelUnderWay $status)") < gone.index(
+        "ended without reporting a result")

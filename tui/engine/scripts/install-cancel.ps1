@@ -1,13 +1,36 @@
 # mimsetup-script: install-cancel
 # Cancels a running install: ends the runner, the process whose Windows Installer API call is the
 # install's client; the Windows Installer service then rolls back what it had done. A runner
-# stopped this way cannot write its result, so this script writes it (1602, cancelled): the
-# follow then ends instead of waiting for a status that would never come.
+# stopped this way cannot write its result, so this script writes it (1602, cancelled) once the
+# rollback is over: the follow then ends instead of waiting for a status that would never come.
+# Before the runner is ended, a marker beside the status (<status>.cancel: when, the wait's limit,
+# the runner's pid) tells install-tail that the runner's end is a cancel whose result is coming,
+# not a runner stopped. status.json itself is left to the runner until it is gone: the runner
+# replaces it with its own result, which an earlier write here could overwrite.
 param($Params)
 $ErrorActionPreference = 'Continue'
 $statusPath = [string]$Params.status_path
+$markerPath = $statusPath + '.cancel'
 $stopped = $false
+$marked = $false
+$limit = 300
+if ($Params.rollback_wait_seconds) {
+    $limit = [double]$Params.rollback_wait_seconds
+}
 # mimsetup-include: runner-process
+
+# Atomic, as the runner writes its status: a reader never sees half a marker.
+function Write-Json([string]$path, $fields) {
+    $tmp = $path + '.tmp'
+    [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $fields -Compress))
+    if ([IO.File]::Exists($path)) {
+        [void][IO.File]::Replace($tmp, $path, $null)
+    }
+    else {
+        [IO.File]::Move($tmp, $path)
+    }
+}
+
 $status = Read-Status $statusPath
 $rolledBack = $null
 if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
@@ -15,6 +38,16 @@ if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
         # Only the process seen to be the runner is ended.
         if ($true -eq (Test-RunnerProcess $status)) {
             $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
+            try {
+                Write-Json $markerPath @{ requested = (Get-Date).ToUniversalTime().ToString('o');
+                    wait_seconds = $limit; pid = $status.pid }
+                $marked = $true
+            }
+            catch {
+                # Cancelled all the same: the follow then reports the runner gone (and rolled
+                # back), as it would without a marker.
+                $null = $_
+            }
             $proc.Kill()
             [void]$proc.WaitForExit(30000)
             $stopped = $true
@@ -24,14 +57,20 @@ if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
         $stopped = $false
     }
 }
+if ($marked -and -not $stopped) {
+    # Not ended (it ended on its own, or the kill was refused): its own result is to come. Only
+    # this run's marker goes: another cancel's, still waiting for its rollback, stays.
+    try {
+        [IO.File]::Delete($markerPath)
+    }
+    catch {
+        $null = $_
+    }
+}
 if ($stopped) {
     # Windows Installer rolls back after its client is gone, holding Global\_MSIExecute: the
     # result is written when the mutex is free (a retry at once would get 1618), or after the
     # limit, saying so.
-    $limit = 300
-    if ($Params.rollback_wait_seconds) {
-        $limit = [double]$Params.rollback_wait_seconds
-    }
     $deadline = (Get-Date).AddSeconds($limit)
     $rolledBack = $false
     while (-not $rolledBack) {
@@ -57,8 +96,10 @@ if ($stopped) {
         $done.error = ('The install was cancelled; Windows Installer was still rolling it back after ' +
             $limit + ' s (Global\_MSIExecute held): another install started now would get 1618.')
     }
-    $tmp = $statusPath + '.tmp'
-    [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $done -Compress))
-    [void][IO.File]::Replace($tmp, $statusPath, $null)
+    # A runner killed after it wrote its own result (between the look and the kill) keeps it.
+    $last = Read-Status $statusPath
+    if ($null -eq $last -or $last.state -ne 'done') {
+        Write-Json $statusPath $done
+    }
 }
 ConvertTo-Json -InputObject @{ stopped = $stopped; rolled_back = $rolledBack } -Compress

@@ -4,7 +4,8 @@
 # offset it received, so no line is lost or repeated. Ends when the install's status file says
 # done and the log is read to its end; when the runner is gone without saying done (its task
 # stopped, killed at its time limit, a restart, never started), with a sentence saying so; or
-# after max_seconds (the client then runs it again).
+# after max_seconds (the client then runs it again). A runner ended by install-cancel is not
+# gone: the cancel's result (1602) is waited for while the rollback runs.
 param($Params)
 $ErrorActionPreference = 'Stop'
 
@@ -71,6 +72,31 @@ function Get-Status {
     return (Read-Status ([string]$Params.status_path))
 }
 
+# install-cancel leaves <status>.cancel (when, its wait's limit, the runner's pid) before it ends
+# the runner, and writes "done" (1602) once Windows Installer's rollback is over, tens of seconds
+# later: until then a runner gone is a cancel under way. A cancel that died itself (its marker
+# older than its limit and 60 s for the runner's exit, up to 30 s, and the writes) holds nothing
+# back.
+function Test-CancelUnderWay($status) {
+    $marker = Read-Status ([string]$Params.status_path + '.cancel')
+    if ($null -eq $marker -or [string]$marker.pid -ne [string]$status.pid) {
+        return $false
+    }
+    try {
+        $requested = $marker.requested
+        if ($requested -isnot [datetime]) {
+            $requested = [datetime]::Parse([string]$requested,
+                [Globalization.CultureInfo]::InvariantCulture,
+                [Globalization.DateTimeStyles]::RoundtripKind)
+        }
+        $until = $requested.ToUniversalTime().AddSeconds([double]$marker.wait_seconds + 60)
+    }
+    catch {
+        return $false  # not a marker install-cancel wrote
+    }
+    return ([DateTime]::UtcNow -lt $until)
+}
+
 # Why nothing will ever write "done", or $null while the runner may still be at work. The task
 # is read before the status file, and the runner writes its status before it ends, so a runner
 # that ends between the two reads is seen as done, never as gone.
@@ -78,6 +104,9 @@ function Get-RunnerGone($status) {
     if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
         if ($false -ne (Test-RunnerProcess $status)) {
             return $null  # running, or cannot be told: not gone
+        }
+        if (Test-CancelUnderWay $status) {
+            return $null  # ended by install-cancel, whose result comes after the rollback
         }
         return ('The install runner (PID ' + $status.pid + ', scheduled task ' + $Params.task_name +
             ') ended without reporting a result: it was stopped (Stop-ScheduledTask, the task''s ' +

@@ -1,6 +1,11 @@
 """The simulated target's install-cleanup and install-cancel: the scripts that act on an install
 install-start began (its task, its work folder, its runner), as install-cleanup.ps1 and
-install-cancel.ps1 do."""
+install-cancel.ps1 do.
+
+install-cancel leaves a marker beside the status (`status.json.cancel`: when, its wait's limit,
+the runner's pid) before it ends the runner, then writes the result (1602) once Windows
+Installer's rollback has freed Global\\_MSIExecute: the tail waits for it instead of calling the
+runner gone."""
 
 from __future__ import annotations
 
@@ -49,27 +54,44 @@ def install_cancel(run: ScriptRun) -> int:
     log_cmdlets(run)
     inst = installer_of(run.machine)
     path = run.state.path(str(run.params.get("status_path", "")))
+    limit = float(run.params.get("rollback_wait_seconds") or 300)
     alive, status = runner_alive(run.machine, path)
     rolled_back = None
     if alive and status is not None:
         pid = int(status["pid"])
         proc = next(p for p in run.state.processes if p.pid == pid)
         task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
+        # The marker first, then the kill: a tail never sees the runner gone without it.
+        _write_marker(path.with_name(path.name + ".cancel"), {
+            "requested": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime()),
+            "wait_seconds": limit, "pid": pid})
         inst._stops[pid].set()
         if task is not None:
             kill_runner(run.machine, inst, task, proc)
         elif proc in run.state.processes:
             run.state.processes.remove(proc)
-        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds)
+        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds, limit)
         done = {"state": "done", "exit_code": 1602, "pid": pid}
         if not rolled_back:
             done["error"] = "still rolling back (Global\\_MSIExecute held)"
-        write_status(path, done)
+        _, last = runner_alive(run.machine, path)
+        if (last or {}).get("state") != "done":  # a result the runner wrote before its end stays
+            write_status(path, done)
     run.out.stdout(json.dumps({"stopped": alive, "rolled_back": rolled_back}) + "\r\n")
     return 0
 
 
-def _wait_rollback(run: ScriptRun, seconds: float) -> bool:
+def _write_marker(path, data: dict) -> None:
+    """Atomic, as File.Replace or File.Move of a written temporary file is."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+def _wait_rollback(run: ScriptRun, seconds: float, limit: float) -> bool:
     """Windows Installer rolls back after its client is gone, holding Global\\_MSIExecute for
     `seconds`; install-cancel waits for it within its limit and says whether it saw it free."""
     state = run.state
@@ -78,7 +100,7 @@ def _wait_rollback(run: ScriptRun, seconds: float) -> bool:
         timer = threading.Timer(seconds, setattr, (state, "msi_mutex_held", False))
         timer.daemon = True
         timer.start()
-    deadline = time.monotonic() + float(run.params.get("rollback_wait_seconds") or 300)
+    deadline = time.monotonic() + limit
     while state.msi_mutex_held and time.monotonic() < deadline:
         run.out.sleep(0.05)
     return not state.msi_mutex_held

@@ -5,7 +5,9 @@ so what the simulated target sends is what a Windows server would send.
 Decoding is done here as .NET does it on the target, not with the client's decoder: a BOM says
 UTF-16LE or UTF-8; NULs in every other byte mean BOM-less UTF-16; anything else is
 `Encoding.Default`, the machine's ANSI code page. Whether the runner is still there is asked of
-the machine's process table and Task Scheduler (`RunnerView`)."""
+the machine's process table and Task Scheduler (`RunnerView`); a runner ended by install-cancel
+(its marker `status.json.cancel` there, within its limit) is not gone: the cancel's 1602 is to
+come once Windows Installer has rolled back."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -22,6 +25,7 @@ from tui.engine.sim.process import OutputSink
 
 TASK_QUEUED, TASK_RUNNING = 2, 4
 TASK_HAS_NOT_RUN = 267011  # SCHED_S_TASK_HAS_NOT_RUN (0x41303)
+CANCEL_MARGIN_SECONDS = 60  # beyond a cancel's own wait, before its marker no longer holds
 
 
 class RunnerView(Protocol):
@@ -140,6 +144,8 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink,
         if status is not None and status.get("state") == "running" and status.get("pid"):
             if windows.process_alive(int(status["pid"]), status.get("process_started")):
                 return None
+            if _cancel_under_way(status_path, status):
+                return None  # ended by install-cancel, whose result comes after the rollback
             return (f"The install runner (PID {status['pid']}, scheduled task {task_name}) ended "
                     "without reporting a result: it was stopped (Stop-ScheduledTask, the task's "
                     "time limit or a restart of the server). Windows Installer rolls back an "
@@ -192,6 +198,21 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink,
             return 0
         out.sleep(poll) if hasattr(out, "sleep") else time.sleep(poll)
     return 0
+
+
+def _cancel_under_way(status_path: Path, status: dict) -> bool:
+    """install-cancel's marker for this runner, within its wait's limit and 60 s more (the
+    runner's exit, the writes): its result is still to come. A cancel that died holds nothing
+    back once that time has passed."""
+    marker = _status(status_path.with_name(status_path.name + ".cancel"))
+    if not isinstance(marker, dict) or str(marker.get("pid")) != str(status.get("pid")):
+        return False
+    try:
+        requested = datetime.fromisoformat(str(marker["requested"]))
+        until = requested.timestamp() + float(marker["wait_seconds"]) + CANCEL_MARGIN_SECONDS
+    except (KeyError, TypeError, ValueError):
+        return False
+    return time.time() < until
 
 
 def _status(path: Path) -> dict | None:
