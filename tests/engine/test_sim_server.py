@@ -82,6 +82,18 @@ def test_unencrypted_ntlm_over_http_is_refused():
         assert t.counters.requests["Create"] == 0
 
 
+def test_the_user_file_variable_changes_value_but_never_leaves_the_environment():
+    # The WinRM client (requests) lists os.environ's keys then reads each value on every
+    # request; a simulated server in the same process that removed NTLM_USER_FILE after each
+    # logon made that raise KeyError now and then (test_two_targets_... under load).
+    import os
+
+    with SimTarget(users={"LAB\\one": "first-Pass1"}) as a:
+        p = protocol(a)
+        p.close_shell(p.open_shell())
+        assert "NTLM_USER_FILE" in os.environ
+
+
 def test_two_targets_with_different_passwords_at_once():
     """NTLM_USER_FILE is process-wide: concurrent logons to different targets must not mix."""
     errors: list[BaseException] = []

@@ -19,6 +19,12 @@ from spnego.exceptions import SpnegoError
 
 _ENV = "NTLM_USER_FILE"
 _env_lock = threading.Lock()
+# The variable is created once, here, and afterwards only changes value: never removed and added
+# again. Other threads of the same process iterate os.environ (requests reads the proxy settings
+# from it on every request the WinRM client sends), and a key that disappears between their
+# listing the keys and reading the values raises KeyError in them (seen as a failed logon in a
+# test with two simulated servers). An empty value means no file to pyspnego.
+os.environ.setdefault(_ENV, "")
 
 PROTOCOL = "application/HTTP-SPNEGO-session-encrypted"
 CONTENT_TYPE = f'multipart/encrypted;protocol="{PROTOCOL}";boundary="Encrypted Boundary"'
@@ -60,10 +66,7 @@ class _UserFile:
         os.environ[_ENV] = self.path
 
     def __exit__(self, *exc: object) -> None:
-        if self._old is None:
-            os.environ.pop(_ENV, None)
-        else:
-            os.environ[_ENV] = self._old
+        os.environ[_ENV] = self._old or ""  # a new value, never a removal (see _ENV)
         _env_lock.release()
 
 
