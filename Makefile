@@ -22,8 +22,17 @@ lint: $(STAMP)
 # wait on the simulated target rather than compute (tests/conftest.py says why); each worker
 # takes the next test as it frees up (worksteal), so a long test cannot hold up a queue. JOBS=0
 # runs them in pytest's own process.
+# The run writes Python's bytecode caches even where PYTHONDONTWRITEBYTECODE is set: otherwise
+# every worker compiles the sources and rewrites every test module's asserts again, and so does
+# each `mimsetup` process a test starts (about 5 s of CPU a worker). They are written once,
+# before the workers start (compileall, then a collection), since eight workers starting at once
+# would each write them (the run itself reports any collection error). __pycache__ is ignored by
+# git.
 JOBS ?= auto
+test: export PYTHONDONTWRITEBYTECODE :=
 test: lint
+	$(BIN)/python -m compileall -q -j 0 tui screens > /dev/null
+	$(BIN)/pytest -q --collect-only > /dev/null || true
 	$(BIN)/pytest -q -n $(JOBS) --dist worksteal
 
 # `make demo SCENARIO=install-fails` runs another scenario; the name reaches mimsetup through the
