@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from datetime import datetime
 
@@ -96,41 +95,58 @@ def test_rebase_moves_the_timeline_across_midnight():
     ] == "MSI (c) (48:DC) [00:01:19:530]: MainEngineThread is returning 1603"
 
 
+def _paced_run(path, **kwargs) -> tuple[LogReplayer, list[float], list[int]]:
+    """Runs a replay on a clock that moves only when the writer asks to wait, so pacing is seen
+    without sleeping or reading the time. Returns the replayer, the clock reading at which each
+    line was written (the waits asked for before it, added up) and the file's size at each wait.
+    """
+    now = [0.0]
+    waits: list[tuple[int, float]] = []  # (lines written when the wait was asked, seconds)
+    sizes: list[int] = []
+
+    def wait(seconds: float) -> None:
+        waits.append((replayer.lines_written, seconds))
+        sizes.append(path.stat().st_size)
+        now[0] += seconds
+
+    replayer = LogReplayer(path, 0, clock=lambda: now[0], wait=wait, **kwargs)
+    replayer.run()
+    written_at, asked, j = [], 0.0, 0
+    for i in range(replayer.lines_total):
+        while j < len(waits) and waits[j][0] <= i:  # the waits asked before line i was written
+            asked += waits[j][1]
+            j += 1
+        written_at.append(asked)
+    return replayer, written_at, sizes
+
+
+def _early(written_at: list[float], due: list[float]) -> list[tuple[int, float, float]]:
+    """(line, written at, due at) of each line written before its due time."""
+    return [(i, w, d) for i, (w, d) in enumerate(zip(written_at, due, strict=True)) if w < d - 1e-9]
+
+
 def test_time_is_compressed_by_speed(tmp_path):
-    speed = 400.0  # the 647 s log in about 1.6 s
+    speed = 400.0  # the 647 s log in about 1.6 s (of the test's clock: nothing sleeps)
     path = tmp_path / "install.log"
-    # The writer reads the clock once to begin and once per line; the clock holds it at the
-    # line `half` until the test has looked, so "midway" is an event, not a guess at a time.
-    half, calls, reached, go = 1000, [0], threading.Event(), threading.Event()
-
-    def clock() -> float:
-        calls[0] += 1
-        if calls[0] == half + 1:
-            reached.set()
-            go.wait(30)
-        return time.monotonic()
-
-    replayer = LogReplayer(path, 0, speed=speed, clock=clock)
+    replayer, written_at, sizes = _paced_run(path, speed=speed)
     assert replayer.duration == pytest.approx(646.941 / speed)
-    begun = time.monotonic()
-    replayer.start()
-    assert reached.wait(30)
-    assert replayer.lines_written == half - 1 < replayer.lines_total  # written over time
-    assert path.read_bytes() != log_bytes()
-    go.set()
-    assert replayer.wait(30)
-    # paced: never faster than the log's own times divided by the speed
-    assert time.monotonic() - begun >= replayer.duration * 0.99
-    assert path.read_bytes() == log_bytes()
+    assert replayer.completed and path.read_bytes() == log_bytes()
+    # paced: line i is written only once the waits asked for add up to its own time / speed,
+    # and not later than that either
+    due = [line.at / speed for line in build_script(0)]
+    assert _early(written_at, due) == []
+    assert written_at == pytest.approx(due)
+    assert written_at[-1] == pytest.approx(replayer.duration)
+    # written over time: between waits the file held part of the log, growing
+    assert len(sizes) > 100 and sizes == sorted(sizes) and 0 < sizes[len(sizes) // 2] < sizes[-1]
 
 
 def test_lines_per_second_mode(tmp_path):
-    replayer = LogReplayer(tmp_path / "bench.log", 0, lines_per_second=20000)
+    replayer, written_at, _ = _paced_run(tmp_path / "bench.log", lines_per_second=20000)
     assert replayer.duration == pytest.approx((replayer.lines_total - 1) / 20000)
-    begun = time.monotonic()
-    replayer.start()
-    assert replayer.wait(30)
-    assert time.monotonic() - begun >= replayer.duration * 0.9
+    due = [i / 20000 for i in range(replayer.lines_total)]  # a steady rate, whatever the stamps
+    assert _early(written_at, due) == []
+    assert written_at == pytest.approx(due)
     assert replayer.exit_code == 0
 
 

@@ -53,6 +53,7 @@ class LogReplayer:
         encoding: str = "utf-16-le",
         bom: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        wait: Callable[[float], object] | None = None,
         source: Sequence[str] | None = None,
         language: str = "en",
         failure: str = "sql-login",
@@ -75,6 +76,10 @@ class LogReplayer:
         ]
         self._clock = clock
         self._stop = threading.Event()
+        # How the writer waits for a line's due time: by default on the stop event, so stop()
+        # cuts a wait short. Tests pass a `wait` (with a matching `clock`) to record the waits
+        # asked for instead of sleeping; stop() is then seen between lines.
+        self._wait = wait if wait is not None else self._stop.wait
         self._thread: threading.Thread | None = None
         self.lines_written = 0
         self.bytes_written = 0
@@ -133,8 +138,8 @@ class LogReplayer:
                 self._write(out, "\ufeff".encode(self.encoding))
             for i, line in enumerate(self.script):
                 wait = self._due(i, line) - (self._clock() - begun)
-                if wait > 0 and self._stop.wait(wait):
-                    return
+                if wait > 0:
+                    self._wait(wait)
                 if self._stop.is_set():
                     return
                 # One write per line, CRLF included, as /l*v! flushes: a reader never sees half
