@@ -180,10 +180,16 @@ def test_delay_slows_every_answer():
     with SimTarget() as t:
         p = protocol(t)
         shell = p.open_shell()
+        held: list[float] = []
+        t.faults.pause = held.append  # record each hold instead of sleeping through it
         t.faults.delay = 0.2
-        started = time.monotonic()
+        before = t.counters.requests.copy()
         cmd = p.run_command(shell, "echo", ["slow"])
         assert p.get_command_output(shell, cmd)[0] == b"slow\r\n"
-        assert time.monotonic() - started >= 0.4
+        asked = t.counters.requests - before
+        assert asked["Command"] == 1 and asked["Receive"] >= 1
+        assert held == [0.2] * asked.total()  # each answer held back once, by the delay
         t.faults.clear()
         p.close_shell(shell)
+        assert t.counters.requests["Delete"] == 1
+    assert held == [0.2] * asked.total()  # none after clear()

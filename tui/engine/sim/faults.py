@@ -9,7 +9,9 @@ from __future__ import annotations
 import select
 import socket
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,6 +42,9 @@ class Faults:
         self._lock = threading.Lock()
         self._rules: list[_Rule] = []
         self.delay: float = 0.0
+        # How `delay` is served: a test swaps in a recorder to see each answer held back
+        # without sleeping or timing it (`late_seconds` really sleeps: it must outlast a timeout).
+        self.pause: Callable[[float], None] = time.sleep
         self.late_seconds: float = 0.0
         self.silent = threading.Event()  # set: requests are read and never answered
         self.released = threading.Event()  # set when the server stops: silent handlers return

@@ -274,7 +274,7 @@ class _Handler(BaseHTTPRequestHandler):
             srv.counters.requests[req.action] += 1
         fault = srv.faults.take(req.action, _command_id(req))
         if srv.faults.delay > 0:
-            time.sleep(srv.faults.delay)
+            srv.faults.pause(srv.faults.delay)
         if fault is not None:
             with srv.counters.lock:
                 srv.counters.faults_fired[fault] += 1
