@@ -5,8 +5,8 @@ targets on loopback with the real install engine, and with a stand-in install fo
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
-import time
 
 import pytest
 
@@ -55,10 +55,14 @@ def two_targets(first: dict, second: dict):
         yield {"mim01": a, "mim02": b}
 
 
+# One count shared by every host's thread orders what happened, where a clock's stamps could tie.
+ORDER = itertools.count()
+
+
 def installer(rigs, fleet, seen):
     def run_host(name, emit, stop):
         r = rigs[name]
-        seen.append((time.monotonic(), name, "start"))
+        seen.append((next(ORDER), name, "start"))
         return install(r.shell, r.request(fleet.host(name).answers), emit, stop=stop)
     return run_host
 
@@ -72,7 +76,7 @@ def test_two_targets_install_creator_first(fleet):
     events, seen = [], []
     with two_targets({}, {}) as rigs:
         result = run_fleet(steps_for(fleet), installer(rigs, fleet, seen),
-                           lambda host, e: events.append((time.monotonic(), host, e)))
+                           lambda host, e: events.append((next(ORDER), host, e)))
         assert [len(r.installer.runs) for r in rigs.values()] == [1, 1]
         run02 = rigs["mim02"].installer.runs[0]
     assert result.ok and [r.outcome for r in result.results] == ["success", "success"]
