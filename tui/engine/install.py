@@ -14,13 +14,13 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from tui.engine import knownfailures, msilog
+from tui.engine.cancelling import CancelResult, cancel, cancel_on  # noqa: F401 (the install's API)
 from tui.engine.errors import EngineError, LogonRefused, ReplyLost
 from tui.engine.events import Event, Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import Phase, ProgressEstimator, Ticker, serialised
 from tui.engine.results import interpret
 from tui.engine.runner import (  # noqa: F401 (the install's API)
     InstallRequest,
-    cancel,
     cleanup,
     property_text,
     start,

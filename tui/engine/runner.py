@@ -191,10 +191,3 @@ def cleanup(shell, state: InstallState) -> dict:
                                                   "task_name": state.task_name,
                                                   "work_dir": state.work_dir})
     return _last_json(result.stdout) or {}
-
-
-def cancel(shell, state: InstallState) -> None:
-    shell.run_script("install-cancel", {"task_name": state.task_name,
-                                        "status_path": state.status_path})
-
-

@@ -7,6 +7,10 @@
 # the runner's pid) tells install-tail that the runner's end is a cancel whose result is coming,
 # not a runner stopped. status.json itself is left to the runner until it is gone: the runner
 # replaces it with its own result, which an earlier write here could overwrite.
+# Its answer: stopped, rolled_back, and when not stopped, why (reason): 'finished' (the runner
+# wrote its result, exit_code), 'not-running' (no process is the runner), 'unconfirmed' (a process
+# with its pid whose start time cannot be read: not ended on a guess), 'refused' (the kill failed;
+# error: Windows's words), 'no-status' (no status.json to find the runner by).
 param($Params)
 $ErrorActionPreference = 'Continue'
 $statusPath = [string]$Params.status_path
@@ -33,29 +37,58 @@ function Write-Json([string]$path, $fields) {
 
 $status = Read-Status $statusPath
 $rolledBack = $null
-if ($null -ne $status -and $status.state -eq 'running' -and $status.pid) {
+$reason = $null
+$why = $null
+if ($null -eq $status) {
+    $reason = 'no-status'
+}
+elseif ($status.state -eq 'done') {
+    $reason = 'finished'
+}
+elseif ($status.state -ne 'running' -or -not $status.pid) {
+    $reason = 'not-running'
+}
+elseif ($true -eq (Test-RunnerProcess $status)) {
+    # Only the process seen to be the runner is ended.
     try {
-        # Only the process seen to be the runner is ended.
-        if ($true -eq (Test-RunnerProcess $status)) {
-            $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
-            try {
-                Write-Json $markerPath @{ requested = (Get-Date).ToUniversalTime().ToString('o');
-                    wait_seconds = $limit; pid = $status.pid }
-                $marked = $true
-            }
-            catch {
-                # Cancelled all the same: the follow then reports the runner gone (and rolled
-                # back), as it would without a marker.
-                $null = $_
-            }
-            $proc.Kill()
-            [void]$proc.WaitForExit(30000)
-            $stopped = $true
+        $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
+        try {
+            Write-Json $markerPath @{ requested = (Get-Date).ToUniversalTime().ToString('o');
+                wait_seconds = $limit; pid = $status.pid }
+            $marked = $true
         }
+        catch {
+            # Cancelled all the same: the follow then reports the runner gone (and rolled
+            # back), as it would without a marker.
+            $null = $_
+        }
+        $proc.Kill()
+        [void]$proc.WaitForExit(30000)
+        $stopped = $true
     }
     catch {
+        # Access denied (Win32Exception), or it ended between the look and the kill
+        # (InvalidOperationException): which one, the status and the process say.
         $stopped = $false
+        $why = $_.Exception.Message
+        $last = Read-Status $statusPath
+        if ($null -ne $last -and $last.state -eq 'done') {
+            $status = $last
+            $reason = 'finished'
+        }
+        elseif ($false -ne (Test-RunnerProcess $status)) {
+            $reason = 'refused'  # still there, or not seen gone
+        }
+        else {
+            $reason = 'not-running'
+        }
     }
+}
+elseif ($false -ne (Test-RunnerProcess $status)) {
+    $reason = 'unconfirmed'
+}
+else {
+    $reason = 'not-running'
 }
 if ($marked -and -not $stopped) {
     # Not ended (it ended on its own, or the kill was refused): its own result is to come. Only
@@ -102,4 +135,12 @@ if ($stopped) {
         Write-Json $statusPath $done
     }
 }
-ConvertTo-Json -InputObject @{ stopped = $stopped; rolled_back = $rolledBack } -Compress
+$answer = @{ stopped = $stopped; rolled_back = $rolledBack; reason = $reason; error = $why;
+    pid = $null; exit_code = $null }
+if ($null -ne $status) {
+    $answer.pid = $status.pid
+    if ($reason -eq 'finished') {
+        $answer.exit_code = $status.exit_code
+    }
+}
+ConvertTo-Json -InputObject $answer -Compress

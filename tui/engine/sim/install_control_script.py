@@ -56,29 +56,46 @@ def install_cancel(run: ScriptRun) -> int:
     path = run.state.path(str(run.params.get("status_path", "")))
     limit = float(run.params.get("rollback_wait_seconds") or 300)
     alive, status = runner_alive(run.machine, path)
-    rolled_back = None
-    if alive and status is not None:
-        pid = int(status["pid"])
-        proc = next(p for p in run.state.processes if p.pid == pid)
-        task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
-        # The marker first, then the kill: a tail never sees the runner gone without it.
-        _write_marker(path.with_name(path.name + ".cancel"), {
-            "requested": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime()),
-            "wait_seconds": limit, "pid": pid})
-        inst._stops[pid].set()
-        if task is not None:
-            kill_runner(run.machine, inst, task, proc)
-        elif proc in run.state.processes:
-            run.state.processes.remove(proc)
-        rolled_back = _wait_rollback(run, inst.engine.rollback_seconds, limit)
-        done = {"state": "done", "exit_code": 1602, "pid": pid}
-        if not rolled_back:
-            done["error"] = "still rolling back (Global\\_MSIExecute held)"
-        _, last = runner_alive(run.machine, path)
-        if (last or {}).get("state") != "done":  # a result the runner wrote before its end stays
-            write_status(path, done)
-    run.out.stdout(json.dumps({"stopped": alive, "rolled_back": rolled_back}) + "\r\n")
+    answer = {"stopped": False, "rolled_back": None, "reason": None, "error": None,
+              "pid": (status or {}).get("pid"), "exit_code": None}
+    if status is None:
+        answer["reason"] = "no-status"
+    elif status.get("state") == "done":
+        answer["reason"], answer["exit_code"] = "finished", status.get("exit_code")
+    elif not alive:
+        answer["reason"] = "not-running"
+    elif inst.kill_denied:
+        # Process.Kill throws Win32Exception; the marker written before it is deleted again.
+        answer["reason"], answer["error"] = "refused", "Access is denied"
+    else:
+        answer["stopped"] = True
+        answer["rolled_back"] = _end_runner(run, inst, path, status, limit)
+    run.out.stdout(json.dumps(answer) + "\r\n")
     return 0
+
+
+def _end_runner(run: ScriptRun, inst, path, status: dict, limit: float) -> bool:
+    """Kill the runner seen alive, wait for the rollback, write 1602; whether it rolled back."""
+    pid = int(status["pid"])
+    proc = next(p for p in run.state.processes if p.pid == pid)
+    task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
+    # The marker first, then the kill: a tail never sees the runner gone without it.
+    _write_marker(path.with_name(path.name + ".cancel"), {
+        "requested": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime()),
+        "wait_seconds": limit, "pid": pid})
+    inst._stops[pid].set()
+    if task is not None:
+        kill_runner(run.machine, inst, task, proc)
+    elif proc in run.state.processes:
+        run.state.processes.remove(proc)
+    rolled_back = _wait_rollback(run, inst.engine.rollback_seconds, limit)
+    done = {"state": "done", "exit_code": 1602, "pid": pid}
+    if not rolled_back:
+        done["error"] = "still rolling back (Global\\_MSIExecute held)"
+    _, last = runner_alive(run.machine, path)
+    if (last or {}).get("state") != "done":  # a result the runner wrote before its end stays
+        write_status(path, done)
+    return rolled_back
 
 
 def _write_marker(path, data: dict) -> None:

@@ -80,6 +80,9 @@ class Installer:
     runs: list[MsiexecRun] = field(default_factory=list)
     kill_runner_after: float | None = None  # seconds: the task is stopped (runner-dies)
     dpapi_fails: bool = False  # the sealed file cannot be unsealed (another machine's key)
+    # Process.Kill on the runner fails with Win32Exception "Access is denied" (a caller without
+    # the right to terminate it): install-cancel cannot end it, and the install goes on.
+    kill_denied: bool = False
     key: bytes = field(default_factory=lambda: AESGCM.generate_key(bit_length=128), repr=False)
     _stops: dict[int, threading.Event] = field(default_factory=dict, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)

@@ -1,0 +1,128 @@
+"""What a cancel says happened, against the simulated target (the real pywinrm client over
+loopback): ended, or not ended and why (the install had already finished, its runner is gone,
+ending it was refused), and "unknown" for an answer that cannot be read, never "cancelled"."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from tests.support.sim import rig
+from tui.engine import scripts
+from tui.engine.cancelling import read_answer
+from tui.engine.events import LogLines
+from tui.engine.install import cancel, install
+from tui.engine.state import InstallState, unfinished
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
+
+
+STATE = InstallState("gone", {}, "mimsetup-install-gone", "C:\\w", "C:\\w\\status.json",
+                     "C:\\w\\install.log", 0.0)
+
+
+def _install_cancelling_at_the_first_lines(r):
+    """Install on rig `r`, cancelling at the first log lines; (its end, the cancel's results)."""
+    said = []
+    sent = threading.Event()
+
+    def send(state):
+        with r.shell() as shell:
+            said.append(cancel(shell, state))
+
+    def emit(event):
+        if isinstance(event, LogLines) and not sent.is_set():
+            sent.set()
+            (state,) = unfinished()
+            threading.Thread(target=send, args=(state,), daemon=True).start()
+
+    finished = install(r.shell, r.request(), emit)
+    return finished, said
+
+
+def _cancel_with_status(status: dict | None):
+    with rig() as r:
+        if status is not None:
+            r.machine.state.write_file(STATE.status_path, json.dumps(status))
+        with r.shell() as shell:
+            return cancel(shell, STATE)
+
+
+def test_a_cancel_that_ends_the_runner_says_so():
+    with rig(speed=20) as r:
+        finished, said = _install_cancelling_at_the_first_lines(r)
+    assert (finished.outcome, finished.exit_code) == ("cancelled", 1602)
+    (result,) = said
+    assert result.stopped and result.outcome == "stopped"
+    assert result.message.startswith("The install was cancelled")
+
+
+def test_a_runner_that_refuses_to_end_is_not_cancelled_and_the_install_goes_on():
+    with rig(speed=20, kill_denied=True) as r:
+        finished, said = _install_cancelling_at_the_first_lines(r)
+    assert finished.outcome == "success"  # the install went on
+    (result,) = said
+    assert (result.outcome, result.reason) == ("not-stopped", "refused")
+    assert not result.stopped and result.level == "error"
+    assert "was not cancelled and goes on" in result.message
+    assert "mimsetup-install-" in result.remedy  # the task an administrator can end there
+
+
+def test_a_cancel_after_the_install_ended_says_it_had_ended():
+    result = _cancel_with_status({"state": "done", "exit_code": 0, "pid": 4242})
+    assert (result.outcome, result.reason) == ("not-stopped", "finished")
+    assert "not cancelled: it had already ended (exit code 0)" in result.message
+
+
+def test_a_cancel_of_a_runner_gone_says_there_was_nothing_to_stop():
+    result = _cancel_with_status({"state": "running", "pid": 4242,
+                                  "process_started": "2026-01-01T00:00:00.0000000Z"})
+    assert (result.outcome, result.reason) == ("not-stopped", "not-running")
+    assert "not cancelled" in result.message and not result.stopped
+
+
+def test_a_cancel_without_a_status_says_the_runner_was_not_found():
+    result = _cancel_with_status(None)
+    assert (result.outcome, result.reason) == ("not-stopped", "no-status")
+    assert "mimsetup attach gone" in result.remedy
+
+
+@pytest.mark.parametrize("stdout", [
+    "", "   \r\n", "not json", '["stopped"]', '{"rolled_back": true}', '{"stopped": "yes"}',
+    '{"stopped": 1, "rolled_back": true}',
+])
+def test_an_answer_that_does_not_say_is_unknown_never_cancelled(stdout):
+    result = read_answer(stdout, STATE)
+    assert result.outcome == "unknown" and not result.stopped
+    assert result.message.startswith("Whether the install was cancelled is unknown")
+    assert "may still be running" in result.message
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [
+    ({"stopped": True, "rolled_back": True}, "stopped"),
+    ({"stopped": True, "rolled_back": False}, "rolling-back"),
+    ({"stopped": True}, "stopped"),  # an older script's answer: ended, rollback not said
+    ({"stopped": False, "rolled_back": None}, "not-stopped"),
+])
+def test_the_answer_is_read_from_its_last_json_line(answer, outcome):
+    stdout = "WARNING: something\r\n" + json.dumps(answer) + "\r\n"
+    result = read_answer(stdout, STATE)
+    assert result.outcome == outcome
+    if outcome == "rolling-back":
+        assert "1618" in result.message
+    if outcome == "not-stopped":
+        assert "not cancelled" in result.message
+
+
+@pytest.mark.parametrize("reason", ["finished", "not-running", "unconfirmed", "refused",
+                                    "no-status"])
+def test_each_reason_the_client_words_is_one_the_script_gives(reason):
+    text = scripts.text("install-cancel")
+    assert f"$reason = '{reason}'" in text
+    said = read_answer(json.dumps({"stopped": False, "reason": reason, "pid": 4242}), STATE)
+    assert said.reason == reason and "not cancelled" in said.message
