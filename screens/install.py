@@ -29,7 +29,6 @@ from textual.worker import get_current_worker
 
 from screens.flow import FlowHeader, FlowScreen, duration
 from screens.prompts import Choice
-from tui.engine.errors import EngineError
 from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.progress import PHASE_TITLES, Phase
 from tui.engine.state import InstallState
@@ -374,11 +373,13 @@ class ProgressScreen(FlowScreen):
 
     @work(thread=True, group="cancel-send")
     def _send_cancel(self, state: InstallState) -> None:
-        from tui.engine.install import cancel
+        from tui.engine.install import cancel_on
 
-        try:
-            with self.session.shell() as shell:
-                cancel(shell, state)
-        except EngineError as exc:
-            self._emit(Notice(f"The install could not be cancelled: {exc.message} {exc.remedy}",
-                              "error"))
+        said = cancel_on(self.session.shell, state)
+        self._emit(Notice(said.text(), said.level))
+        if not said.stopped:  # the install goes on: x may be pressed again
+            self.from_thread(self._cancel_over)
+
+    def _cancel_over(self) -> None:
+        self.cancelling = False
+        self.refresh_bindings()

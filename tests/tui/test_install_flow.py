@@ -185,16 +185,24 @@ async def test_detach_says_how_to_attach_and_the_install_goes_on(answers):
             assert unfinished() == []
 
 
+async def to_cancel_question(pilot):
+    """Start the install, press x once msiexec runs; the progress screen, under the question."""
+    app = pilot.app
+    await to_preflight(pilot)
+    await pilot.press("i")
+    await until(pilot, lambda: on_screen(app, "ProgressScreen")
+                and app.install_session.state is not None, what="msiexec started")
+    screen = app.screen
+    await pilot.press("x")
+    await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+    return screen
+
+
 async def test_cancel_explains_and_asks_first(answers):
     with sim(answers, speed=40) as d:
         app = demo_wizard(d)
         async with app.run_test(size=SIZE) as pilot:
-            await to_preflight(pilot)
-            await pilot.press("i")
-            await until(pilot, lambda: on_screen(app, "ProgressScreen")
-                        and app.install_session.state is not None, what="msiexec started")
-            await pilot.press("x")
-            await until(pilot, lambda: on_screen(app, "Choice"), what="the question")
+            await to_cancel_question(pilot)
             text = screen_text(app)
             assert "rolls back" in text and "returns to its state before" in text
             await pilot.press("n")  # keep installing
@@ -207,6 +215,25 @@ async def test_cancel_explains_and_asks_first(answers):
             f = app.install_session.finished
             assert (f.outcome, f.exit_code) == ("cancelled", 1602)
             assert "rolled back" in screen_text(app)
+
+
+async def test_a_cancel_that_cannot_end_the_runner_says_the_install_goes_on(answers):
+    with sim(answers, speed=40) as d:
+        installer_of(d.machine).kill_denied = True  # Process.Kill: access denied
+        app = demo_wizard(d)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await to_cancel_question(pilot)
+            await pilot.press("y")
+
+            def shown() -> str:  # the log keeps the notice (the line above it changes later)
+                return " ".join(str(line) for line in screen.query_one("#log").lines)
+
+            await until(pilot, lambda: "not cancelled" in shown(), what="the cancel's answer")
+            assert "The install was not cancelled and goes on" in shown()
+            assert "Task Scheduler" in shown()  # what to do about it
+            await until(pilot, lambda: not screen.cancelling, what="x offered again")
+            await until(pilot, lambda: on_screen(app, "ResultScreen"), what="the result")
+            assert app.install_session.finished.outcome == "success"
 
 
 async def test_a_checklist_item_fixed_on_an_existing_install(answers):
