@@ -28,6 +28,7 @@ WORKERS_PER_CORE = 4
 MAX_WORKERS = 16
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: pytest alone runs without it
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     # the cores this process may use (a container's share), where the platform can tell
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
