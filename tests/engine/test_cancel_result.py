@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -126,3 +127,69 @@ def test_each_reason_the_client_words_is_one_the_script_gives(reason):
     assert f"$reason = '{reason}'" in text
     said = read_answer(json.dumps({"stopped": False, "reason": reason, "pid": 4242}), STATE)
     assert said.reason == reason and "not cancelled" in said.message
+
+
+def test_a_cancel_after_a_cancel_that_worked_says_it_was_already_cancelled():
+    # The first cancel wrote done/1602 (cancelled_by install-cancel): a second one is not an
+    # install that "had already ended" and needs no uninstall.
+    result = _cancel_with_status({"state": "done", "exit_code": 1602, "pid": 4242,
+                                  "rolled_back": True, "cancelled_by": "install-cancel"})
+    assert (result.outcome, result.reason) == ("stopped", "already-cancelled"), result.message
+    assert result.stopped and "already cancelled" in result.message
+    assert "uninstall" not in result.text().lower()
+
+
+def test_two_cancels_of_one_install_both_say_it_is_cancelled():
+    # The second arrives while the first waits for the rollback (its marker within its limit):
+    # it says a cancel is under way, not "nothing to stop", and kills nothing twice.
+    with rig(speed=20, rollback_seconds=2.0) as r:
+        said = []
+        sent = threading.Event()
+        marker = []
+
+        def send(state):
+            with r.shell() as shell:
+                said.append(cancel(shell, state))
+
+        def emit(event):
+            if isinstance(event, LogLines) and not sent.is_set():
+                sent.set()
+                (state,) = unfinished()
+                marker.append(r.machine.state.path(state.status_path + ".cancel"))
+                first = threading.Thread(target=send, args=(state,), daemon=True)
+                first.start()
+                threading.Thread(target=lambda: _second(first, state), daemon=True).start()
+
+        def _second(first, state):
+            while first.is_alive() and not r.machine.state.msi_mutex_held:
+                time.sleep(0.02)  # until the first cancel waits for the rollback
+            send(state)
+
+        finished = install(r.shell, r.request(), emit)
+        for _ in range(1200):  # both answers (cancel() never raises), within a minute
+            if len(said) == 2:
+                break
+            time.sleep(0.05)
+    assert (finished.outcome, finished.exit_code) == ("cancelled", 1602), finished.message
+    assert all(s.stopped for s in said), [s.message for s in said]
+    assert {s.reason for s in said} == {None, "under-way"}, [s.message for s in said]
+
+
+@pytest.mark.parametrize(("answer", "outcome"), [
+    ({"stopped": True, "rolled_back": None, "reason": "under-way"}, "stopped"),
+    ({"stopped": True, "rolled_back": True, "reason": "already-cancelled"}, "stopped"),
+    ({"stopped": True, "rolled_back": False, "reason": "already-cancelled"}, "rolling-back"),
+])
+def test_an_earlier_cancel_is_worded_as_a_cancel(answer, outcome):
+    result = read_answer(json.dumps(answer), STATE)
+    assert result.outcome == outcome and result.reason == answer["reason"]
+    assert "not cancelled" not in result.message and "nothing to stop" not in result.message
+
+
+def test_a_cancel_whose_result_could_not_be_written_says_so():
+    result = read_answer(json.dumps({"stopped": True, "rolled_back": True,
+                                     "status_written": False, "error": "in use"}), STATE)
+    assert result.stopped and "could not be written" in result.message
+    assert STATE.log_path in result.remedy
+    for reason in ("already-cancelled", "under-way"):
+        assert f"$reason = '{reason}'" in scripts.text("install-cancel")

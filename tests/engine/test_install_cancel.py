@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,9 @@ from tests.support.sim import rig, run_direct, target_clean
 from tui.engine import scripts
 from tui.engine.events import LogLines
 from tui.engine.install import POLL_MS, cancel, install, tail_params
+from tui.engine.sim.install_script import installer_of, kill_runner
 from tui.engine.sim.machine import WindowsMachine
+from tui.engine.sim.state import SimProcessInfo
 from tui.engine.state import InstallState, unfinished
 
 
@@ -111,7 +114,14 @@ def test_the_cancel_marks_before_the_kill_and_the_tail_reads_that_marker():
     cancel_text = scripts.text("install-cancel")
     tail_text = scripts.text("install-tail")
     assert "$markerPath = $statusPath + '.cancel'" in cancel_text
-    assert "Read-Status ([string]$Params.status_path + '.cancel')" in tail_text
+    # One copy of the marker's reading (runner-process), included by the tail and the cancel.
+    for text in (tail_text, cancel_text):
+        assert "# mimsetup-include: runner-process" not in text  # expanded
+        assert text.count("function Test-CancelUnderWay") == 1
+        assert "Read-Status ($statusPath + '.cancel')" in text
+    for name in ("install-tail", "install-cancel"):
+        raw = (Path(scripts.__file__).parent / f"{name}.ps1").read_text(encoding="utf-8")
+        assert "# mimsetup-include: runner-process" in raw and "function Test-Cancel" not in raw
     kill = cancel_text.index("$proc.Kill()")
     # The marker before the kill; status.json only after it (the runner's own result is never
     # overwritten by a write made while it may still write it).
@@ -129,5 +139,88 @@ def test_the_cancel_marks_before_the_kill_and_the_tail_reads_that_marker():
         assert f"{field} = " in marker and f"$marker.{field}" in tail_text, field
     # The marker holds back only the runner-gone verdict, before its sentence is returned.
     gone = tail_text[tail_text.index("function Get-RunnerGone"):]
-    assert gone.index("if (Test-CancelUnderWay $status)") < gone.index(
+    assert gone.index("Test-CancelUnderWay ([string]$Params.status_path) $status") < gone.index(
         "ended without reporting a result")
+
+
+STARTED = "2026-01-01T00:00:00.0000000Z"
+
+
+def _runner_on(m: WindowsMachine, state: InstallState, pid: int = 4242) -> SimProcessInfo:
+    """A runner process alive on machine `m`, named by its status.json as the runner names it."""
+    proc = SimProcessInfo(pid, "powershell.exe", "powershell.exe -File C:\\w\\run.ps1", STARTED)
+    m.state.processes.append(proc)
+    m.state.write_file(state.log_path, "=== Verbose logging started ===\r\n")
+    m.state.write_file(state.status_path, json.dumps(
+        {"state": "running", "pid": pid, "process_started": STARTED}))
+    return proc
+
+
+def _cancel_direct(m: WindowsMachine, state: InstallState) -> dict:
+    out, _err, _code = run_direct(m, "install-cancel", {
+        "task_name": state.task_name, "status_path": state.status_path,
+        "rollback_wait_seconds": 2})
+    return json.loads(out.strip().splitlines()[-1])
+
+
+GONE = InstallState("gone", {}, "mimsetup-install-gone", "C:\\w", "C:\\w\\status.json",
+                    "C:\\w\\install.log", 0.0)
+
+
+def test_a_cancel_meeting_another_kill_under_way_keeps_the_marker_and_is_not_refused():
+    # TerminateProcess is asynchronous: while another cancel's kill is ending the runner, Kill
+    # throws "Access is denied". Read as a refusal, this cancel deleted the marker the other one
+    # still needed, and the follow then said "runner stopped" instead of 1602.
+    with WindowsMachine("healthy", answers=contoso()) as m:
+        proc = _runner_on(m, GONE)
+        inst = installer_of(m)
+        inst.exit_seconds = 1.0
+        kill_runner(m, inst, None, proc)  # the other cancel's kill (its marker written over)
+        answer = _cancel_direct(m, GONE)
+        assert answer["reason"] != "refused" and answer["stopped"] is True, answer
+        assert m.state.path(GONE.status_path + ".cancel").exists()
+        status = json.loads(m.state.path(GONE.status_path).read_text(encoding="utf-8"))
+        assert (status["state"], status["exit_code"]) == ("done", 1602)
+
+
+def test_a_cancel_deletes_only_a_marker_holding_its_own_nonce():
+    text = scripts.text("install-cancel")
+    assert "$nonce = [guid]::NewGuid().ToString()" in text
+    marker = text[text.index("Write-Json $markerPath"):text.index("$proc.Kill()")]
+    assert "nonce = $nonce" in marker
+    delete = text[text.index("if ($marked -and -not $stopped)"):]
+    delete = delete[:delete.index("\n}\n")]
+    assert delete.index("[string]$mine.nonce -eq $nonce") < delete.index(
+        "[IO.File]::Delete($markerPath)")
+    # A refused Kill is first given 5 s to see the process end (another's kill).
+    caught = text[text.index("$why = $_.Exception.Message"):]
+    assert caught.index("$proc.WaitForExit(5000)") < caught.index("$reason = 'refused'")
+
+
+def test_a_status_held_by_another_process_is_retried_and_said_unwritten():
+    text = scripts.text("install-cancel")
+    assert "Write-Json $statusPath $done 5" in text  # retried, as the runner's Write-Status
+    assert "status_written = $statusWritten" in text
+    with WindowsMachine("healthy", answers=contoso()) as m:
+        _runner_on(m, GONE)
+        m.state.held_files.add(str(m.state.path(GONE.status_path)))
+        answer = _cancel_direct(m, GONE)
+    assert answer["stopped"] is True and answer["status_written"] is False, answer
+
+
+def test_a_cancel_that_never_wrote_its_result_is_not_blamed_on_the_task():
+    # Past its marker's time the runner is gone, but it was a mimsetup cancel that ended it, not
+    # Stop-ScheduledTask, the task's time limit or a restart.
+    an_hour_ago = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime(time.time() - 3600))
+    final = _tail_after_a_cancel(an_hour_ago)
+    assert final is not None and final.get("runner_gone") is True
+    assert "Stop-ScheduledTask" not in final["error"]
+    tail_text = scripts.text("install-tail")
+    gone = tail_text[tail_text.index("function Get-RunnerGone"):]
+    assert gone.index("if ($false -eq $cancel)") < gone.index("Stop-ScheduledTask")
+
+
+def test_the_rollback_wait_is_timed_by_a_stopwatch_not_the_clock():
+    text = scripts.text("install-cancel")
+    wait = text[text.index("if ($wait) {"):text.index("$done = @{")]
+    assert "[Diagnostics.Stopwatch]::StartNew()" in wait and "Get-Date" not in wait

@@ -88,11 +88,40 @@ def read_answer(stdout: str, state: InstallState) -> CancelResult:
         return _unknown(state, "the target's answer to the cancel did not say whether it "
                         "ended the install")
     if answer["stopped"]:
-        return _stopped(answer.get("rolled_back"))
+        said = _stopped(answer.get("rolled_back"), answer.get("reason"))
+        if answer.get("status_written") is False:
+            # Ended, but its result could not be written: the follow ends on the cancel's
+            # marker running out, without knowing whether Windows Installer rolled back.
+            error = plain(answer.get("error"))
+            why = f" ({error.rstrip('.')})" if error else ""
+            return CancelResult(
+                said.outcome, said.message + " Its result (1602) could not be written on the "
+                f"target{why}: the follow will end saying so.",
+                "Check the MSI log on the target to see whether the install was rolled back "
+                f"({state.log_path}) before installing again.", said.reason)
+        return said
     return _not_stopped(answer, state)
 
 
-def _stopped(rolled_back: object) -> CancelResult:
+def _stopped(rolled_back: object, reason: object = None) -> CancelResult:
+    if reason == "under-way":
+        # Another cancel ended the runner and waits for the rollback: not a second one.
+        return CancelResult(
+            "stopped", "The install is being cancelled: a cancel already under way ended its "
+            "runner, and Windows Installer is rolling back what it had done.",
+            "Wait for the install's result (1602 once rolled back) before installing again.",
+            "under-way")
+    if reason == "already-cancelled" and rolled_back is True:
+        return CancelResult("stopped", "The install was already cancelled: an earlier cancel "
+                            "ended its runner and Windows Installer rolled back what it had "
+                            "done.", reason="already-cancelled")
+    if reason == "already-cancelled" and rolled_back is False:
+        return CancelResult(
+            "rolling-back",
+            "The install was already cancelled, but Windows Installer was still rolling it "
+            "back when that cancel stopped waiting: another install started now may fail "
+            "with 1618.", "Wait a few minutes for the rollback to end before installing again.",
+            "already-cancelled")
     if rolled_back is True:
         return CancelResult("stopped", "The install was cancelled: its runner was ended and "
                             "Windows Installer rolled back what it had done.")

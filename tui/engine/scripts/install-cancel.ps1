@@ -7,31 +7,53 @@
 # the runner's pid) tells install-tail that the runner's end is a cancel whose result is coming,
 # not a runner stopped. status.json itself is left to the runner until it is gone: the runner
 # replaces it with its own result, which an earlier write here could overwrite.
-# Its answer: stopped, rolled_back, and when not stopped, why (reason): 'finished' (the runner
-# wrote its result, exit_code), 'not-running' (no process is the runner), 'unconfirmed' (a process
-# with its pid whose start time cannot be read: not ended on a guess), 'refused' (the kill failed;
-# error: Windows's words), 'no-status' (no status.json to find the runner by).
+# Its answer: stopped, rolled_back, status_written (whether its result could be written), and
+# why (reason). Stopped by an earlier cancel: 'already-cancelled' (its result, cancelled_by
+# install-cancel, is written), 'under-way' (its marker for this runner is within its limit, or
+# the runner ended by another's kill while this one's was refused: rolled_back not known here).
+# Not stopped: 'finished' (the runner wrote its result, exit_code), 'not-running' (no process is
+# the runner), 'unconfirmed' (a process with its pid whose start time cannot be read: not ended
+# on a guess), 'refused' (the kill failed; error: Windows's words), 'no-status' (no status.json
+# to find the runner by).
 param($Params)
 $ErrorActionPreference = 'Continue'
 $statusPath = [string]$Params.status_path
 $markerPath = $statusPath + '.cancel'
 $stopped = $false
 $marked = $false
+$statusWritten = $null
+$wait = $false  # this run ended the runner (or saw it end): it waits for the rollback
+# This run's marker, told from another cancel's: only this run's is ever deleted here.
+$nonce = [guid]::NewGuid().ToString()
 $limit = 300
 if ($Params.rollback_wait_seconds) {
     $limit = [double]$Params.rollback_wait_seconds
 }
 # mimsetup-include: runner-process
 
-# Atomic, as the runner writes its status: a reader never sees half a marker.
-function Write-Json([string]$path, $fields) {
+# Atomic, as the runner writes its status: a reader never sees half a marker. Retried as the
+# runner's Write-Status is (a scanner or a reader holding the file makes File.Replace throw
+# IOException or UnauthorizedAccessException for a moment); $true once written.
+function Write-Json([string]$path, $fields, [int]$tries = 1) {
     $tmp = $path + '.tmp'
-    [IO.File]::WriteAllText($tmp, (ConvertTo-Json -InputObject $fields -Compress))
-    if ([IO.File]::Exists($path)) {
-        [void][IO.File]::Replace($tmp, $path, $null)
-    }
-    else {
-        [IO.File]::Move($tmp, $path)
+    $text = ConvertTo-Json -InputObject $fields -Compress
+    for ($try = 1; $try -le $tries; $try++) {
+        try {
+            [IO.File]::WriteAllText($tmp, $text)
+            if ([IO.File]::Exists($path)) {
+                [void][IO.File]::Replace($tmp, $path, $null)
+            }
+            else {
+                [IO.File]::Move($tmp, $path)
+            }
+            return $true
+        }
+        catch {
+            if ($try -ge $tries) {
+                throw
+            }
+            Start-Sleep -Milliseconds (200 * $try)
+        }
     }
 }
 
@@ -42,20 +64,32 @@ $why = $null
 if ($null -eq $status) {
     $reason = 'no-status'
 }
+elseif ($status.state -eq 'done' -and $status.cancelled_by -eq 'install-cancel') {
+    # An earlier cancel ended it and wrote its result: this one says so, not "finished".
+    $stopped = $true
+    $rolledBack = $status.rolled_back
+    $reason = 'already-cancelled'
+}
 elseif ($status.state -eq 'done') {
     $reason = 'finished'
 }
 elseif ($status.state -ne 'running' -or -not $status.pid) {
     $reason = 'not-running'
 }
+elseif ($true -eq (Test-CancelUnderWay $statusPath $status)) {
+    # An earlier cancel ended it and waits for the rollback: its marker stays, nothing is killed
+    # twice (a second Kill while the first is ending the process is refused).
+    $stopped = $true
+    $reason = 'under-way'
+}
 elseif ($true -eq (Test-RunnerProcess $status)) {
     # Only the process seen to be the runner is ended.
+    $proc = $null
     try {
         $proc = [Diagnostics.Process]::GetProcessById([int]$status.pid)
         try {
-            Write-Json $markerPath @{ requested = (Get-Date).ToUniversalTime().ToString('o');
-                wait_seconds = $limit; pid = $status.pid }
-            $marked = $true
+            $marked = Write-Json $markerPath @{ requested = (Get-Date).ToUniversalTime().ToString('o');
+                wait_seconds = $limit; pid = $status.pid; nonce = $nonce }
         }
         catch {
             # Cancelled all the same: the follow then reports the runner gone (and rolled
@@ -65,16 +99,41 @@ elseif ($true -eq (Test-RunnerProcess $status)) {
         $proc.Kill()
         [void]$proc.WaitForExit(30000)
         $stopped = $true
+        $wait = $true
     }
     catch {
         # Access denied (Win32Exception), or it ended between the look and the kill
-        # (InvalidOperationException): which one, the status and the process say.
+        # (InvalidOperationException): which one, the status and the process say. Kill also
+        # throws "Access is denied" while the process is already terminating (TerminateProcess
+        # is asynchronous): another cancel's kill. A process that ends within 5 s was ended, not
+        # refused: the rollback is waited for and the result written as for this run's kill.
         $stopped = $false
         $why = $_.Exception.Message
+        $ended = $false
+        if ($null -ne $proc) {
+            try {
+                $ended = $proc.WaitForExit(5000)
+            }
+            catch {
+                $null = $_
+            }
+        }
         $last = Read-Status $statusPath
-        if ($null -ne $last -and $last.state -eq 'done') {
+        if ($null -ne $last -and $last.state -eq 'done' -and $last.cancelled_by -eq 'install-cancel') {
+            $status = $last
+            $stopped = $true
+            $rolledBack = $last.rolled_back
+            $reason = 'already-cancelled'
+        }
+        elseif ($null -ne $last -and $last.state -eq 'done') {
             $status = $last
             $reason = 'finished'
+        }
+        elseif ($ended) {
+            $stopped = $true
+            $wait = $true
+            $reason = 'under-way'
+            $why = $null
         }
         elseif ($false -ne (Test-RunnerProcess $status)) {
             $reason = 'refused'  # still there, or not seen gone
@@ -92,19 +151,24 @@ else {
 }
 if ($marked -and -not $stopped) {
     # Not ended (it ended on its own, or the kill was refused): its own result is to come. Only
-    # this run's marker goes: another cancel's, still waiting for its rollback, stays.
+    # this run's marker goes: another cancel's (written over this one's), still waiting for its
+    # rollback, stays.
     try {
-        [IO.File]::Delete($markerPath)
+        $mine = Read-Status $markerPath
+        if ($null -ne $mine -and [string]$mine.nonce -eq $nonce) {
+            [IO.File]::Delete($markerPath)
+        }
     }
     catch {
         $null = $_
     }
 }
-if ($stopped) {
+if ($wait) {
     # Windows Installer rolls back after its client is gone, holding Global\_MSIExecute: the
     # result is written when the mutex is free (a retry at once would get 1618), or after the
     # limit, saying so.
-    $deadline = (Get-Date).AddSeconds($limit)
+    # A Stopwatch, not the clock: a daylight-saving change or a clock step does not move it.
+    $waited = [Diagnostics.Stopwatch]::StartNew()
     $rolledBack = $false
     while (-not $rolledBack) {
         try {
@@ -118,13 +182,13 @@ if ($stopped) {
         catch {
             $null = $_  # cannot be opened by this logon: held
         }
-        if ((Get-Date) -ge $deadline) {
+        if ($waited.Elapsed.TotalSeconds -ge $limit) {
             break
         }
         Start-Sleep -Milliseconds 500
     }
-    $done = @{ state = 'done'; exit_code = 1602; pid = $status.pid;
-        finished = (Get-Date).ToUniversalTime().ToString('o') }
+    $done = @{ state = 'done'; exit_code = 1602; pid = $status.pid; rolled_back = $rolledBack;
+        cancelled_by = 'install-cancel'; finished = (Get-Date).ToUniversalTime().ToString('o') }
     if (-not $rolledBack) {
         $done.error = ('The install was cancelled; Windows Installer was still rolling it back after ' +
             $limit + ' s (Global\_MSIExecute held): another install started now would get 1618.')
@@ -132,11 +196,19 @@ if ($stopped) {
     # A runner killed after it wrote its own result (between the look and the kill) keeps it.
     $last = Read-Status $statusPath
     if ($null -eq $last -or $last.state -ne 'done') {
-        Write-Json $statusPath $done
+        # Retried; a write that still fails is said (status_written false): the follow then
+        # ends, once the marker's time is over, saying the cancel's result was never written.
+        try {
+            $statusWritten = Write-Json $statusPath $done 5
+        }
+        catch {
+            $statusWritten = $false
+            $why = $_.Exception.Message
+        }
     }
 }
 $answer = @{ stopped = $stopped; rolled_back = $rolledBack; reason = $reason; error = $why;
-    pid = $null; exit_code = $null }
+    pid = $null; exit_code = $null; status_written = $statusWritten }
 if ($null -ne $status) {
     $answer.pid = $status.pid
     if ($reason -eq 'finished') {

@@ -72,31 +72,6 @@ function Get-Status {
     return (Read-Status ([string]$Params.status_path))
 }
 
-# install-cancel leaves <status>.cancel (when, its wait's limit, the runner's pid) before it ends
-# the runner, and writes "done" (1602) once Windows Installer's rollback is over, tens of seconds
-# later: until then a runner gone is a cancel under way. A cancel that died itself (its marker
-# older than its limit and 60 s for the runner's exit, up to 30 s, and the writes) holds nothing
-# back.
-function Test-CancelUnderWay($status) {
-    $marker = Read-Status ([string]$Params.status_path + '.cancel')
-    if ($null -eq $marker -or [string]$marker.pid -ne [string]$status.pid) {
-        return $false
-    }
-    try {
-        $requested = $marker.requested
-        if ($requested -isnot [datetime]) {
-            $requested = [datetime]::Parse([string]$requested,
-                [Globalization.CultureInfo]::InvariantCulture,
-                [Globalization.DateTimeStyles]::RoundtripKind)
-        }
-        $until = $requested.ToUniversalTime().AddSeconds([double]$marker.wait_seconds + 60)
-    }
-    catch {
-        return $false  # not a marker install-cancel wrote
-    }
-    return ([DateTime]::UtcNow -lt $until)
-}
-
 # Why nothing will ever write "done", or $null while the runner may still be at work. The task
 # is read before the status file, and the runner writes its status before it ends, so a runner
 # that ends between the two reads is seen as done, never as gone.
@@ -105,8 +80,16 @@ function Get-RunnerGone($status) {
         if ($false -ne (Test-RunnerProcess $status)) {
             return $null  # running, or cannot be told: not gone
         }
-        if (Test-CancelUnderWay $status) {
+        # Test-CancelUnderWay (runner-process): a runner ended by install-cancel is not gone
+        # while its result (1602, after the rollback) is to come.
+        $cancel = Test-CancelUnderWay ([string]$Params.status_path) $status
+        if ($true -eq $cancel) {
             return $null  # ended by install-cancel, whose result comes after the rollback
+        }
+        if ($false -eq $cancel) {
+            return ('The install runner (PID ' + $status.pid + ') was ended by a mimsetup ' +
+                'cancel whose result was never written; whether Windows Installer rolled back ' +
+                'is unknown: the log on the target shows how far it got.')
         }
         return ('The install runner (PID ' + $status.pid + ', scheduled task ' + $Params.task_name +
             ') ended without reporting a result: it was stopped (Stop-ScheduledTask, the task''s ' +

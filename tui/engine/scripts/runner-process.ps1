@@ -45,3 +45,29 @@ function Read-Status([string]$path) {
         return $null
     }
 }
+
+# install-cancel leaves <status>.cancel (when, its wait's limit, the runner's pid, its run's nonce)
+# before it ends the runner, and writes "done" (1602) once Windows Installer's rollback is over,
+# tens of seconds later. $true: a cancel of this runner is under way (its result is to come);
+# $false: a cancel of this runner ended it but never wrote its result (its marker is older than
+# its limit and 60 s for the runner's exit, up to 30 s, and the writes); $null: no marker for it.
+# One copy for install-tail and install-cancel, which include this text.
+function Test-CancelUnderWay([string]$statusPath, $status) {
+    $marker = Read-Status ($statusPath + '.cancel')
+    if ($null -eq $marker -or [string]$marker.pid -ne [string]$status.pid) {
+        return $null
+    }
+    try {
+        $requested = $marker.requested
+        if ($requested -isnot [datetime]) {
+            $requested = [datetime]::Parse([string]$requested,
+                [Globalization.CultureInfo]::InvariantCulture,
+                [Globalization.DateTimeStyles]::RoundtripKind)
+        }
+        $until = $requested.ToUniversalTime().AddSeconds([double]$marker.wait_seconds + 60)
+    }
+    catch {
+        return $null  # not a marker install-cancel wrote
+    }
+    return ([DateTime]::UtcNow -lt $until)
+}

@@ -14,15 +14,16 @@ import re
 import shutil
 import threading
 import time
+import uuid
 
 from tui.engine.sim.install_script import (
     installer_of,
     kill_runner,
     log_cmdlets,
     runner_alive,
-    write_status,
 )
 from tui.engine.sim.machine import ScriptRun, script
+from tui.engine.sim.tailer import cancel_under_way
 
 
 @script("install-cleanup")
@@ -57,55 +58,99 @@ def install_cancel(run: ScriptRun) -> int:
     limit = float(run.params.get("rollback_wait_seconds") or 300)
     alive, status = runner_alive(run.machine, path)
     answer = {"stopped": False, "rolled_back": None, "reason": None, "error": None,
-              "pid": (status or {}).get("pid"), "exit_code": None}
+              "pid": (status or {}).get("pid"), "exit_code": None, "status_written": None}
+    marker = path.with_name(path.name + ".cancel")
     if status is None:
         answer["reason"] = "no-status"
+    elif status.get("state") == "done" and status.get("cancelled_by") == "install-cancel":
+        answer.update(stopped=True, rolled_back=status.get("rolled_back"),
+                      reason="already-cancelled")
     elif status.get("state") == "done":
         answer["reason"], answer["exit_code"] = "finished", status.get("exit_code")
+    elif status.get("state") == "running" and cancel_under_way(marker, status) is True:
+        answer.update(stopped=True, reason="under-way")  # nothing is killed twice
     elif not alive:
         answer["reason"] = "not-running"
-    elif inst.kill_denied:
-        # Process.Kill throws Win32Exception; the marker written before it is deleted again.
-        answer["reason"], answer["error"] = "refused", "Access is denied"
     else:
-        answer["stopped"] = True
-        answer["rolled_back"] = _end_runner(run, inst, path, status, limit)
+        nonce = uuid.uuid4().hex
+        # The marker first, then the kill: a tail never sees the runner gone without it.
+        _write_marker(marker, {
+            "requested": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime()),
+            "wait_seconds": limit, "pid": status["pid"], "nonce": nonce})
+        pid = int(status["pid"])
+        if inst.kill_denied or pid in inst.terminating:
+            # Process.Kill throws Win32Exception "Access is denied": refused, or the process is
+            # already terminating (another's kill), which WaitForExit(5000) then sees end.
+            ended = _wait_exit(run, pid, 5.0)
+            if ended:
+                answer.update(stopped=True, reason="under-way")
+            else:
+                answer["reason"], answer["error"] = "refused", "Access is denied"
+                if (_read(marker) or {}).get("nonce") == nonce:  # only this run's marker
+                    marker.unlink(missing_ok=True)
+        else:
+            _kill(run, inst, pid)
+            answer["stopped"] = True
+        if answer["stopped"]:
+            answer["rolled_back"], answer["status_written"] = _finish(run, inst, path, pid,
+                                                                      limit)
     run.out.stdout(json.dumps(answer) + "\r\n")
     return 0
 
 
-def _end_runner(run: ScriptRun, inst, path, status: dict, limit: float) -> bool:
-    """Kill the runner seen alive, wait for the rollback, write 1602; whether it rolled back."""
-    pid = int(status["pid"])
+def _kill(run: ScriptRun, inst, pid: int) -> None:
     proc = next(p for p in run.state.processes if p.pid == pid)
     task = next((t for t in inst.tasks.values() if t.command == proc.command_line), None)
-    # The marker first, then the kill: a tail never sees the runner gone without it.
-    _write_marker(path.with_name(path.name + ".cancel"), {
-        "requested": time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime()),
-        "wait_seconds": limit, "pid": pid})
-    inst._stops[pid].set()
-    if task is not None:
-        kill_runner(run.machine, inst, task, proc)
-    elif proc in run.state.processes:
-        run.state.processes.remove(proc)
+    kill_runner(run.machine, inst, task, proc)
+    _wait_exit(run, pid, 30.0)
+
+
+def _wait_exit(run: ScriptRun, pid: int, seconds: float) -> bool:
+    """Process.WaitForExit(ms): whether the process left the table within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while any(p.pid == pid for p in run.state.processes):
+        if time.monotonic() >= deadline:
+            return False
+        run.out.sleep(0.05)
+    return True
+
+
+def _finish(run: ScriptRun, inst, path, pid: int, limit: float) -> tuple[bool, bool | None]:
+    """Wait for the rollback, write 1602 (retried); (rolled back, status written)."""
     rolled_back = _wait_rollback(run, inst.engine.rollback_seconds, limit)
-    done = {"state": "done", "exit_code": 1602, "pid": pid}
+    done = {"state": "done", "exit_code": 1602, "pid": pid, "rolled_back": rolled_back,
+            "cancelled_by": "install-cancel"}
     if not rolled_back:
         done["error"] = "still rolling back (Global\\_MSIExecute held)"
     _, last = runner_alive(run.machine, path)
-    if (last or {}).get("state") != "done":  # a result the runner wrote before its end stays
-        write_status(path, done)
-    return rolled_back
+    if (last or {}).get("state") == "done":  # a result the runner wrote before its end stays
+        return rolled_back, None
+    for _try in range(5):
+        if _write_marker(path, done, run.state.held_files):
+            return rolled_back, True
+        run.out.sleep(0.2)
+    return rolled_back, False
 
 
-def _write_marker(path, data: dict) -> None:
-    """Atomic, as File.Replace or File.Move of a written temporary file is."""
+def _read(path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _write_marker(path, data: dict, held: set[str] = frozenset()) -> bool:
+    """Atomic, as File.Replace or File.Move of a written temporary file is; whether written
+    (a file another process holds, `held`, makes File.Replace throw IOException)."""
     tmp = path.with_name(path.name + ".tmp")
+    if str(path) in held:
+        return False
     try:
         tmp.write_text(json.dumps(data), encoding="utf-8")
         tmp.replace(path)
     except OSError:
-        pass
+        return False
+    return True
 
 
 def _wait_rollback(run: ScriptRun, seconds: float, limit: float) -> bool:

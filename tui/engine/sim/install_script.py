@@ -83,6 +83,8 @@ class Installer:
     # Process.Kill on the runner fails with Win32Exception "Access is denied" (a caller without
     # the right to terminate it): install-cancel cannot end it, and the install goes on.
     kill_denied: bool = False
+    exit_seconds: float = 0.0  # TerminateProcess is asynchronous: a killed process lingers
+    terminating: set[int] = field(default_factory=set)
     key: bytes = field(default_factory=lambda: AESGCM.generate_key(bit_length=128), repr=False)
     _stops: dict[int, threading.Event] = field(default_factory=dict, repr=False)
     _threads: list[threading.Thread] = field(default_factory=list, repr=False)
@@ -268,12 +270,22 @@ def run_task(machine: WindowsMachine, inst: Installer, task: Task) -> None:
         timer.start()
 
 
-def kill_runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProcessInfo) -> None:
-    """The process ends without running another line (Stop-ScheduledTask, time limit)."""
-    inst._stops[proc.pid].set()
-    if proc in machine.state.processes:
-        machine.state.processes.remove(proc)
-    task.state, task.last_result = TASK_READY, TASK_TERMINATED
+def kill_runner(machine: WindowsMachine, inst: Installer, task: Task | None,
+                proc: SimProcessInfo) -> None:
+    """The process ends without running another line (Stop-ScheduledTask, time limit, Kill);
+    it leaves the process table `inst.exit_seconds` later (terminating meanwhile)."""
+    inst._stops.get(proc.pid, threading.Event()).set()
+    inst.terminating.add(proc.pid)  # a Kill meanwhile throws Win32Exception "Access is denied"
+
+    def gone() -> None:
+        if proc in machine.state.processes:
+            machine.state.processes.remove(proc)
+        inst.terminating.discard(proc.pid)
+        if task is not None:
+            task.state, task.last_result = TASK_READY, TASK_TERMINATED
+
+    timer = threading.Timer(inst.exit_seconds, gone) if inst.exit_seconds > 0 else None
+    timer.start() if timer is not None else gone()
 
 
 def write_status(path: Path, data: dict) -> None:

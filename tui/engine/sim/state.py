@@ -96,6 +96,9 @@ class MachineState:
     registry: dict[str, dict[str, object]] = field(default_factory=dict)  # by lower-case key
     free_mb: dict[str, int] = field(default_factory=lambda: {"C": 80_000})
     msi_mutex_held: bool = False
+    # Files another process (a virus scanner) holds open without delete sharing: File.Replace
+    # onto them throws IOException. Host paths, as `path()` gives them.
+    held_files: set[str] = field(default_factory=set)
     processes: list[SimProcessInfo] = field(default_factory=list)
     accounts: dict[str, DomainAccount] = field(default_factory=dict)  # by lower DOMAIN\name
     listening: dict[int, str] = field(default_factory=dict)  # TCP port -> process name

@@ -144,8 +144,13 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink,
         if status is not None and status.get("state") == "running" and status.get("pid"):
             if windows.process_alive(int(status["pid"]), status.get("process_started")):
                 return None
-            if _cancel_under_way(status_path, status):
+            cancel = cancel_under_way(status_path.with_name(status_path.name + ".cancel"), status)
+            if cancel is True:
                 return None  # ended by install-cancel, whose result comes after the rollback
+            if cancel is False:
+                return (f"The install runner (PID {status['pid']}) was ended by a mimsetup "
+                        "cancel whose result was never written; whether Windows Installer "
+                        "rolled back is unknown: the log on the target shows how far it got.")
             return (f"The install runner (PID {status['pid']}, scheduled task {task_name}) ended "
                     "without reporting a result: it was stopped (Stop-ScheduledTask, the task's "
                     "time limit or a restart of the server). Windows Installer rolls back an "
@@ -200,18 +205,18 @@ def tail(params: dict, resolve: Callable[[str], Path], out: OutputSink,
     return 0
 
 
-def _cancel_under_way(status_path: Path, status: dict) -> bool:
-    """install-cancel's marker for this runner, within its wait's limit and 60 s more (the
-    runner's exit, the writes): its result is still to come. A cancel that died holds nothing
-    back once that time has passed."""
-    marker = _status(status_path.with_name(status_path.name + ".cancel"))
+def cancel_under_way(marker_path: Path, status: dict) -> bool | None:
+    """install-cancel's marker for this runner: True within its wait's limit and 60 s more (the
+    runner's exit, the writes), its result still to come; False past that (a cancel that ended
+    the runner and never wrote its result); None when there is no marker for this runner."""
+    marker = _status(marker_path)
     if not isinstance(marker, dict) or str(marker.get("pid")) != str(status.get("pid")):
-        return False
+        return None
     try:
         requested = datetime.fromisoformat(str(marker["requested"]))
         until = requested.timestamp() + float(marker["wait_seconds"]) + CANCEL_MARGIN_SECONDS
     except (KeyError, TypeError, ValueError):
-        return False
+        return None
     return time.time() < until
 
 
