@@ -193,3 +193,11 @@ def test_a_cancel_whose_result_could_not_be_written_says_so():
     assert STATE.log_path in result.remedy
     for reason in ("already-cancelled", "under-way"):
         assert f"$reason = '{reason}'" in scripts.text("install-cancel")
+
+
+def test_a_cancel_after_the_install_completed_says_it_was_not_undone():
+    result = read_answer(json.dumps({"stopped": True, "rolled_back": False, "completed": True,
+                                     "exit_code": 3010}), STATE)
+    assert (result.outcome, result.reason) == ("not-stopped", "completed")
+    assert "the install had completed (exit code 3010) before the cancel" in result.message
+    assert "uninstall" in result.remedy

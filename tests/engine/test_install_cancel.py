@@ -224,3 +224,22 @@ def test_the_rollback_wait_is_timed_by_a_stopwatch_not_the_clock():
     text = scripts.text("install-cancel")
     wait = text[text.index("if ($wait) {"):text.index("$done = @{")]
     assert "[Diagnostics.Stopwatch]::StartNew()" in wait and "Get-Date" not in wait
+
+
+def test_a_runner_ended_after_the_install_completed_keeps_its_success():
+    # The mutex is free after a rollback and after a completed install alike: killed after
+    # InstallFinalize committed (or before the runner wrote its result), MIM stays installed and
+    # its log says so. The result written is the log's, not 1602.
+    text = scripts.text("install-cancel")
+    assert "function Get-LoggedResult" in text  # installer-result's, included
+    with WindowsMachine("healthy", answers=contoso()) as m:
+        _runner_on(m, GONE)
+        m.state.write_file(GONE.log_path, "=== Verbose logging started ===\r\n"
+                           "MSI (s) (A0:B4) [12:00:01:000]: MainEngineThread is returning 0\r\n")
+        out, _err, _code = run_direct(m, "install-cancel", {
+            "task_name": GONE.task_name, "status_path": GONE.status_path,
+            "log_path": GONE.log_path, "rollback_wait_seconds": 2})
+        answer = json.loads(out.strip().splitlines()[-1])
+        status = json.loads(m.state.path(GONE.status_path).read_text(encoding="utf-8"))
+    assert (answer["completed"], answer["exit_code"], answer["rolled_back"]) == (True, 0, False)
+    assert (status["state"], status["exit_code"]) == ("done", 0)

@@ -47,7 +47,8 @@ def cancel(shell, state: InstallState) -> CancelResult:
     """Ask the target to end the install's runner (it waits for the rollback, up to its limit)."""
     try:
         result = shell.run_script("install-cancel", {"task_name": state.task_name,
-                                                     "status_path": state.status_path})
+                                                     "status_path": state.status_path,
+                                                     "log_path": state.log_path})
     except (ReplyLost, CommandTimeout) as exc:
         # The script may have run: whether the runner was ended is not known.
         return _unknown(state, f"the answer was lost on the way ({exc.message.rstrip('.')})")
@@ -87,6 +88,8 @@ def read_answer(stdout: str, state: InstallState) -> CancelResult:
     if not isinstance(answer, dict) or not isinstance(answer.get("stopped"), bool):
         return _unknown(state, "the target's answer to the cancel did not say whether it "
                         "ended the install")
+    if answer.get("completed") is True:
+        return _completed(answer)
     if answer["stopped"]:
         said = _stopped(answer.get("rolled_back"), answer.get("reason"))
         if answer.get("status_written") is False:
@@ -101,6 +104,17 @@ def read_answer(stdout: str, state: InstallState) -> CancelResult:
                 f"({state.log_path}) before installing again.", said.reason)
         return said
     return _not_stopped(answer, state)
+
+
+def _completed(answer: dict) -> CancelResult:
+    """The runner was ended, but its log says the install had succeeded first: not undone."""
+    code = answer.get("exit_code")
+    ended = f" (exit code {code})" if isinstance(code, int) and not isinstance(code, bool) else ""
+    return CancelResult(
+        "not-stopped", f"The install was not cancelled: the install had completed{ended} before "
+        "the cancel ended its runner, so Windows Installer had nothing to roll back.",
+        "Its result is reported as usual; to undo it, uninstall MIM Service and Portal on the "
+        "target (Programs and Features).", "completed")
 
 
 def _stopped(rolled_back: object, reason: object = None) -> CancelResult:

@@ -7,8 +7,9 @@
 # the runner's pid) tells install-tail that the runner's end is a cancel whose result is coming,
 # not a runner stopped. status.json itself is left to the runner until it is gone: the runner
 # replaces it with its own result, which an earlier write here could overwrite.
-# Its answer: stopped, rolled_back, status_written (whether its result could be written), and
-# why (reason). Stopped by an earlier cancel: 'already-cancelled' (its result, cancelled_by
+# Its answer: stopped, rolled_back, status_written (whether its result could be written),
+# completed (the install's log says it had succeeded before the runner was ended: exit_code is
+# its code, not 1602), and why (reason). Stopped by an earlier cancel: 'already-cancelled' (its result, cancelled_by
 # install-cancel, is written), 'under-way' (its marker for this runner is within its limit, or
 # the runner ended by another's kill while this one's was refused: rolled_back not known here).
 # Not stopped: 'finished' (the runner wrote its result, exit_code), 'not-running' (no process is
@@ -23,6 +24,8 @@ $stopped = $false
 $marked = $false
 $statusWritten = $null
 $wait = $false  # this run ended the runner (or saw it end): it waits for the rollback
+$completed = $null
+$logPath = [string]$Params.log_path
 # This run's marker, told from another cancel's: only this run's is ever deleted here.
 $nonce = [guid]::NewGuid().ToString()
 $limit = 300
@@ -30,6 +33,7 @@ if ($Params.rollback_wait_seconds) {
     $limit = [double]$Params.rollback_wait_seconds
 }
 # mimsetup-include: runner-process
+# mimsetup-include: installer-result
 
 # Atomic, as the runner writes its status: a reader never sees half a marker. Retried as the
 # runner's Write-Status is (a scanner or a reader holding the file makes File.Replace throw
@@ -69,6 +73,9 @@ elseif ($status.state -eq 'done' -and $status.cancelled_by -eq 'install-cancel')
     $stopped = $true
     $rolledBack = $status.rolled_back
     $reason = 'already-cancelled'
+    if ($status.completed_before_cancel) {
+        $completed = $status.exit_code
+    }
 }
 elseif ($status.state -eq 'done') {
     $reason = 'finished'
@@ -124,6 +131,9 @@ elseif ($true -eq (Test-RunnerProcess $status)) {
             $stopped = $true
             $rolledBack = $last.rolled_back
             $reason = 'already-cancelled'
+            if ($last.completed_before_cancel) {
+                $completed = $last.exit_code
+            }
         }
         elseif ($null -ne $last -and $last.state -eq 'done') {
             $status = $last
@@ -189,6 +199,19 @@ if ($wait) {
     }
     $done = @{ state = 'done'; exit_code = 1602; pid = $status.pid; rolled_back = $rolledBack;
         cancelled_by = 'install-cancel'; finished = (Get-Date).ToUniversalTime().ToString('o') }
+    # "Rolled back" is told by the mutex being free, which it also is after an install that
+    # completed: killed after InstallFinalize committed, or after InstallProduct returned and
+    # before the runner wrote its result. The install's own log says which (Get-LoggedResult,
+    # installer-result): a success there is the result written, not 1602.
+    if ($rolledBack -and $logPath) {
+        $logged = Get-LoggedResult $logPath
+        if ($null -ne $logged -and @(0, 3010, 1641) -contains $logged) {
+            $done.exit_code = $logged
+            $done.rolled_back = $false
+            $done.completed_before_cancel = $true
+            $completed = $logged
+        }
+    }
     if (-not $rolledBack) {
         $done.error = ('The install was cancelled; Windows Installer was still rolling it back after ' +
             $limit + ' s (Global\_MSIExecute held): another install started now would get 1618.')
@@ -208,7 +231,13 @@ if ($wait) {
     }
 }
 $answer = @{ stopped = $stopped; rolled_back = $rolledBack; reason = $reason; error = $why;
-    pid = $null; exit_code = $null; status_written = $statusWritten }
+    pid = $null; exit_code = $null; status_written = $statusWritten; completed = $null }
+if ($null -ne $completed) {
+    # Not rolled back: the install had completed before the cancel ended its runner.
+    $answer.rolled_back = $false
+    $answer.completed = $true
+    $answer.exit_code = $completed
+}
 if ($null -ne $status) {
     $answer.pid = $status.pid
     if ($reason -eq 'finished') {

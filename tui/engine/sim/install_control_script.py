@@ -20,6 +20,7 @@ from tui.engine.sim.install_script import (
     installer_of,
     kill_runner,
     log_cmdlets,
+    logged_result,
     runner_alive,
 )
 from tui.engine.sim.machine import ScriptRun, script
@@ -58,13 +59,16 @@ def install_cancel(run: ScriptRun) -> int:
     limit = float(run.params.get("rollback_wait_seconds") or 300)
     alive, status = runner_alive(run.machine, path)
     answer = {"stopped": False, "rolled_back": None, "reason": None, "error": None,
-              "pid": (status or {}).get("pid"), "exit_code": None, "status_written": None}
+              "pid": (status or {}).get("pid"), "exit_code": None, "status_written": None,
+              "completed": None}
     marker = path.with_name(path.name + ".cancel")
     if status is None:
         answer["reason"] = "no-status"
     elif status.get("state") == "done" and status.get("cancelled_by") == "install-cancel":
         answer.update(stopped=True, rolled_back=status.get("rolled_back"),
                       reason="already-cancelled")
+        if status.get("completed_before_cancel"):
+            answer.update(completed=True, exit_code=status.get("exit_code"))
     elif status.get("state") == "done":
         answer["reason"], answer["exit_code"] = "finished", status.get("exit_code")
     elif status.get("state") == "running" and cancel_under_way(marker, status) is True:
@@ -92,8 +96,10 @@ def install_cancel(run: ScriptRun) -> int:
             _kill(run, inst, pid)
             answer["stopped"] = True
         if answer["stopped"]:
-            answer["rolled_back"], answer["status_written"] = _finish(run, inst, path, pid,
-                                                                      limit)
+            done = _finish(run, inst, path, pid, limit, str(run.params.get("log_path") or ""))
+            answer.update(rolled_back=done["rolled_back"], status_written=done["written"])
+            if done.get("completed_before_cancel"):
+                answer.update(completed=True, exit_code=done["exit_code"])
     run.out.stdout(json.dumps(answer) + "\r\n")
     return 0
 
@@ -115,21 +121,25 @@ def _wait_exit(run: ScriptRun, pid: int, seconds: float) -> bool:
     return True
 
 
-def _finish(run: ScriptRun, inst, path, pid: int, limit: float) -> tuple[bool, bool | None]:
-    """Wait for the rollback, write 1602 (retried); (rolled back, status written)."""
+def _finish(run: ScriptRun, inst, path, pid: int, limit: float, log_path: str) -> dict:
+    """Wait for the rollback, write 1602 (retried), or the install's own success when its log
+    says it had completed (Get-LoggedResult); the record, with `written`."""
     rolled_back = _wait_rollback(run, inst.engine.rollback_seconds, limit)
     done = {"state": "done", "exit_code": 1602, "pid": pid, "rolled_back": rolled_back,
             "cancelled_by": "install-cancel"}
+    logged = logged_result(run.state.path(log_path)) if rolled_back and log_path else None
+    if logged in (0, 3010, 1641):
+        done.update(exit_code=logged, rolled_back=False, completed_before_cancel=True)
     if not rolled_back:
         done["error"] = "still rolling back (Global\\_MSIExecute held)"
     _, last = runner_alive(run.machine, path)
     if (last or {}).get("state") == "done":  # a result the runner wrote before its end stays
-        return rolled_back, None
+        return done | {"written": None}
     for _try in range(5):
         if _write_marker(path, done, run.state.held_files):
-            return rolled_back, True
+            return done | {"written": True}
         run.out.sleep(0.2)
-    return rolled_back, False
+    return done | {"written": False}
 
 
 def _read(path) -> dict | None:

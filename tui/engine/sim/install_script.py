@@ -299,7 +299,7 @@ def write_status(path: Path, data: dict) -> None:
         pass
 
 
-def _logged_result(path: Path) -> int | None:
+def logged_result(path: Path) -> int | None:
     """The runner's Get-LoggedResult: the last "MainEngineThread is returning N" of the log's
     last 64 KB, read as UTF-16, else in the ANSI code page (a log written without a BOM)."""
     try:
@@ -348,7 +348,7 @@ def _runner(machine: WindowsMachine, inst: Installer, task: Task, proc: SimProce
                 code = exc.hresult & 0xFFFF
             else:
                 problem = f"Windows Installer: {exc}"
-        logged = _logged_result(state.path(job["log_path"]))
+        logged = logged_result(state.path(job["log_path"]))
         if logged is not None and code in (0, -1):
             code, problem = logged, None
         msirun.exit_code = code
