@@ -243,3 +243,19 @@ def test_a_runner_ended_after_the_install_completed_keeps_its_success():
         status = json.loads(m.state.path(GONE.status_path).read_text(encoding="utf-8"))
     assert (answer["completed"], answer["exit_code"], answer["rolled_back"]) == (True, 0, False)
     assert (status["state"], status["exit_code"]) == ("done", 0)
+
+
+def test_a_marker_whose_cancel_died_before_its_kill_does_not_stop_a_new_cancel():
+    # The earlier cancel wrote its marker and died before Kill: the runner runs on. A new cancel
+    # must end it, not answer "a cancel is under way".
+    text = scripts.text("install-cancel")
+    assert "(Test-CancelUnderWay $statusPath $status) -and (Test-RunnerEnds $status)" in text
+    with WindowsMachine("healthy", answers=contoso()) as m:
+        _runner_on(m, GONE)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
+        m.state.write_file(GONE.status_path + ".cancel", json.dumps(
+            {"requested": now, "wait_seconds": 300, "pid": 4242, "nonce": "dead"}))
+        answer = _cancel_direct(m, GONE)
+        alive = any(p.pid == 4242 for p in m.state.processes)
+    assert answer["stopped"] is True and answer["reason"] is None, answer
+    assert not alive

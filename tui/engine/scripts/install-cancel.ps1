@@ -61,6 +61,24 @@ function Write-Json([string]$path, $fields, [int]$tries = 1) {
     }
 }
 
+# Whether the runner is gone, or ends within 5 s (another cancel's kill is ending it): a marker
+# whose cancel died before its kill must not stop this one from ending a runner that runs on.
+function Test-RunnerEnds($status) {
+    if ($false -ne (Test-RunnerProcess $status)) {
+        try {
+            $other = [Diagnostics.Process]::GetProcessById([int]$status.pid)
+            return $other.WaitForExit(5000)
+        }
+        catch [ArgumentException] {
+            return $true  # no process with that id any more
+        }
+        catch {
+            return $false
+        }
+    }
+    return $true  # seen gone
+}
+
 $status = Read-Status $statusPath
 $rolledBack = $null
 $reason = $null
@@ -83,7 +101,7 @@ elseif ($status.state -eq 'done') {
 elseif ($status.state -ne 'running' -or -not $status.pid) {
     $reason = 'not-running'
 }
-elseif ($true -eq (Test-CancelUnderWay $statusPath $status)) {
+elseif ($true -eq (Test-CancelUnderWay $statusPath $status) -and (Test-RunnerEnds $status)) {
     # An earlier cancel ended it and waits for the rollback: its marker stays, nothing is killed
     # twice (a second Kill while the first is ending the process is refused).
     $stopped = $true

@@ -71,8 +71,11 @@ def install_cancel(run: ScriptRun) -> int:
             answer.update(completed=True, exit_code=status.get("exit_code"))
     elif status.get("state") == "done":
         answer["reason"], answer["exit_code"] = "finished", status.get("exit_code")
-    elif status.get("state") == "running" and cancel_under_way(marker, status) is True:
-        answer.update(stopped=True, reason="under-way")  # nothing is killed twice
+    elif (status.get("state") == "running" and cancel_under_way(marker, status) is True
+          and _wait_exit(run, int(status.get("pid") or 0), 5.0)):
+        # Another cancel's kill ended it (or is ending it): nothing is killed twice. A marker
+        # whose cancel died before its kill leaves a runner that runs on: that one is ended.
+        answer.update(stopped=True, reason="under-way")
     elif not alive:
         answer["reason"] = "not-running"
     else:
