@@ -63,11 +63,32 @@ def _filter_resource():
     return resources.files("tui.engine.scripts").joinpath("log-filter.json")
 
 
+# An action's start or end line, in any language: a word, one to three more, the time, the name.
+_ACTION_LINE = r"^\S+(?: [^\d\s]\S*){{1,3}} \d{{1,2}}:\d{{2}}:\d{{2}} ?: (?:{names})\."
+
+
+@cache
+def _document() -> dict:
+    return json.loads(_filter_resource().read_text(encoding="utf-8"))
+
+
+@cache
+def probe_actions() -> tuple[str, ...]:
+    """The immediate actions whose start and end lines are sent for their timing (log-filter.json
+    names them once; tui/engine/phases.py says which phase each foretells)."""
+    return tuple(_document().get("probe_actions", ()))
+
+
 @cache
 def filter_rules() -> dict[str, tuple[str, ...]]:
-    """The raw patterns by kind (FILTER_KEYS), as the tail script receives them."""
-    doc = json.loads(_filter_resource().read_text(encoding="utf-8"))
-    return {key: tuple(doc.get(key, ())) for key in FILTER_KEYS}
+    """The raw patterns by kind (FILTER_KEYS), as the tail script receives them: the file's,
+    and an include pattern for the start and end lines of `probe_actions`."""
+    doc = _document()
+    rules = {key: tuple(doc.get(key, ())) for key in FILTER_KEYS}
+    if names := probe_actions():
+        probe = _ACTION_LINE.format(names="|".join(re.escape(n) for n in names))
+        rules["include"] += (probe,)
+    return rules
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
+from tui.engine.logfilter import probe_actions
 from tui.engine.msilog import ClockUnwrapper, LineKind, LogLine, classify
 
 
@@ -82,9 +83,8 @@ SCRIPT_RUNNERS = frozenset({"InstallExecute", "InstallExecuteAgain", "InstallFin
 # Windows services (SPAdminV4, SPTimerV4) read the service controller, not the farm, and SQL
 # Server's checks take under a second in the reference log: too short to read a pace from
 # (PROBE_MIN), so neither is listed.
-PROBE_ACTIONS: Mapping[str, Phase] = dict.fromkeys(
-    """CheckSharepointFarmAdministratorWithOpenPermission CheckSharepointWebApporSiteExisting
-    CheckFIMWebSiteorSolutionPackExisting""".split(), Phase.SHAREPOINT)
+# Their names live in log-filter.json (probe_actions), which also makes the tail send them.
+PROBE_ACTIONS: Mapping[str, Phase] = dict.fromkeys(probe_actions(), Phase.SHAREPOINT)
 EXECUTE_SEQUENCE = "INSTALL"  # the top action of the execute sequence (both UI levels run it)
 PROBE_MIN = 3.0  # reference seconds of a phase's checks below which they say nothing of its pace
 
