@@ -10,18 +10,11 @@ import time
 
 import pytest
 
-from tests.support.sim import rig
+from tests.support.sim import cancel_from, install_acting_at_first_lines, rig
 from tui.engine import scripts
 from tui.engine.cancelling import read_answer
-from tui.engine.events import LogLines
-from tui.engine.install import cancel, install
-from tui.engine.state import InstallState, unfinished
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
-
+from tui.engine.install import cancel
+from tui.engine.state import InstallState
 
 STATE = InstallState("gone", {}, "mimsetup-install-gone", "C:\\w", "C:\\w\\status.json",
                      "C:\\w\\install.log", 0.0)
@@ -30,19 +23,7 @@ STATE = InstallState("gone", {}, "mimsetup-install-gone", "C:\\w", "C:\\w\\statu
 def _install_cancelling_at_the_first_lines(r):
     """Install on rig `r`, cancelling at the first log lines; (its end, the cancel's results)."""
     said = []
-    sent = threading.Event()
-
-    def send(state):
-        with r.shell() as shell:
-            said.append(cancel(shell, state))
-
-    def emit(event):
-        if isinstance(event, LogLines) and not sent.is_set():
-            sent.set()
-            (state,) = unfinished()
-            threading.Thread(target=send, args=(state,), daemon=True).start()
-
-    finished = install(r.shell, r.request(), emit)
+    finished = install_acting_at_first_lines(r, lambda state: cancel_from(r, state, said))
     return finished, said
 
 
@@ -144,28 +125,15 @@ def test_two_cancels_of_one_install_both_say_it_is_cancelled():
     # it says a cancel is under way, not "nothing to stop", and kills nothing twice.
     with rig(speed=20, rollback_seconds=2.0) as r:
         said = []
-        sent = threading.Event()
-        marker = []
 
-        def send(state):
-            with r.shell() as shell:
-                said.append(cancel(shell, state))
-
-        def emit(event):
-            if isinstance(event, LogLines) and not sent.is_set():
-                sent.set()
-                (state,) = unfinished()
-                marker.append(r.machine.state.path(state.status_path + ".cancel"))
-                first = threading.Thread(target=send, args=(state,), daemon=True)
-                first.start()
-                threading.Thread(target=lambda: _second(first, state), daemon=True).start()
-
-        def _second(first, state):
+        def two_cancels(state):
+            first = threading.Thread(target=cancel_from, args=(r, state, said), daemon=True)
+            first.start()
             while first.is_alive() and not r.machine.state.msi_mutex_held:
                 time.sleep(0.02)  # until the first cancel waits for the rollback
-            send(state)
+            cancel_from(r, state, said)
 
-        finished = install(r.shell, r.request(), emit)
+        finished = install_acting_at_first_lines(r, two_cancels)
         for _ in range(1200):  # both answers (cancel() never raises), within a minute
             if len(said) == 2:
                 break

@@ -20,11 +20,6 @@ from tui.engine.sim.scenarios import SCENARIOS
 FAILING = [name for name in SCENARIOS if SCENARIO_OUTCOMES.get(name, 0) not in (0, 3010)]
 
 
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
-
-
 def test_the_failing_scenarios_are_found():
     assert {"install-fails", "sql-login-refused"} <= set(FAILING)
 

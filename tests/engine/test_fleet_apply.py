@@ -32,11 +32,6 @@ host = "mim02.contoso.local"
 """
 
 
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
-
-
 @pytest.fixture
 def fleet(tmp_path):
     base = (ROOT / "answers" / "contoso.toml").read_text(encoding="utf-8")

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from tests.support.sim import PASSWORD, expected_lines, rig
 from tui.engine.events import Finished, LogLines, PhaseStarted, Progress
 from tui.engine.install import attach, install
 from tui.engine.progress import TICK_SECONDS
 from tui.engine.state import InstallState, unfinished
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
 
 
 def test_healthy_install_succeeds_and_leaves_nothing_behind():

@@ -8,45 +8,28 @@ verdict back only until its limit and a margin have passed."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.support.answers import contoso
-from tests.support.sim import rig, run_direct, target_clean
+from tests.support.sim import (
+    cancel_from,
+    install_acting_at_first_lines,
+    rig,
+    run_direct,
+    target_clean,
+)
 from tui.engine import scripts
-from tui.engine.events import LogLines
-from tui.engine.install import POLL_MS, cancel, install, tail_params
+from tui.engine.install import POLL_MS, tail_params
 from tui.engine.sim.install_script import installer_of, kill_runner
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.state import SimProcessInfo
-from tui.engine.state import InstallState, unfinished
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
+from tui.engine.state import InstallState
 
 
 def _install_cancelled_at_the_first_lines(r):
     """Install on rig `r`, cancelling from another thread once the first log lines arrive."""
-    sent = threading.Event()
-
-    def emit(event):
-        r.events.append(event)
-        if isinstance(event, LogLines) and not sent.is_set():
-            sent.set()
-            (state,) = unfinished()
-            threading.Thread(target=lambda: _cancel(r, state), daemon=True).start()
-
-    return install(r.shell, r.request(), emit)
-
-
-def _cancel(r, state) -> None:
-    with r.shell() as shell:
-        cancel(shell, state)
+    return install_acting_at_first_lines(r, lambda state: cancel_from(r, state))
 
 
 def test_cancel_ends_the_follow_with_1602_and_a_clean_target():

@@ -6,18 +6,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from tests.support.sim import expected_lines, rig
 from tui.engine.events import LogLines, Notice
 from tui.engine.install import Follower, attach, install
 from tui.engine.shell import RemoteShell
 from tui.engine.state import InstallState, unfinished
-
-
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
 
 
 def _lose_replies_after_first_lines(r, *nths: int, cut: bool = False):

@@ -23,11 +23,6 @@ from tui.engine.sim.target import SimTarget
 from tui.engine.state import unfinished
 
 
-@pytest.fixture(autouse=True)
-def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MIMSETUP_STATE_DIR", str(tmp_path / "state"))
-
-
 def _log_on_target(r) -> bytes:
     return r.machine.state.path(r.machine.state.install_log_path).read_bytes()
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,14 +15,14 @@ from tests.support.answers import contoso
 from tests.support.paths import CONTOSO
 from tui.engine import outcomes, scripts
 from tui.engine.events import Event, Finished, LogLines
-from tui.engine.install import InstallRequest, tail_params
+from tui.engine.install import InstallRequest, cancel, install, tail_params
 from tui.engine.progress import phases_for
 from tui.engine.shell import RemoteShell
 from tui.engine.sim.install_script import Installer, installer_of
 from tui.engine.sim.machine import WindowsMachine
 from tui.engine.sim.tailer import tail
 from tui.engine.sim.target import SimTarget
-from tui.engine.state import InstallState
+from tui.engine.state import InstallState, unfinished
 from tui.model.msi import build_plan
 
 ADMIN = "CONTOSO\\Administrator"
@@ -271,3 +272,27 @@ def fleet_file(tmp_path, sims) -> str:
     text += ["[hosts.mim02.database]", "existing = true"]
     (tmp_path / "fleet.toml").write_text("\n".join(text) + "\n")
     return str(tmp_path / "fleet.toml")
+
+
+def install_acting_at_first_lines(r: Rig, act: Callable[[InstallState], object]) -> Finished:
+    """Install on rig `r`; once the first log lines arrive, `act(state)` runs in a thread of its
+    own with the install's recorded state (as `mimsetup attach` finds it). Returns the end."""
+    started = threading.Event()
+
+    def emit(event: Event) -> None:
+        r.events.append(event)
+        if isinstance(event, LogLines) and not started.is_set():
+            started.set()
+            (state,) = unfinished()
+            threading.Thread(target=act, args=(state,), daemon=True).start()
+
+    return install(r.shell, r.request(), emit)
+
+
+def cancel_from(r: Rig, state: InstallState, said: list | None = None):
+    """Cancel the install of `state` in a shell of its own; its CancelResult, kept in `said`."""
+    with r.shell() as shell:
+        result = cancel(shell, state)
+    if said is not None:
+        said.append(result)
+    return result
