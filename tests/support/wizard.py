@@ -20,6 +20,23 @@ def app_with(changes: dict | None = None, drop: tuple[str, ...] = (), **kwargs) 
     return WizardApp(data=data, from_file=True, **kwargs)
 
 
+def no_shell(endpoint):
+    """A session's shell factory for screens that must never connect."""
+    raise AssertionError("this screen must not connect")
+
+
+def offline_session():
+    """An install session on the contoso answers whose shell must never be opened (flow screens
+    shown with a report, a result or a checklist given to them)."""
+    from tui.engine.endpoint import Endpoint
+    from tui.model.validation import validate_data
+    from tui.session import InstallSession
+
+    answers = validate_data(contoso_data()).answers
+    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
+    return InstallSession(answers, endpoint, no_shell, endpoint.url)
+
+
 def row(app: WizardApp, section: str, name: str) -> FieldRow:
     return app.query_one(f"#field-{section}-{name}", FieldRow)
 

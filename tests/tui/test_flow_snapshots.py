@@ -6,28 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.answers import contoso_data
-from tests.support.wizard import app_with
+from tests.support.wizard import app_with, offline_session
 from tui.engine.checklist import Item
-from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished, LogLines, Notice, PhaseStarted, Progress
 from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.engine.state import InstallState
-from tui.model.validation import validate_data
-from tui.session import InstallSession
 
 SIZE = (80, 24)
 
 
-def no_shell(endpoint):
-    raise AssertionError("the snapshots never connect")
-
-
 @pytest.fixture
-def session() -> InstallSession:
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    return InstallSession(answers, endpoint, no_shell, endpoint.url)
+def session():
+    return offline_session()
 
 
 REPORT = PreflightReport([

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from textual.widgets import Log
 
-from tests.support.answers import contoso_data
-from tests.support.wizard import app_with, row
-from tui.engine.endpoint import Endpoint
+from tests.support.wizard import app_with, offline_session, row
 from tui.engine.events import LogLines
 from tui.engine.preflight import PreflightReport, PreflightRow
-from tui.model.validation import validate_data
-from tui.session import InstallSession
 
 SIZE = (80, 24)
-
-
-def session() -> InstallSession:
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    return InstallSession(answers, endpoint, lambda e: None, endpoint.url)
 
 
 async def test_enter_opens_a_list_picks_then_moves_on():
@@ -55,7 +45,7 @@ async def test_install_is_not_offered_after_a_failed_preflight():
     report = PreflightReport([PreflightRow("sharepoint", "fail", "Not installed.", "Install it.")])
     app = app_with()
     async with app.run_test(size=SIZE) as pilot:
-        screen = PreflightScreen(session(), run=False)
+        screen = PreflightScreen(offline_session(), run=False)
         await app.push_screen(screen)
         screen.show(report)
         await pilot.pause()
@@ -70,7 +60,7 @@ async def test_the_log_follows_the_newest_lines_after_l_twice():
 
     app = app_with()
     async with app.run_test(size=SIZE) as pilot:
-        screen = ProgressScreen(session(), run=False, clock=lambda: 0.0)
+        screen = ProgressScreen(offline_session(), run=False, clock=lambda: 0.0)
         await app.push_screen(screen)
         screen.feed([LogLines(tuple(f"Action {n}: step" for n in range(60)), 100)])
         await pilot.pause()

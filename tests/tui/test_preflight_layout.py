@@ -6,26 +6,12 @@ from __future__ import annotations
 import pytest
 from textual.containers import VerticalScroll
 
-from tests.support.answers import contoso_data
-from tests.support.wizard import app_with, screen_text
+from tests.support.wizard import app_with, offline_session, screen_text
 from tui.engine import outcomes
-from tui.engine.endpoint import Endpoint
 from tui.engine.preflight import PreflightReport, PreflightRow
-from tui.model.validation import validate_data
-from tui.session import InstallSession
 
 SIZE = (80, 24)
 VALUE = "CONTOSO\\MIMInstall42"  # what a placeholder takes: a realistic length
-
-
-def no_shell(endpoint):
-    raise AssertionError("no connection here")
-
-
-def session() -> InstallSession:
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    return InstallSession(answers, endpoint, no_shell, endpoint.url)
 
 
 def worded(check_id: str, reason: str) -> PreflightRow:
@@ -53,7 +39,7 @@ def report(first: PreflightRow) -> PreflightReport:
 async def shown(pilot, row: PreflightRow) -> tuple[VerticalScroll, str]:
     from screens.preflight import PreflightScreen
 
-    screen = PreflightScreen(session(), run=False)
+    screen = PreflightScreen(offline_session(), run=False)
     await pilot.app.push_screen(screen)
     screen.show(report(row))
     await pilot.pause()

@@ -9,19 +9,11 @@ import dataclasses
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tests.support.answers import contoso_data
-from tests.support.wizard import app_with
-from tui.engine.endpoint import Endpoint
+from tests.support.wizard import app_with, offline_session
 from tui.engine.events import Finished
 from tui.engine.knownfailures import Diagnosis
-from tui.model.validation import validate_data
-from tui.session import InstallSession
 
 SIZE = (80, 24)
-
-
-def no_shell(endpoint):
-    raise AssertionError("the result screen never connects")
 
 
 LINES = tuple(f"CAQuietExec: line {i} of a SharePoint deployment that went wrong" for i in range(9))
@@ -39,9 +31,7 @@ FAILED = Finished(
 async def test_a_long_failure_scrolls_and_keeps_every_log_line():
     from screens.result import ResultScreen
 
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    session = InstallSession(answers, endpoint, no_shell, endpoint.url)
+    session = offline_session()
     session.finished = dataclasses.replace(FAILED)
     app = app_with()
     async with app.run_test(size=SIZE) as pilot:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.answers import contoso_data
 from tests.support.cli import run_cli
-from tests.support.wizard import app_with, screen_text
-from tui.engine.endpoint import Endpoint
+from tests.support.wizard import app_with, offline_session, screen_text
 from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.glyphs import SAFE, wants_safe
-from tui.model.validation import validate_data
-from tui.session import InstallSession
 
 SIZE = (80, 24)
 REPORT = PreflightReport([
@@ -39,12 +35,6 @@ def test_auto_and_the_settings(setting, env, platform, safe):
     assert wants_safe(setting, env, platform) is safe
 
 
-def session() -> InstallSession:
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    return InstallSession(answers, endpoint, lambda e: None, endpoint.url)
-
-
 def unsafe(text: str) -> set[str]:
     return {c for c in text if c not in SAFE and c != "\n"}
 
@@ -66,7 +56,7 @@ async def screens(glyphs: str) -> list[str]:
         await pilot.pause()
         shown.append(screen_text(app))
         await pilot.press("escape")
-        screen = PreflightScreen(session(), run=False)
+        screen = PreflightScreen(offline_session(), run=False)
         await app.push_screen(screen)
         screen.show(REPORT)
         await pilot.pause()
@@ -103,7 +93,7 @@ def test_preflight_in_safe_mode(snap_compare):
     from screens.preflight import PreflightScreen
 
     async def go(pilot):
-        screen = PreflightScreen(session(), run=False)
+        screen = PreflightScreen(offline_session(), run=False)
         await pilot.app.push_screen(screen)
         screen.show(REPORT)
         await pilot.pause()

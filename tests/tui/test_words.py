@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import io
 
-from tests.support.answers import contoso_data
-from tests.support.wizard import app_with
+from tests.support.wizard import app_with, offline_session
 from tui.commands.printer import EventPrinter
 from tui.engine.checklist import Item
-from tui.engine.endpoint import Endpoint
 from tui.engine.events import Finished
 from tui.engine.preflight import PreflightReport, PreflightRow
 from tui.engine.results import interpret
-from tui.model.validation import validate_data
-from tui.session import InstallSession
-
-
-def no_shell(endpoint):
-    raise AssertionError("no connection here")
-
-
-def session() -> InstallSession:
-    answers = validate_data(contoso_data()).answers
-    endpoint = Endpoint("CORPIDM.contoso.local", user="contoso\\Administrator")
-    return InstallSession(answers, endpoint, no_shell, endpoint.url)
 
 
 def item(item_id: str, status: str, fixed: bool = False) -> Item:
@@ -48,7 +34,7 @@ async def test_one_failure_is_it_not_them():
     report = PreflightReport([PreflightRow("sharepoint", "fail", "Not installed.", "Install it.")])
     app = app_with()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = PreflightScreen(session(), run=False)
+        screen = PreflightScreen(offline_session(), run=False)
         await app.push_screen(screen)
         screen.show(report)
         await pilot.pause()
@@ -74,7 +60,7 @@ def test_plain_output_does_not_send_the_admin_below_the_lines():
 async def test_a_fixed_item_stays_fixed_after_another_fix():
     from screens.checklist import ChecklistScreen
 
-    s = session()
+    s = offline_session()
     app = app_with()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = ChecklistScreen(s, run=False)
