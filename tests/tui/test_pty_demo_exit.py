@@ -24,7 +24,9 @@ def test_the_interactive_demo_exits_as_apply(tmp_path, monkeypatch, scenario, re
         term.read_until("Install", 30)
         term.drain(1.0)
         term.send("\r")  # the demo opens on Review with Install focused: the pre-flight
-        term.read_until("Run again", 60)
+        # The footer offers "Run again" while the checks still run, and i is refused until they
+        # end: wait for the verdict ("... i installs."), as an admin reads it.
+        term.read_until("installs.", 60)
         term.drain(1.0)
         term.send("i")
         term.read_until(result, 90)
